@@ -1,0 +1,20 @@
+using Microsoft.Extensions.DependencyInjection;
+using ValueStreams.Data.Identity;
+using ValueStreams.Data.Migrations;
+using ValueStreams.Data.Store;
+using ValueStreams.Engine.Storage;
+
+namespace ValueStreams.Data;
+
+public static class DataServiceCollectionExtensions
+{
+    /// <summary>Registers the connection factory, migrations and repositories for one provider.</summary>
+    public static IServiceCollection AddValueStreamsData(this IServiceCollection services, StorageProvider provider, string connectionString)
+    {
+        DapperSetup.Apply();
+        services.AddSingleton(new ConnectionFactory(provider, connectionString));
+        services.AddSingleton<DatabaseMigrator>();
+        services.AddSingleton<UserRepository>();
+        return services;
+    }
+}

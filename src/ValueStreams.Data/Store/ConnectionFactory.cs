@@ -1,0 +1,55 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using ValueStreams.Engine.Storage;
+
+namespace ValueStreams.Data.Store;
+
+/// <summary>
+/// The one place that opens database connections, for either provider. Repositories take it and write
+/// SQL that both dialects accept; where they differ, they ask <see cref="Provider"/>.
+/// </summary>
+public sealed class ConnectionFactory : IDisposable
+{
+    private readonly NpgsqlDataSource? _postgres;
+    private readonly string _sqliteConnectionString = "";
+
+    public ConnectionFactory(StorageProvider provider, string connectionString)
+    {
+        Provider = provider;
+        if (provider == StorageProvider.PostgreSql)
+        {
+            _postgres = NpgsqlDataSource.Create(connectionString);
+        }
+        else
+        {
+            var builder = new SqliteConnectionStringBuilder(connectionString)
+            {
+                ForeignKeys = true,
+                DefaultTimeout = 30,
+                Pooling = true,
+            };
+            var file = builder.DataSource;
+            if (!string.IsNullOrEmpty(file) && file != ":memory:")
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+            _sqliteConnectionString = builder.ToString();
+        }
+    }
+
+    public StorageProvider Provider { get; }
+
+    /// <summary>The connection string with provider defaults applied (used by migrations).</summary>
+    public string ConnectionString => _postgres?.ConnectionString ?? _sqliteConnectionString;
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        if (_postgres is not null)
+            return await _postgres.OpenConnectionAsync(cancellationToken);
+
+        var connection = new SqliteConnection(_sqliteConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    public void Dispose() => _postgres?.Dispose();
+}

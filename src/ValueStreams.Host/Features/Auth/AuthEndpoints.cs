@@ -1,0 +1,93 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using ValueStreams.Host.Features.Errors;
+
+namespace ValueStreams.Host.Features.Auth;
+
+public static class AuthEndpoints
+{
+    /// <summary>Body of <c>POST /api/auth/token</c>.</summary>
+    public sealed record TokenRequest(string? Username, string? Password);
+
+    private const string Rejected = "The user name or password is incorrect.";
+
+    public static void MapAuthEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/auth/token", IssueTokenAsync)
+            .AllowAnonymous()
+            .WithTags("Auth")
+            .WithSummary("Exchange a user name and password for a bearer token")
+            .Produces<AccessTokenResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        app.MapPost("/account/login", SignInWithFormAsync).AllowAnonymous().ExcludeFromDescription();
+        app.MapPost("/account/logout", (Delegate)SignOutAsync).ExcludeFromDescription();
+    }
+
+    private static async Task<IResult> IssueTokenAsync(TokenRequest? request, SignInService signIn, FailedLoginThrottle throttle, HttpContext http)
+    {
+        var missing = new List<FieldError>();
+        if (string.IsNullOrWhiteSpace(request?.Username))
+            missing.Add(new FieldError("username", "A user name is required."));
+        if (string.IsNullOrEmpty(request?.Password))
+            missing.Add(new FieldError("password", "A password is required."));
+        if (missing.Count > 0)
+            return ApiProblem.Validation("The sign-in request is incomplete.", missing);
+
+        var result = await signIn.SignInAsync(request!.Username!, request.Password!, ClientAddress(http),
+            BearerTokenDefaults.AuthenticationScheme, http.RequestAborted);
+        switch (result.Outcome)
+        {
+            case SignInService.Outcome.SignedIn:
+                return TypedResults.SignIn(result.Principal!, authenticationScheme: BearerTokenDefaults.AuthenticationScheme);
+            case SignInService.Outcome.Throttled:
+                http.Response.Headers.RetryAfter = ((int)Math.Ceiling(throttle.Window.TotalSeconds)).ToString();
+                return ApiProblem.Status(StatusCodes.Status429TooManyRequests, "Too many failed sign-ins; try again later.");
+            default:
+                return ApiProblem.Status(StatusCodes.Status401Unauthorized, Rejected);
+        }
+    }
+
+    private static async Task<IResult> SignInWithFormAsync(
+        [FromForm] string? username, [FromForm] string? password, [FromForm] string? returnUrl,
+        SignInService signIn, HttpContext http)
+    {
+        var back = IsLocal(returnUrl) ? returnUrl! : "/";
+        if (string.IsNullOrWhiteSpace(username) || string.IsNullOrEmpty(password))
+            return LoginAgain("missing", back);
+
+        var result = await signIn.SignInAsync(username, password, ClientAddress(http),
+            CookieAuthenticationDefaults.AuthenticationScheme, http.RequestAborted);
+        return result.Outcome switch
+        {
+            SignInService.Outcome.SignedIn => await CookieSignInAsync(http, result, back),
+            SignInService.Outcome.Throttled => LoginAgain("throttled", back),
+            _ => LoginAgain("rejected", back),
+        };
+    }
+
+    private static async Task<IResult> CookieSignInAsync(HttpContext http, SignInService.Result result, string back)
+    {
+        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, result.Principal!);
+        return TypedResults.LocalRedirect(back);
+    }
+
+    private static async Task<IResult> SignOutAsync(HttpContext http)
+    {
+        await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        return TypedResults.Redirect("/login");
+    }
+
+    private static RedirectHttpResult LoginAgain(string error, string returnUrl) =>
+        TypedResults.Redirect($"/login?error={error}&returnUrl={Uri.EscapeDataString(returnUrl)}");
+
+    private static bool IsLocal(string? url) =>
+        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
+
+    private static string? ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString();
+}

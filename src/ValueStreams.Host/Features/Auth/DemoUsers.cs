@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Identity;
+using ValueStreams.Core.Identity;
+using ValueStreams.Data.Identity;
+
+namespace ValueStreams.Host.Features.Auth;
+
+/// <summary>
+/// The demo sign-ins (password <c>demo</c>) that let anyone walk the shipped value streams end to end.
+/// Created on the embedded default, or on any store when <c>ValueStreams__DemoUsers=true</c>.
+/// </summary>
+public sealed class DemoUsers(UserRepository users, IPasswordHasher<UserAccount> hasher, ILogger<DemoUsers> logger)
+{
+    public const string Password = "demo";
+
+    public sealed record Member(string Username, string DisplayName, string[] Roles, string[] Groups);
+
+    public static IReadOnlyList<UserGroup> Groups { get; } =
+    [
+        new("service-desk", "Service desk"),
+        new("network-support", "Network support"),
+        new("second-line-support", "Second-line support"),
+    ];
+
+    public static IReadOnlyList<Member> Members { get; } =
+    [
+        new("admin", "Ada Admin", [Roles.Admin, Roles.ProcessOwner], []),
+        new("owner", "Owen Owner", [Roles.ProcessOwner], []),
+        new("agent", "Asha Agent", [Roles.Agent], ["service-desk"]),
+        new("engineer", "Emil Engineer", [Roles.Agent], ["network-support"]),
+        new("secondline", "Sam Secondline", [Roles.Agent], ["second-line-support"]),
+    ];
+
+    /// <summary>Creates the groups and any demo user that does not exist yet; existing users are left as they are.</summary>
+    public async Task EnsureAsync(CancellationToken cancellationToken)
+    {
+        foreach (var group in Groups)
+            await users.EnsureGroupAsync(group, cancellationToken);
+
+        foreach (var member in Members)
+        {
+            if (await users.FindAsync(member.Username, cancellationToken) is not null)
+                continue;
+            var hash = hasher.HashPassword(null!, Password);
+            await users.CreateAsync(member.Username, member.DisplayName, $"{member.Username}@demo.valuestreams.local",
+                hash, member.Roles, member.Groups, cancellationToken);
+            logger.LogInformation("Created demo user {Username}", member.Username);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using Hangfire;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http.Json;
+using Scalar.AspNetCore;
+using ValueStreams.Core.Catalogue;
+using ValueStreams.Data;
+using ValueStreams.Data.Migrations;
+using ValueStreams.Designer;
+using ValueStreams.Designer.Shared;
+using ValueStreams.Engine.Storage;
+using ValueStreams.Host.Components;
+using ValueStreams.Host.Features.Auth;
+using ValueStreams.Host.Features.Catalogue;
+using ValueStreams.Host.Features.Errors;
+using ValueStreams.Host.Features.Health;
+using ValueStreams.Host.Hosting;
+using ValueStreams.Scheduling.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+
+var productRoot = ProductRoot.Find(builder.Configuration[ProductRoot.SettingName],
+    builder.Environment.ContentRootPath, Directory.GetCurrentDirectory(), AppContext.BaseDirectory);
+builder.Configuration.AddProductSettings(builder.Environment, productRoot);
+
+var storageOptions = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+storageOptions.ConnectionString ??= builder.Configuration.GetConnectionString(StorageOptions.ConnectionStringName);
+var store = StoreLocation.Resolve(storageOptions, productRoot);
+var schedulingOptions = builder.Configuration.GetSection(SchedulingOptions.Section).Get<SchedulingOptions>() ?? new SchedulingOptions();
+var authOptions = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+authOptions.DemoUsers ??= builder.Configuration.GetValue<bool?>("ValueStreams:DemoUsers");
+
+builder.Services.AddSingleton(store);
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(ItilCatalogue.Default);
+builder.Services.AddValueStreamsData(store.Provider, store.ConnectionString);
+builder.Services.AddValueStreamsScheduling(store.Provider, store.SchedulerLocation, schedulingOptions);
+builder.Services.AddValueStreamsAuth(authOptions);
+builder.Services.AddValueStreamsHealth();
+builder.Services.AddValueStreamsDesigner();
+
+builder.Services.AddDataProtection()
+    .SetApplicationName("ValueStreams")
+    .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(store.DataDirectory, "keys")));
+
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+// Unreadable bodies raise an exception the handler above turns into a 400 that names the problem.
+builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.MaxDepth = 64);
+builder.Services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityTransformer>());
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddCascadingAuthenticationState();
+
+var demoUsers = authOptions.DemoUsers ?? store.Provider == StorageProvider.Sqlite;
+builder.Services.AddSingleton(demoUsers
+    ? new LoginHints(DemoUsers.Members.Select(m => m.Username).ToList(), DemoUsers.Password)
+    : new LoginHints([], null));
+
+var app = builder.Build();
+
+await using (var scope = app.Services.CreateAsyncScope())
+{
+    await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+    if (demoUsers)
+        await scope.ServiceProvider.GetRequiredService<DemoUsers>().EnsureAsync(CancellationToken.None);
+}
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapStaticAssets();
+app.MapHealthEndpoints();
+app.MapOpenApi();
+app.MapScalarApiReference(options => options.WithTitle("ValueStreams API"));
+app.MapAuthEndpoints();
+
+// Every API endpoint needs a signed-in caller; sign-in and health are mapped outside this group.
+var api = app.MapGroup("/api").RequireAuthorization();
+api.MapCatalogueEndpoints();
+
+app.MapHangfireDashboard("/hangfire", new DashboardOptions
+    {
+        Authorization = [new AdminOnlyDashboardFilter()],
+        DashboardTitle = "ValueStreams jobs",
+        AppPath = "/",
+    })
+    .RequireAuthorization(AuthSetup.Policies.Admin);
+
+app.MapRazorComponents<App>()
+    .AddInteractiveServerRenderMode()
+    .AddAdditionalAssemblies(typeof(DesignerServiceCollectionExtensions).Assembly)
+    .RequireAuthorization();
+
+app.Run();
+
+/// <summary>Entry point, visible to the API tests' <c>WebApplicationFactory</c>.</summary>
+public partial class Program;

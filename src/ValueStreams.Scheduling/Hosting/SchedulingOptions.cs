@@ -1,0 +1,19 @@
+namespace ValueStreams.Scheduling.Hosting;
+
+/// <summary>Settings bound from <c>ValueStreams:Scheduling</c>.</summary>
+public sealed class SchedulingOptions
+{
+    public const string Section = "ValueStreams:Scheduling";
+
+    /// <summary>How often due timers are picked up. Hangfire's own default (15 s) makes timers late.</summary>
+    public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often workers look for enqueued jobs when the storage cannot notify them.</summary>
+    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Background workers in this node; 0 picks Hangfire's default from the CPU count.</summary>
+    public int WorkerCount { get; set; }
+
+    /// <summary>False runs no Hangfire server in this node (it can still enqueue work for others).</summary>
+    public bool RunServer { get; set; } = true;
+}

@@ -1,0 +1,60 @@
+using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.Storage.SQLite;
+using Microsoft.Extensions.DependencyInjection;
+using ValueStreams.Engine.Storage;
+
+namespace ValueStreams.Scheduling.Hosting;
+
+public static class SchedulingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers Hangfire on the provider's storage: a SQLite file beside the embedded store, or the
+    /// <c>hangfire</c> schema of the PostgreSQL database. Starts a server unless <see cref="SchedulingOptions.RunServer"/> is off.
+    /// </summary>
+    public static IServiceCollection AddValueStreamsScheduling(
+        this IServiceCollection services, StorageProvider provider, string storageLocation, SchedulingOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddHangfire(configuration =>
+        {
+            configuration
+                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+
+            if (provider == StorageProvider.PostgreSql)
+            {
+                configuration.UsePostgreSqlStorage(
+                    bootstrap => bootstrap.UseNpgsqlConnection(storageLocation),
+                    new PostgreSqlStorageOptions
+                    {
+                        SchemaName = "hangfire",
+                        PrepareSchemaIfNecessary = true,
+                        QueuePollInterval = options.QueuePollInterval,
+                        EnableLongPolling = true,
+                    });
+            }
+            else
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(storageLocation))!);
+                configuration.UseSQLiteStorage(storageLocation, new SQLiteStorageOptions
+                {
+                    QueuePollInterval = options.QueuePollInterval,
+                });
+            }
+        });
+
+        if (options.RunServer)
+        {
+            services.AddHangfireServer(server =>
+            {
+                server.SchedulePollingInterval = options.SchedulePollingInterval;
+                server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+                if (options.WorkerCount > 0)
+                    server.WorkerCount = options.WorkerCount;
+            });
+        }
+        return services;
+    }
+}
