@@ -5,6 +5,7 @@ using Scalar.AspNetCore;
 using ValueStreams.Core.Catalogue;
 using ValueStreams.Data;
 using ValueStreams.Data.Migrations;
+using ValueStreams.Data.Store;
 using ValueStreams.Designer;
 using ValueStreams.Designer.Shared;
 using ValueStreams.Engine.Storage;

@@ -1,6 +1,6 @@
 using ValueStreams.Engine.Storage;
 
-namespace ValueStreams.Host.Hosting;
+namespace ValueStreams.Data.Store;
 
 /// <summary>Where this node's store and scheduler live, resolved from <see cref="StorageOptions"/>.</summary>
 public sealed record StoreLocation(StorageProvider Provider, string ConnectionString, string SchedulerLocation, string DataDirectory)
