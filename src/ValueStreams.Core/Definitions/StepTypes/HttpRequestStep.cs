@@ -1,0 +1,21 @@
+namespace ValueStreams.Core.Definitions.StepTypes;
+
+/// <summary>Calls another system over HTTP.</summary>
+public sealed class HttpRequestStep : StepType
+{
+    public override StepTypeDescriptor Descriptor { get; } = new(
+        "http-request", "HTTP request", "Integration", "Calls an HTTP endpoint; leaves by failed on an error status.",
+        StepKind.Activity, Automated: true,
+        [
+            new("method", InputKind.Enum, "HTTP method", Required: true, Options: ["GET", "POST", "PUT", "PATCH", "DELETE"]),
+            new("url", InputKind.Template, "Address", Required: true),
+            new("headers", InputKind.ObjectList, "Request headers", Fields:
+            [
+                new("name", InputKind.String, "Header name", Required: true),
+                new("value", InputKind.Template, "Header value", Required: true),
+            ]),
+            new("body", InputKind.Template, "Request body"),
+            new("resultVariable", InputKind.String, "Variable that receives the response"),
+        ],
+        [new("done", "2xx response"), new("failed", "Error status or no response")], null, "http");
+}

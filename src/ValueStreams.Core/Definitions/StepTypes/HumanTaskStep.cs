@@ -1,0 +1,22 @@
+namespace ValueStreams.Core.Definitions.StepTypes;
+
+/// <summary>Work a person does from their inbox: claim, fill the form, choose an outcome.</summary>
+public sealed class HumanTaskStep : StepType
+{
+    public override StepTypeDescriptor Descriptor { get; } = new(
+        "human-task", "Human task", "Work", "A task for a group or role: the assignee fills in the form and chooses an outcome.",
+        StepKind.Activity, Automated: false,
+        [
+            new("title", InputKind.Template, "Task title shown in the inbox", Required: true),
+            new("group", InputKind.String, "Candidate group whose members may claim the task (default: the group of the step's first role)"),
+            new("assignee", InputKind.String, "Assignee rule: initiator, variable:<name>, user:<name> or record-assignment-group"),
+            new("priority", InputKind.Integer, "Task priority, 1 (highest) to 5"),
+            new("completion", InputKind.Enum, "With several roles acting together: any one completes, or all must", Options: ["any", "all"]),
+            Inputs.FormFields,
+            Inputs.Outcomes,
+            Inputs.Sla,
+        ],
+        [], "outcomes[].id", "assignment_ind");
+
+    public override IReadOnlyList<string> PortsOf(StepDefinition step) => StringsOf(step.Properties, "outcomes", "id").ToList();
+}

@@ -1,0 +1,57 @@
+namespace ValueStreams.Core.Definitions.StepTypes;
+
+/// <summary>Property shapes several step types share.</summary>
+internal static class Inputs
+{
+    public static readonly IReadOnlyList<string> RecordTypes =
+        ["incident", "problem", "change", "request", "configuration-item", "asset", "improvement", "survey"];
+
+    public static readonly IReadOnlyList<string> FormFieldTypes =
+        ["text", "multiline", "number", "choice", "multi-choice", "date-time", "checkbox", "user", "record"];
+
+    public static InputDescriptor RecordType(string description) =>
+        new("recordType", InputKind.Enum, description, Required: true, Options: RecordTypes);
+
+    public static InputDescriptor Assignments(string name, string description, bool required) =>
+        new(name, InputKind.ObjectList, description, required, Fields:
+        [
+            new("variable", InputKind.String, "Variable to set", Required: true),
+            new("expression", InputKind.Expression, "JavaScript expression giving the value", Required: true),
+        ]);
+
+    public static InputDescriptor FieldValues(string name, string description, bool required) =>
+        new(name, InputKind.ObjectList, description, required, Fields:
+        [
+            new("field", InputKind.String, "Record field", Required: true),
+            new("expression", InputKind.Expression, "JavaScript expression giving the value", Required: true),
+        ]);
+
+    public static readonly InputDescriptor FormFields = new("form", InputKind.ObjectList, "Fields the assignee fills in", Fields:
+    [
+        new("name", InputKind.String, "Field name, also the variable it is stored in", Required: true),
+        new("label", InputKind.String, "Label shown to the assignee", Required: true),
+        new("type", InputKind.Enum, "Field type", Required: true, Options: FormFieldTypes),
+        new("required", InputKind.Boolean, "The task cannot complete without it"),
+        new("options", InputKind.StringList, "Choices for choice and multi-choice fields"),
+        new("min", InputKind.Number, "Smallest number (or shortest text)"),
+        new("max", InputKind.Number, "Largest number (or longest text)"),
+        new("pattern", InputKind.String, "Regular expression a text must match"),
+        new("recordType", InputKind.Enum, "Record type for record fields", Options: RecordTypes),
+        new("help", InputKind.String, "Help text under the field"),
+        new("default", InputKind.Json, "Initial value"),
+    ], UiHint: "form-builder");
+
+    public static readonly InputDescriptor Outcomes = new("outcomes", InputKind.ObjectList,
+        "Outcomes the assignee chooses from; each is a port. The expected (happy-path) outcome comes first.", Required: true, Fields:
+    [
+        new("id", InputKind.String, "Port name", Required: true),
+        new("label", InputKind.String, "Button text", Required: true),
+    ], UiHint: "outcomes");
+
+    public static readonly InputDescriptor Sla = new("sla", InputKind.Object, "Service level for the task", Fields:
+    [
+        new("policy", InputKind.String, "SLA policy id (targets per priority)"),
+        new("respondWithin", InputKind.Duration, "Target to claim the task, ISO 8601 (e.g. PT15M)"),
+        new("resolveWithin", InputKind.Duration, "Target to complete the task, ISO 8601 (e.g. PT4H)"),
+    ], UiHint: "sla-policy");
+}

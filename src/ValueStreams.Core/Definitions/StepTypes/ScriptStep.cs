@@ -1,0 +1,11 @@
+namespace ValueStreams.Core.Definitions.StepTypes;
+
+/// <summary>Runs sandboxed JavaScript over the instance's variables.</summary>
+public sealed class ScriptStep : StepType
+{
+    public override StepTypeDescriptor Descriptor { get; } = new(
+        "script", "Script", "Data", "Runs sandboxed JavaScript; vars, input and outputs are in scope.",
+        StepKind.Activity, Automated: true,
+        [new("script", InputKind.Expression, "JavaScript", Required: true, UiHint: "code")],
+        [new("done", "Script finished")], null, "code");
+}

@@ -1,0 +1,11 @@
+namespace ValueStreams.Core.Definitions.StepTypes;
+
+/// <summary>Sets instance variables from expressions.</summary>
+public sealed class SetVariablesStep : StepType
+{
+    public override StepTypeDescriptor Descriptor { get; } = new(
+        "set-variables", "Set variables", "Data", "Sets variables from JavaScript expressions.",
+        StepKind.Activity, Automated: true,
+        [Inputs.Assignments("assignments", "Variables and their new values", required: true)],
+        [new("done", "Variables set")], null, "data_object");
+}

@@ -1,0 +1,29 @@
+namespace ValueStreams.Core.Definitions.StepTypes;
+
+/// <summary>The demand that starts the stream and how it arrives.</summary>
+public sealed class StartStep : StepType
+{
+    public static readonly IReadOnlyList<string> Triggers = ["manual", "api", "event", "record-created", "schedule"];
+
+    public override StepTypeDescriptor Descriptor { get; } = new(
+        "start", "Demand", "Flow", "The demand or opportunity that starts the value stream.",
+        StepKind.Demand, Automated: true,
+        [
+            new("trigger", InputKind.Enum, "How instances start", Required: true, Options: Triggers),
+            new("event", InputKind.String, "Event name, for the event trigger"),
+            Inputs.RecordType("Record type, for the record-created trigger") with { Required = false },
+            new("schedule", InputKind.String, "Cron expression, for the schedule trigger"),
+        ],
+        [new("done", "The demand is accepted")], null, "play_circle");
+
+    public override IEnumerable<StepIssue> Check(StepDefinition step)
+    {
+        var trigger = StringOf(step.Properties, "trigger");
+        if (trigger == "event" && StringOf(step.Properties, "event") is null)
+            yield return new("event", "the event trigger needs an event name");
+        if (trigger == "record-created" && StringOf(step.Properties, "recordType") is null)
+            yield return new("recordType", "the record-created trigger needs a record type");
+        if (trigger == "schedule" && StringOf(step.Properties, "schedule") is null)
+            yield return new("schedule", "the schedule trigger needs a cron expression");
+    }
+}

@@ -1,0 +1,14 @@
+namespace ValueStreams.Core.Definitions.StepTypes;
+
+/// <summary>Waits for a named event whose correlation matches the instance.</summary>
+public sealed class WaitEventStep : StepType
+{
+    public override StepTypeDescriptor Descriptor { get; } = new(
+        "wait-event", "Wait for event", "Flow", "Waits until POST /api/events brings this event for this instance.",
+        StepKind.Control, Automated: true,
+        [
+            new("event", InputKind.String, "Event name", Required: true),
+            new("correlation", InputKind.Expression, "JavaScript expression giving the correlation id (default: the instance's)"),
+        ],
+        [new("done", "The event arrived")], null, "hourglass_top");
+}
