@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using ValueStreams.Data.Definitions;
 using ValueStreams.Data.Identity;
 using ValueStreams.Data.Migrations;
 using ValueStreams.Data.Store;
@@ -15,6 +16,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(new ConnectionFactory(provider, connectionString));
         services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton<UserRepository>();
+        services.AddSingleton<ValueStreamRepository>();
         return services;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
 using ValueStreams.Core.Catalogue;
+using ValueStreams.Core.Definitions.Validation;
 using ValueStreams.Data;
 using ValueStreams.Data.Migrations;
 using ValueStreams.Data.Store;
@@ -12,6 +13,7 @@ using ValueStreams.Engine.Storage;
 using ValueStreams.Host.Components;
 using ValueStreams.Host.Features.Auth;
 using ValueStreams.Host.Features.Catalogue;
+using ValueStreams.Host.Features.Definitions;
 using ValueStreams.Host.Features.Errors;
 using ValueStreams.Host.Features.Health;
 using ValueStreams.Host.Hosting;
@@ -33,6 +35,10 @@ authOptions.DemoUsers ??= builder.Configuration.GetValue<bool?>("ValueStreams:De
 builder.Services.AddSingleton(store);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(ItilCatalogue.Default);
+builder.Services.AddSingleton(new ProductFolders(productRoot));
+builder.Services.AddSingleton<ValueStreamValidator>();
+builder.Services.AddScoped<ValueStreamLibrary>();
+builder.Services.AddScoped<ShippedStreams>();
 builder.Services.AddValueStreamsData(store.Provider, store.ConnectionString);
 builder.Services.AddValueStreamsScheduling(store.Provider, store.SchedulerLocation, schedulingOptions);
 builder.Services.AddValueStreamsAuth(authOptions);
@@ -64,6 +70,7 @@ await using (var scope = app.Services.CreateAsyncScope())
     await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
     if (demoUsers)
         await scope.ServiceProvider.GetRequiredService<DemoUsers>().EnsureAsync(CancellationToken.None);
+    await scope.ServiceProvider.GetRequiredService<ShippedStreams>().ImportIfEmptyAsync(CancellationToken.None);
 }
 
 app.UseExceptionHandler();
@@ -81,6 +88,7 @@ app.MapAuthEndpoints();
 // Every API endpoint needs a signed-in caller; sign-in and health are mapped outside this group.
 var api = app.MapGroup("/api").RequireAuthorization();
 api.MapCatalogueEndpoints();
+api.MapDefinitionEndpoints();
 
 app.MapHangfireDashboard("/hangfire", new DashboardOptions
     {

@@ -56,6 +56,7 @@ public sealed class DatabaseMigrator(ConnectionFactory connections, ILogger<Data
         var engine = builder
             .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.Contains(FolderOf(provider), StringComparison.Ordinal))
             .WithTransactionPerScript()
+            .WithVariablesDisabled()
             .LogTo(logger)
             .Build();
 

@@ -1,0 +1,127 @@
+using System.Security.Claims;
+using ValueStreams.Core.Definitions.Format;
+using ValueStreams.Core.Definitions.StepTypes;
+using ValueStreams.Data.Definitions;
+using ValueStreams.Host.Features.Auth;
+using ValueStreams.Host.Features.Errors;
+
+namespace ValueStreams.Host.Features.Definitions;
+
+public static class DefinitionEndpoints
+{
+    public sealed record ValidationResponse(bool Valid, IReadOnlyList<FieldError> Errors, IReadOnlyList<FieldError> Warnings);
+    public sealed record DraftResponse(string Id, string ContentHash, IReadOnlyList<FieldError> Warnings);
+    public sealed record PublishResponse(string Id, int Version, bool Unchanged);
+    public sealed record ImportResponse(string Id, int Version, string Status);
+
+    private const string FileContentType = "application/json";
+
+    public static void MapDefinitionEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapGet("/step-types", () => TypedResults.Ok(StepTypeCatalogue.Descriptors))
+            .WithTags("Definitions").WithSummary("Step type descriptors: inputs, ports and UI hints");
+
+        var streams = api.MapGroup("/value-streams").WithTags("Definitions");
+
+        streams.MapGet("/", async (ValueStreamRepository repository, CancellationToken ct) =>
+                TypedResults.Ok(await repository.ListAsync(ct)))
+            .WithSummary("Value streams with their published and latest versions");
+
+        streams.MapGet("/{id}", GetFileAsync)
+            .WithSummary("The value stream file in canonical form: published, ?version=N, or ?draft=true")
+            .Produces(StatusCodes.Status200OK, contentType: FileContentType)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        streams.MapPut("/{id}/draft", SaveDraftAsync)
+            .RequireAuthorization(AuthSetup.Policies.ProcessOwner)
+            .WithSummary("Save a draft (body: the file); 400 with errors when it is invalid")
+            .Accepts<object>(FileContentType)
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+
+        streams.MapPost("/{id}/publish", PublishAsync)
+            .RequireAuthorization(AuthSetup.Policies.ProcessOwner)
+            .WithSummary("Publish the draft as the next version")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        streams.MapGet("/{id}/versions", async (string id, ValueStreamRepository repository, CancellationToken ct) =>
+            {
+                var versions = await repository.VersionsAsync(id, ct);
+                return versions.Count == 0 ? NotFound(id) : TypedResults.Ok(versions);
+            })
+            .WithSummary("Published versions with who published them and when");
+
+        streams.MapPost("/validate", async (HttpRequest request, ValueStreamLibrary library) =>
+            {
+                var body = await RequestBody.ReadAsync(request);
+                if (body is null)
+                    return RequestBody.TooLarge();
+                var report = library.Validate(body);
+                return TypedResults.Ok(new ValidationResponse(report.IsValid, ToFieldErrors(report.Errors), ToFieldErrors(report.Warnings)));
+            })
+            .Accepts<object>(FileContentType)
+            .WithSummary("Validate a file without storing it");
+
+        streams.MapPost("/import", ImportAsync)
+            .RequireAuthorization(AuthSetup.Policies.ProcessOwner)
+            .Accepts<object>(FileContentType)
+            .WithSummary("Import a file and publish it; the same content as the current version is 'unchanged'");
+    }
+
+    private static async Task<IResult> GetFileAsync(string id, int? version, bool? draft, ValueStreamRepository repository, CancellationToken ct)
+    {
+        var stored = draft == true
+            ? await repository.GetDraftAsync(id, ct)
+            : await repository.GetPublishedAsync(id, version, ct);
+        if (stored is null)
+            return draft == true
+                ? ApiProblem.Status(StatusCodes.Status404NotFound, $"Value stream '{id}' has no draft.")
+                : version is { } v
+                    ? ApiProblem.Status(StatusCodes.Status404NotFound, $"Value stream '{id}' has no version {v}.")
+                    : NotFound(id);
+        return TypedResults.Text(stored.Content, FileContentType, System.Text.Encoding.UTF8);
+    }
+
+    private static async Task<IResult> SaveDraftAsync(string id, HttpRequest request, ValueStreamLibrary library, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadAsync(request);
+        if (body is null)
+            return RequestBody.TooLarge();
+        var outcome = await library.SaveDraftAsync(id, body, UserName(user), ct);
+        return outcome.Refused
+            ? Invalid($"The draft of '{id}' is invalid and was not saved.", outcome.Errors, outcome.Warnings)
+            : TypedResults.Ok(new DraftResponse(id, outcome.ContentHash!, ToFieldErrors(outcome.Warnings)));
+    }
+
+    private static async Task<IResult> PublishAsync(string id, ValueStreamLibrary library, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var outcome = await library.PublishDraftAsync(id, UserName(user), ct);
+        if (outcome is null)
+            return ApiProblem.Status(StatusCodes.Status409Conflict, $"Value stream '{id}' has no draft to publish.");
+        return outcome.Refused
+            ? Invalid($"The draft of '{id}' is invalid and was not published.", outcome.Errors, outcome.Warnings)
+            : TypedResults.Ok(new PublishResponse(id, outcome.Published!.Version, outcome.Published.Unchanged));
+    }
+
+    private static async Task<IResult> ImportAsync(HttpRequest request, ValueStreamLibrary library, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadAsync(request);
+        if (body is null)
+            return RequestBody.TooLarge();
+        var outcome = await library.ImportAsync(body, UserName(user), ct);
+        return outcome.Refused
+            ? Invalid("The file is invalid and was not imported.", outcome.Errors, outcome.Warnings)
+            : TypedResults.Ok(new ImportResponse(outcome.Definition!.Id, outcome.Published!.Version,
+                outcome.Published.Unchanged ? "unchanged" : "published"));
+    }
+
+    private static IResult Invalid(string title, IReadOnlyList<DefinitionIssue> errors, IReadOnlyList<DefinitionIssue> warnings) =>
+        TypedResults.Problem(title: title, statusCode: StatusCodes.Status400BadRequest,
+            extensions: new Dictionary<string, object?> { ["errors"] = ToFieldErrors(errors), ["warnings"] = ToFieldErrors(warnings) });
+
+    private static IResult NotFound(string id) => ApiProblem.Status(StatusCodes.Status404NotFound, $"Value stream '{id}' was not found.");
+
+    private static List<FieldError> ToFieldErrors(IEnumerable<DefinitionIssue> issues) =>
+        issues.Select(i => new FieldError(i.Path, i.Message)).ToList();
+
+    private static string UserName(ClaimsPrincipal user) => user.Identity?.Name ?? "unknown";
+}

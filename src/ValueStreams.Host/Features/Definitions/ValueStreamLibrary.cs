@@ -1,0 +1,74 @@
+using ValueStreams.Core.Definitions;
+using ValueStreams.Core.Definitions.Format;
+using ValueStreams.Core.Definitions.Validation;
+using ValueStreams.Data.Definitions;
+
+namespace ValueStreams.Host.Features.Definitions;
+
+/// <summary>
+/// Reads, validates and stores value stream files in canonical form. Nothing is written unless the file
+/// validates, so a refused draft or import leaves every stored version as it was.
+/// </summary>
+public sealed class ValueStreamLibrary(ValueStreamRepository repository, ValueStreamValidator validator)
+{
+    /// <summary>What a write did: refused with errors, or stored (with any warnings).</summary>
+    public sealed record Outcome(IReadOnlyList<DefinitionIssue> Errors, IReadOnlyList<DefinitionIssue> Warnings,
+        ValueStreamDefinition? Definition = null, string? ContentHash = null, PublishResult? Published = null)
+    {
+        public bool Refused => Errors.Count > 0;
+    }
+
+    public ValidationReport Validate(ReadOnlySpan<byte> file) => validator.ValidateFile(file);
+
+    public async Task<Outcome> SaveDraftAsync(string id, byte[] file, string user, CancellationToken cancellationToken)
+    {
+        var (outcome, definition) = Check(file, expectedId: id);
+        if (definition is null)
+            return outcome;
+        var content = ValueStreamWriter.Write(definition);
+        var hash = ValueStreamWriter.ContentHash(definition);
+        await repository.SaveDraftAsync(definition.Id, definition.Name, content, hash, user, cancellationToken);
+        return outcome with { Definition = definition, ContentHash = hash };
+    }
+
+    /// <summary>Publishes the draft as the next version; null when there is no draft.</summary>
+    public async Task<Outcome?> PublishDraftAsync(string id, string user, CancellationToken cancellationToken)
+    {
+        var draft = await repository.GetDraftAsync(id, cancellationToken);
+        if (draft is null)
+            return null;
+        // The catalogue or step types may have changed since the draft was saved: check again.
+        var (outcome, definition) = Check(System.Text.Encoding.UTF8.GetBytes(draft.Content), expectedId: id);
+        if (definition is null)
+            return outcome;
+        var published = await repository.PublishAsync(id, definition.Name, draft.Content, draft.ContentHash, user, fromDraft: true, cancellationToken);
+        return outcome with { Definition = definition, ContentHash = draft.ContentHash, Published = published };
+    }
+
+    /// <summary>Publishes a file straight away; the same content as the current version changes nothing.</summary>
+    public async Task<Outcome> ImportAsync(byte[] file, string user, CancellationToken cancellationToken)
+    {
+        var (outcome, definition) = Check(file, expectedId: null);
+        if (definition is null)
+            return outcome;
+        var content = ValueStreamWriter.Write(definition);
+        var hash = ValueStreamWriter.ContentHash(definition);
+        var published = await repository.PublishAsync(definition.Id, definition.Name, content, hash, user, fromDraft: false, cancellationToken);
+        return outcome with { Definition = definition, ContentHash = hash, Published = published };
+    }
+
+    private (Outcome Outcome, ValueStreamDefinition? Definition) Check(byte[] file, string? expectedId)
+    {
+        var read = ValueStreamReader.Read(file);
+        if (read.Definition is null || read.Errors.Count > 0)
+            return (new Outcome(read.Errors, []), null);
+
+        var report = validator.Validate(read.Definition);
+        var errors = report.Errors.ToList();
+        if (expectedId is not null && read.Definition.Id != expectedId)
+            errors.Insert(0, new DefinitionIssue("id", $"'{read.Definition.Id}' does not match the address's value stream '{expectedId}'"));
+        return errors.Count > 0
+            ? (new Outcome(errors, report.Warnings), null)
+            : (new Outcome([], report.Warnings), read.Definition);
+    }
+}
