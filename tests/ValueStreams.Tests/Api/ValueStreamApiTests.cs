@@ -96,6 +96,23 @@ public sealed class ValueStreamApiTests
     }
 
     [Fact]
+    public async Task An_old_version_restored_as_the_draft_publishes_as_the_next_version()
+    {
+        await using var host = await ApiHost.StartAsync(StorageProvider.Sqlite);
+        var owner = await host.ClientForAsync("owner");
+        await owner.PostAsync("/api/value-streams/import", File(CanonicalFormatTests.Sample));
+        await owner.PostAsync("/api/value-streams/import", File(CanonicalFormatTests.Sample.Replace("Password reset\"", "Password reset v2\"")));
+
+        var restored = await owner.PostAsync($"/api/value-streams/{SampleId}/versions/1/restore", null);
+        var published = await (await owner.PostAsync($"/api/value-streams/{SampleId}/publish", null)).Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.OK, restored.StatusCode);
+        Assert.Equal(3, published.GetProperty("version").GetInt32());
+        Assert.Equal(CanonicalFormatTests.Sample, await owner.GetStringAsync($"/api/value-streams/{SampleId}"));
+        Assert.Equal(HttpStatusCode.NotFound, (await owner.PostAsync($"/api/value-streams/{SampleId}/versions/9/restore", null)).StatusCode);
+    }
+
+    [Fact]
     public async Task Agents_may_read_but_not_write_value_streams()
     {
         await using var host = await ApiHost.StartAsync(StorageProvider.Sqlite);

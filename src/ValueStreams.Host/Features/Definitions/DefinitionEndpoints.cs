@@ -50,6 +50,11 @@ public static class DefinitionEndpoints
             })
             .WithSummary("Published versions with who published them and when");
 
+        streams.MapPost("/{id}/versions/{version:int}/restore", RestoreAsync)
+            .RequireAuthorization(AuthSetup.Policies.ProcessOwner)
+            .WithSummary("Make an old version the new draft (publish it to make it current)")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         streams.MapPost("/validate", async (HttpRequest request, ValueStreamLibrary library) =>
             {
                 var body = await RequestBody.ReadAsync(request);
@@ -100,6 +105,16 @@ public static class DefinitionEndpoints
         return outcome.Refused
             ? Invalid($"The draft of '{id}' is invalid and was not published.", outcome.Errors, outcome.Warnings)
             : TypedResults.Ok(new PublishResponse(id, outcome.Published!.Version, outcome.Published.Unchanged));
+    }
+
+    private static async Task<IResult> RestoreAsync(string id, int version, ValueStreamLibrary library, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var outcome = await library.RestoreAsync(id, version, UserName(user), ct);
+        if (outcome is null)
+            return ApiProblem.Status(StatusCodes.Status404NotFound, $"Value stream '{id}' has no version {version}.");
+        return outcome.Refused
+            ? Invalid($"Version {version} of '{id}' no longer validates and was not restored.", outcome.Errors, outcome.Warnings)
+            : TypedResults.Ok(new DraftResponse(id, outcome.ContentHash!, ToFieldErrors(outcome.Warnings)));
     }
 
     private static async Task<IResult> ImportAsync(HttpRequest request, ValueStreamLibrary library, ClaimsPrincipal user, CancellationToken ct)

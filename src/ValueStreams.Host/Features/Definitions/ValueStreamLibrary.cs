@@ -45,6 +45,13 @@ public sealed class ValueStreamLibrary(ValueStreamRepository repository, ValueSt
         return outcome with { Definition = definition, ContentHash = draft.ContentHash, Published = published };
     }
 
+    /// <summary>Saves an old published version as the draft; null when that version does not exist.</summary>
+    public async Task<Outcome?> RestoreAsync(string id, int version, string user, CancellationToken cancellationToken)
+    {
+        var stored = await repository.GetPublishedAsync(id, version, cancellationToken);
+        return stored is null ? null : await SaveDraftAsync(id, System.Text.Encoding.UTF8.GetBytes(stored.Content), user, cancellationToken);
+    }
+
     /// <summary>Publishes a file straight away; the same content as the current version changes nothing.</summary>
     public async Task<Outcome> ImportAsync(byte[] file, string user, CancellationToken cancellationToken)
     {
