@@ -1,0 +1,338 @@
+// Start-up and idle-memory benchmark of the built ValueStreams host on the embedded (SQLite) default.
+//
+// Each run starts `dotnet ValueStreams.Host.dll` twice on one fresh data directory:
+//   cold       - a brand-new store: migrations, demo users and the scheduler's tables are part of start-up;
+//   warm store - the same data directory again: nothing left to migrate or create.
+// Start-up is the wall time from starting the process to the first 200 from /health/ready (polled every 20 ms).
+// After each start the host idles (10 s by default) and its VmRSS (and VmHWM) is read from /proc/<pid>/status.
+// The host is stopped with SIGTERM (killed if it does not stop within 10 s) and the data directory deleted.
+// Results go to stdout as Markdown; progress goes to stderr.
+
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+if (args.Any(a => a is "-h" or "--help" or "-?"))
+{
+    Console.WriteLine(Settings.Usage);
+    return 0;
+}
+var settings = Settings.Parse(args);
+if (settings is null)
+{
+    Console.Error.WriteLine(Settings.Usage);
+    return 2;
+}
+
+var root = RepositoryRoot();
+var hostDll = Path.Combine(root, "src", "ValueStreams.Host", "bin", settings.Configuration, "net10.0", "ValueStreams.Host.dll");
+if (!File.Exists(hostDll))
+{
+    Console.Error.WriteLine($"The host is not built: {hostDll} is missing.");
+    Console.Error.WriteLine($"Build it first: dotnet build -c {settings.Configuration} src/ValueStreams.Host");
+    Console.Error.WriteLine();
+    Console.Error.WriteLine(Settings.Usage);
+    return 1;
+}
+
+var results = new List<RunResult>();
+using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+for (var run = 1; run <= settings.Runs; run++)
+{
+    var dataDirectory = Directory.CreateTempSubdirectory("valuestreams-bench-").FullName;
+    try
+    {
+        var cold = await StartAndMeasureAsync(hostDll, root, dataDirectory, settings, http, $"run {run} cold");
+        var warm = await StartAndMeasureAsync(hostDll, root, dataDirectory, settings, http, $"run {run} warm store");
+        results.Add(new RunResult(run, cold, warm));
+    }
+    finally
+    {
+        Directory.Delete(dataDirectory, recursive: true);
+    }
+}
+
+Console.WriteLine(Report(results, settings, hostDll, root));
+return 0;
+
+static async Task<Measurement> StartAndMeasureAsync(string hostDll, string root, string dataDirectory, Settings settings, HttpClient http, string label)
+{
+    var port = FreePort();
+    var start = new ProcessStartInfo("dotnet")
+    {
+        WorkingDirectory = root,
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+        UseShellExecute = false,
+    };
+    start.ArgumentList.Add(hostDll);
+    start.ArgumentList.Add("--urls");
+    start.ArgumentList.Add($"http://127.0.0.1:{port}");
+
+    // Only what this benchmark sets: no storage provider, connection string or URLs inherited from the shell.
+    foreach (var name in start.Environment.Keys.ToList())
+        if (name.StartsWith("ValueStreams__", StringComparison.OrdinalIgnoreCase) ||
+            name.StartsWith("ConnectionStrings__", StringComparison.OrdinalIgnoreCase) ||
+            name.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase) ||
+            name.StartsWith("DOTNET_ENVIRONMENT", StringComparison.OrdinalIgnoreCase))
+            start.Environment.Remove(name);
+    start.Environment["ValueStreams__Root"] = root;
+    start.Environment["ValueStreams__Storage__DataDirectory"] = dataDirectory;
+    start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+
+    var output = new BoundedLog(200);
+    var clock = Stopwatch.StartNew();
+    using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+    process.OutputDataReceived += (_, e) => output.Add(e.Data);
+    process.ErrorDataReceived += (_, e) => output.Add(e.Data);
+    process.BeginOutputReadLine();
+    process.BeginErrorReadLine();
+
+    try
+    {
+        var ready = new Uri($"http://127.0.0.1:{port}/health/ready");
+        var deadline = TimeSpan.FromSeconds(settings.TimeoutSeconds);
+        while (true)
+        {
+            if (process.HasExited)
+                throw new InvalidOperationException($"{label}: the host exited with code {process.ExitCode} before it was ready.\n{output}");
+            if (clock.Elapsed > deadline)
+                throw new TimeoutException($"{label}: /health/ready did not answer 200 within {deadline.TotalSeconds} s.\n{output}");
+            try
+            {
+                using var response = await http.GetAsync(ready);
+                if (response.StatusCode == HttpStatusCode.OK)
+                    break;
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            catch (TaskCanceledException)
+            {
+                // a poll timed out: try again
+            }
+            await Task.Delay(20);
+        }
+        var startup = clock.Elapsed;
+        Console.Error.WriteLine($"[bench] {label}: ready in {startup.TotalMilliseconds:F0} ms; idling {settings.IdleSeconds} s");
+
+        await Task.Delay(TimeSpan.FromSeconds(settings.IdleSeconds));
+        if (process.HasExited)
+            throw new InvalidOperationException($"{label}: the host exited with code {process.ExitCode} while idle.\n{output}");
+        var (rss, hwm) = ReadMemory(process.Id);
+        Console.Error.WriteLine($"[bench] {label}: idle VmRSS {rss / 1024.0:F1} MB, VmHWM {hwm / 1024.0:F1} MB");
+        return new Measurement(startup, rss, hwm);
+    }
+    finally
+    {
+        await StopAsync(process);
+    }
+}
+
+static async Task StopAsync(Process process)
+{
+    if (process.HasExited)
+        return;
+    // A normal shutdown (SIGTERM), so the warm-store start follows a clean stop; killed if it takes too long.
+    using (var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)])))
+        await kill!.WaitForExitAsync();
+    using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+    try
+    {
+        await process.WaitForExitAsync(grace.Token);
+    }
+    catch (OperationCanceledException)
+    {
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+    }
+}
+
+/// <summary>VmRSS and VmHWM of a process, in kB.</summary>
+static (long Rss, long Hwm) ReadMemory(int pid)
+{
+    long rss = 0, hwm = 0;
+    foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+    {
+        if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            rss = Kilobytes(line);
+        else if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            hwm = Kilobytes(line);
+    }
+    return (rss, hwm);
+
+    static long Kilobytes(string line) =>
+        long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+}
+
+static int FreePort()
+{
+    var listener = new TcpListener(IPAddress.Loopback, 0);
+    listener.Start();
+    var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+    listener.Stop();
+    return port;
+}
+
+static string RepositoryRoot()
+{
+    foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
+            if (File.Exists(Path.Combine(folder.FullName, "ValueStreams.sln")))
+                return folder.FullName;
+    throw new InvalidOperationException("No ValueStreams.sln above the current directory or this program.");
+}
+
+static string Report(IReadOnlyList<RunResult> results, Settings settings, string hostDll, string root)
+{
+    static string Ms(TimeSpan t) => t.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture);
+    static string Mb(long kb) => (kb / 1024.0).ToString("F1", CultureInfo.InvariantCulture);
+    static T Median<T>(IEnumerable<T> values) => values.Order().ElementAt((values.Count() - 1) / 2);
+
+    var text = new StringBuilder();
+    text.AppendLine($"Host: `{Path.GetRelativePath(root, hostDll)}` ({settings.Configuration}), ASPNETCORE_ENVIRONMENT=Production, embedded SQLite store, " +
+                    $"{settings.Runs} runs, {settings.IdleSeconds} s idle before reading memory.");
+    text.AppendLine();
+    text.AppendLine("| run | cold start ms | warm-store start ms | idle RSS MB (cold) | idle RSS MB (warm store) | peak RSS MB (VmHWM, cold) |");
+    text.AppendLine("|---:|---:|---:|---:|---:|---:|");
+    foreach (var r in results)
+        text.AppendLine($"| {r.Run} | {Ms(r.Cold.Startup)} | {Ms(r.Warm.Startup)} | {Mb(r.Cold.RssKb)} | {Mb(r.Warm.RssKb)} | {Mb(r.Cold.HwmKb)} |");
+    text.AppendLine();
+    text.AppendLine("| | min | median | max |");
+    text.AppendLine("|---|---:|---:|---:|");
+    void Row(string name, IReadOnlyList<long> values, Func<long, string> format) =>
+        text.AppendLine($"| {name} | {format(values.Min())} | {format(Median(values))} | {format(values.Max())} |");
+    Row("cold start ms", results.Select(r => (long)Math.Round(r.Cold.Startup.TotalMilliseconds, MidpointRounding.AwayFromZero)).ToList(), v => v.ToString(CultureInfo.InvariantCulture));
+    Row("warm-store start ms", results.Select(r => (long)Math.Round(r.Warm.Startup.TotalMilliseconds, MidpointRounding.AwayFromZero)).ToList(), v => v.ToString(CultureInfo.InvariantCulture));
+    Row("idle RSS MB (cold)", results.Select(r => r.Cold.RssKb).ToList(), Mb);
+    Row("idle RSS MB (warm store)", results.Select(r => r.Warm.RssKb).ToList(), Mb);
+    Row("peak RSS MB (VmHWM, cold)", results.Select(r => r.Cold.HwmKb).ToList(), Mb);
+    text.AppendLine();
+
+    var slowest = results.Max(r => r.Cold.Startup > r.Warm.Startup ? r.Cold.Startup : r.Warm.Startup);
+    var largest = results.Max(r => Math.Max(r.Cold.RssKb, r.Warm.RssKb));
+    text.AppendLine("Goals (every run, cold and warm store):");
+    text.AppendLine($"- start-up to ready under 5 s: slowest {Ms(slowest)} ms: {(slowest < TimeSpan.FromSeconds(5) ? "met" : "NOT met")}");
+    text.AppendLine($"- idle memory under 300 MB RSS: largest {Mb(largest)} MB: {(largest < 300 * 1024 ? "met" : "NOT met")}");
+    text.AppendLine();
+
+    text.AppendLine("Machine:");
+    text.AppendLine($"- CPUs (nproc): {Command("nproc", root)}");
+    text.AppendLine($"- CPU model: {CpuModel()}");
+    text.AppendLine($"- memory: {TotalMemory()}");
+    text.AppendLine($"- OS: {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
+    text.AppendLine($"- dotnet --version: {Command("dotnet --version", root)}");
+    text.AppendLine($"- date (UTC): {DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}");
+    return text.ToString();
+}
+
+static string Command(string commandLine, string workingDirectory)
+{
+    var parts = commandLine.Split(' ');
+    var start = new ProcessStartInfo(parts[0], parts[1..]) { RedirectStandardOutput = true, WorkingDirectory = workingDirectory };
+    using var process = Process.Start(start)!;
+    var text = process.StandardOutput.ReadToEnd().Trim();
+    process.WaitForExit();
+    return text;
+}
+
+static string CpuModel() =>
+    File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown";
+
+static string TotalMemory()
+{
+    var line = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
+    var kb = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+    return $"{kb / 1024.0 / 1024.0:F1} GB";
+}
+
+internal sealed record Measurement(TimeSpan Startup, long RssKb, long HwmKb);
+
+internal sealed record RunResult(int Run, Measurement Cold, Measurement Warm);
+
+internal sealed record Settings(int Runs, string Configuration, int IdleSeconds, int TimeoutSeconds)
+{
+    public const string Usage = """
+        Start-up and idle-memory benchmark of ValueStreams.Host (embedded SQLite store).
+
+        Build the host first:   dotnet build -c Release src/ValueStreams.Host
+        Then, from the repository:
+            dotnet run -c Release --project benchmarks/ValueStreams.Benchmarks.Startup -- [options]
+
+        Options:
+          --runs N                    runs (default 5); each is a cold start on a fresh store plus a warm-store start
+          --configuration Release|Debug  which build of the host to start (default Release)
+          --idle-seconds S            idle time before memory is read (default 10)
+          --timeout-seconds S         give up when a start is not ready after S seconds (default 120)
+          -h, --help                  this text
+        """;
+
+    public static Settings? Parse(string[] args)
+    {
+        var settings = new Settings(5, "Release", 10, 120);
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            int Positive() => int.TryParse(Next(), CultureInfo.InvariantCulture, out var n) && n > 0
+                ? n
+                : throw new ArgumentException($"{args[i - 1]} needs a positive whole number");
+            try
+            {
+                switch (args[i])
+                {
+                    case "--runs": settings = settings with { Runs = Positive() }; break;
+                    case "--idle-seconds": settings = settings with { IdleSeconds = Positive() }; break;
+                    case "--timeout-seconds": settings = settings with { TimeoutSeconds = Positive() }; break;
+                    case "--configuration" or "-c":
+                        var configuration = Next();
+                        settings = settings with
+                        {
+                            Configuration = configuration.ToLowerInvariant() switch
+                            {
+                                "release" => "Release",
+                                "debug" => "Debug",
+                                _ => throw new ArgumentException($"--configuration is Release or Debug, not {configuration}"),
+                            },
+                        };
+                        break;
+                    default:
+                        Console.Error.WriteLine($"Unknown option {args[i]}");
+                        return null;
+                }
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return null;
+            }
+        }
+        return settings;
+    }
+}
+
+/// <summary>The host's last output lines, shown when a start fails.</summary>
+internal sealed class BoundedLog(int capacity)
+{
+    private readonly Queue<string> _lines = new();
+
+    public void Add(string? line)
+    {
+        if (line is null)
+            return;
+        lock (_lines)
+        {
+            _lines.Enqueue(line);
+            if (_lines.Count > capacity)
+                _lines.Dequeue();
+        }
+    }
+
+    public override string ToString()
+    {
+        lock (_lines)
+            return string.Join('\n', _lines);
+    }
+}
