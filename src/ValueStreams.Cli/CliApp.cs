@@ -1,11 +1,16 @@
 using System.CommandLine;
+using System.Runtime.CompilerServices;
 using ValueStreams.Cli.Commands;
+using ValueStreams.Cli.Server;
+
+[assembly: InternalsVisibleTo("ValueStreams.Tests")]
 
 namespace ValueStreams.Cli;
 
 /// <summary>
 /// The <c>valuestreams</c> command for admins. Exit codes: 0 success, 1 the work found a problem
-/// (invalid file, failed migration), 2 the command line itself was wrong.
+/// (invalid file, failed migration, server refused or unreachable), 2 the command line itself was
+/// wrong (including a path that names nothing readable).
 /// </summary>
 public static class CliApp
 {
@@ -15,10 +20,19 @@ public static class CliApp
 
     public static async Task<int> Main(string[] args) => await RunAsync(args, Console.Out, Console.Error);
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error) =>
+        RunAsync(args, output, error, ValueStreamsApiClient.CreateHttpClient);
+
+    /// <summary>Runs with <paramref name="httpClients"/> making the client for a server URL: tests pass an in-memory host's.</summary>
+    internal static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<Uri, HttpClient> httpClients)
     {
         var root = new RootCommand("ValueStreams: manage ITIL 4 value stream definitions and the store.")
         {
+            ValidateCommand.Create(output, error),
+            FormatCommand.Create(output, error),
+            DiffCommand.Create(output, error),
+            ExportCommand.Create(output, error, httpClients),
+            ImportCommand.Create(output, error, httpClients),
             MigrateCommand.Create(output, error),
         };
         var parsed = root.Parse(args);

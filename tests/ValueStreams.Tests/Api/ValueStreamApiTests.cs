@@ -93,6 +93,11 @@ public sealed class ValueStreamApiTests
         Assert.Equal(("unchanged", 1), (again.GetProperty("status").GetString(), again.GetProperty("version").GetInt32()));
         Assert.Equal(("published", 2), (changed.GetProperty("status").GetString(), changed.GetProperty("version").GetInt32()));
         Assert.Equal(CanonicalFormatTests.Sample, await owner.GetStringAsync($"/api/value-streams/{SampleId}?version=1"));
+
+        var diff = await owner.GetFromJsonAsync<JsonElement>($"/api/value-streams/{SampleId}/diff?from=1&to=2");
+        var field = Assert.Single(diff.GetProperty("fields").EnumerateArray());
+        Assert.Equal("name", field.GetProperty("path").GetString());
+        Assert.Empty(diff.GetProperty("stepsChanged").EnumerateArray());
     }
 
     [Fact]

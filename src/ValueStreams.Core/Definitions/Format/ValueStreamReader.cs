@@ -38,7 +38,7 @@ public static class ValueStreamReader
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(utf8, documentOptions: new JsonDocumentOptions { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Disallow });
+            root = JsonNode.Parse(utf8, documentOptions: new JsonDocumentOptions { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Disallow, AllowDuplicateProperties = false });
         }
         catch (JsonException ex)
         {
@@ -182,7 +182,10 @@ public static class ValueStreamReader
                     if (array[i] is JsonValue v && v.GetValueKind() == JsonValueKind.String)
                         list.Add(v.GetValue<string>());
                     else
+                    {
                         errors.Add(new($"{path}[{i}]", "must be a string"));
+                        list.Add(""); // keeps later items at the index the file gives them
+                    }
                 }
                 return list;
             default:

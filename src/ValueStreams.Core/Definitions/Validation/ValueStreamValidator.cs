@@ -6,21 +6,40 @@ namespace ValueStreams.Core.Definitions.Validation;
 /// <summary>Checks a value stream against the catalogue, its step types and the graph rules before it can run.</summary>
 public sealed class ValueStreamValidator(ItilCatalogue catalogue)
 {
-    /// <summary>Reads and validates a file: shape errors first; rules only run on a file that could be read.</summary>
+    /// <summary>The rule families, in the order their issues are reported.</summary>
+    private static readonly Action<ValidationContext>[] Rules =
+    [
+        IdentifierRules.Check,
+        VariableRules.Check,
+        StreamShapeRules.Check,
+        StepPropertyRules.Check,
+        CatalogueTagRules.Check,
+        RoleRules.Check,
+        HumanTaskRules.Check,
+        FlowStepRules.Check,
+        ConnectionRules.Check,
+        GraphRules.Check,
+    ];
+
+    /// <summary>
+    /// Reads and validates a file: shape errors first; rules only run on a file that could be read, and a rule's
+    /// error at a path the reader already flagged (e.g. an empty id) is left out, so each problem is told once.
+    /// </summary>
     public ValidationReport ValidateFile(ReadOnlySpan<byte> utf8)
     {
         var read = ValueStreamReader.Read(utf8);
         if (read.Definition is null)
             return new ValidationReport(read.Errors, []);
         var report = Validate(read.Definition);
-        return new ValidationReport([.. read.Errors, .. report.Errors], report.Warnings);
+        var flagged = read.Errors.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
+        return new ValidationReport([.. read.Errors, .. report.Errors.Where(e => !flagged.Contains(e.Path))], report.Warnings);
     }
 
     public ValidationReport Validate(ValueStreamDefinition definition)
     {
-        var errors = new List<DefinitionIssue>();
-        var warnings = new List<DefinitionIssue>();
-        _ = catalogue;
-        return new ValidationReport(errors, warnings);
+        var context = new ValidationContext(definition, catalogue);
+        foreach (var rule in Rules)
+            rule(context);
+        return new ValidationReport(context.Errors, context.Warnings);
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using ValueStreams.Core.Definitions.Diff;
 using ValueStreams.Core.Definitions.Format;
 using ValueStreams.Core.Definitions.StepTypes;
 using ValueStreams.Data.Definitions;
@@ -49,6 +50,11 @@ public static class DefinitionEndpoints
                 return versions.Count == 0 ? NotFound(id) : TypedResults.Ok(versions);
             })
             .WithSummary("Published versions with who published them and when");
+
+        streams.MapGet("/{id}/diff", DiffAsync)
+            .WithSummary("Semantic diff between two versions (?from=N&to=M; to defaults to the draft, else the published version)")
+            .Produces<DiffReport>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         streams.MapPost("/{id}/versions/{version:int}/restore", RestoreAsync)
             .RequireAuthorization(AuthSetup.Policies.ProcessOwner)
@@ -105,6 +111,20 @@ public static class DefinitionEndpoints
         return outcome.Refused
             ? Invalid($"The draft of '{id}' is invalid and was not published.", outcome.Errors, outcome.Warnings)
             : TypedResults.Ok(new PublishResponse(id, outcome.Published!.Version, outcome.Published.Unchanged));
+    }
+
+    private static async Task<IResult> DiffAsync(string id, int from, int? to, ValueStreamRepository repository, CancellationToken ct)
+    {
+        var before = await repository.GetPublishedAsync(id, from, ct);
+        var after = to is { } version
+            ? await repository.GetPublishedAsync(id, version, ct)
+            : await repository.GetDraftAsync(id, ct) ?? await repository.GetPublishedAsync(id, null, ct);
+        if (before is null || after is null)
+            return ApiProblem.Status(StatusCodes.Status404NotFound,
+                $"Value stream '{id}' has no version {(before is null ? from : to?.ToString() ?? "to compare with")}.");
+        // Stored content is canonical and was valid when stored, so it always reads.
+        var report = ValueStreamDiff.Compare(ValueStreamReader.Read(before.Content).Definition!, ValueStreamReader.Read(after.Content).Definition!);
+        return TypedResults.Ok(report);
     }
 
     private static async Task<IResult> RestoreAsync(string id, int version, ValueStreamLibrary library, ClaimsPrincipal user, CancellationToken ct)
