@@ -69,18 +69,18 @@ static string LargeStream(int stepCount)
     for (var b = 0; b < blocks; b++)
     {
         var task = $"task-{b}"; var decision = $"decide-{b}"; var script = $"script-{b}";
-        s.Append($$""",{"id":"{{task}}","type":"human-task","name":"Task {{b}}","valueChainActivities":["engage"],"practices":["service-desk"],"roles":["agent"],"title":"Task {{b}}","form":[{"name":"note{{b}}","label":"Note","type":"text","required":true}],"outcomes":[{"id":"done","label":"Done"}],"position":{"x":{{b * 240}},"y":0}}""");
-        s.Append($$""",{"id":"{{decision}}","type":"decision","name":"Decide {{b}}","conditions":[{"port":"yes","expression":"vars.note{{b}} === 'x'"}],"defaultPort":"no","position":{"x":{{b * 240}},"y":160}}""");
-        s.Append($$""",{"id":"{{script}}","type":"script","name":"Script {{b}}","valueChainActivities":["deliver-and-support"],"script":"vars.count = (vars.count || 0) + 1;","position":{"x":{{b * 240}},"y":320}}""");
-        connections.Add($$"""{"from":"{{previous}}","to":"{{task}}"}""");
-        connections.Add($$"""{"from":"{{task}}","port":"done","to":"{{decision}}"}""");
-        connections.Add($$"""{"from":"{{decision}}","port":"yes","to":"{{script}}"}""");
-        connections.Add($$"""{"from":"{{decision}}","port":"no","to":"{{script}}"}""");
+        s.Append($$$""",{"id":"{{{task}}}","type":"human-task","name":"Task {{{b}}}","valueChainActivities":["engage"],"practices":["service-desk"],"roles":["agent"],"title":"Task {{{b}}}","form":[{"name":"note{{{b}}}","label":"Note","type":"text","required":true}],"outcomes":[{"id":"done","label":"Done"}],"position":{"x":{{{b * 240}}},"y":0}}""");
+        s.Append($$$""",{"id":"{{{decision}}}","type":"decision","name":"Decide {{{b}}}","conditions":[{"port":"yes","expression":"vars.note{{{b}}} === 'x'"}],"defaultPort":"no","position":{"x":{{{b * 240}}},"y":160}}""");
+        s.Append($$$""",{"id":"{{{script}}}","type":"script","name":"Script {{{b}}}","valueChainActivities":["deliver-and-support"],"script":"vars.count = (vars.count || 0) + 1;","position":{"x":{{{b * 240}}},"y":320}}""");
+        connections.Add($$$"""{"from":"{{{previous}}}","to":"{{{task}}}"}""");
+        connections.Add($$$"""{"from":"{{{task}}}","port":"done","to":"{{{decision}}}"}""");
+        connections.Add($$$"""{"from":"{{{decision}}}","port":"yes","to":"{{{script}}}"}""");
+        connections.Add($$$"""{"from":"{{{decision}}}","port":"no","to":"{{{script}}}"}""");
         previous = script;
     }
     s.Append(""",{"id":"value","type":"milestone","name":"Value","roles":["agent"],"value":"Done","position":{"x":0,"y":480}}""");
     s.Append(""",{"id":"end","type":"end","name":"End","position":{"x":240,"y":480}}""");
-    connections.Add($$"""{"from":"{{previous}}","to":"value"}""");
+    connections.Add($$$"""{"from":"{{{previous}}}","to":"value"}""");
     connections.Add("""{"from":"value","to":"end"}""");
     s.Append("],\"connections\":[").Append(string.Join(",", connections)).Append("]}");
     return s.ToString();
