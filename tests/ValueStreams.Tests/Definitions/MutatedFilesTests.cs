@@ -24,7 +24,8 @@ public sealed class MutatedFilesTests
         foreach (var file in files)
         {
             var original = File.ReadAllText(file);
-            var random = new Random(Path.GetFileName(file).GetHashCode(StringComparison.Ordinal) ^ 7919);
+            // A seed from the name that is the same in every run (string.GetHashCode is randomised per process).
+            var random = new Random(Path.GetFileName(file).Sum(c => c * 31) ^ 7919);
             for (var i = 0; i < MutationsPerFile; i++)
                 yield return ($"{Path.GetFileName(file)}#{i}", Mutate(original, random, i % 9));
         }

@@ -35,6 +35,9 @@ public static class ValueStreamReader
         if (utf8.Length > MaxBytes)
             return Fail("", $"the file is {utf8.Length:N0} bytes; at most {MaxBytes:N0} are accepted");
 
+        if (!System.Text.Unicode.Utf8.IsValid(utf8))
+            return Fail("", "not valid JSON: the file is not valid UTF-8 text");
+
         JsonNode? root;
         try
         {

@@ -19,6 +19,21 @@ public sealed class DemoUsers(UserRepository users, IPasswordHasher<UserAccount>
         new("service-desk", "Service desk"),
         new("network-support", "Network support"),
         new("second-line-support", "Second-line support"),
+        new("service-desk-managers", "Service desk managers"),
+        new("business-users", "Business users"),
+        new("warehouse", "Warehouse"),
+        new("request-approvers", "Request approvers"),
+        new("service-management", "Service management"),
+        new("change-authority", "Change authority"),
+        new("infrastructure-support", "Infrastructure support"),
+        new("development", "Development"),
+        new("product-management", "Product management"),
+        new("project-management", "Project management"),
+        new("business-relationship", "Business relationship management"),
+        new("it-strategy", "IT strategy"),
+        new("finance", "Finance"),
+        new("sales", "Sales"),
+        new("compliance", "Legal and compliance"),
     ];
 
     public static IReadOnlyList<Member> Members { get; } =
@@ -28,6 +43,21 @@ public sealed class DemoUsers(UserRepository users, IPasswordHasher<UserAccount>
         new("agent", "Asha Agent", [Roles.Agent], ["service-desk"]),
         new("engineer", "Emil Engineer", [Roles.Agent], ["network-support"]),
         new("secondline", "Sam Secondline", [Roles.Agent], ["second-line-support"]),
+        new("deskmanager", "Dana Deskmanager", [Roles.Agent], ["service-desk-managers"]),
+        new("user", "Uma User", [Roles.Agent], ["business-users"]),
+        new("warehouse", "Walt Warehouse", [Roles.Agent], ["warehouse"]),
+        new("approver", "Avery Approver", [Roles.Agent], ["request-approvers"]),
+        new("servicemanager", "Sergio Servicemanager", [Roles.Agent], ["service-management"]),
+        new("cab", "Cass Cab", [Roles.Agent], ["change-authority"]),
+        new("infra", "Ingrid Infra", [Roles.Agent], ["infrastructure-support"]),
+        new("developer", "Devi Developer", [Roles.Agent], ["development"]),
+        new("product", "Priya Product", [Roles.Agent], ["product-management"]),
+        new("pm", "Petra Projectmanager", [Roles.Agent], ["project-management"]),
+        new("brm", "Bruno Brm", [Roles.Agent], ["business-relationship"]),
+        new("strategy", "Stella Strategy", [Roles.Agent], ["it-strategy"]),
+        new("finance", "Fiona Finance", [Roles.Agent], ["finance"]),
+        new("sales", "Sol Sales", [Roles.Agent], ["sales"]),
+        new("compliance", "Carla Compliance", [Roles.Agent], ["compliance"]),
     ];
 
     /// <summary>Creates the groups and any demo user that does not exist yet; existing users are left as they are.</summary>
