@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using ValueStreams.Data.Definitions;
 using ValueStreams.Data.Identity;
 using ValueStreams.Data.Migrations;
+using ValueStreams.Data.Runtime;
+using ValueStreams.Engine.Runtime;
 using ValueStreams.Data.Store;
 using ValueStreams.Engine.Storage;
 
@@ -17,6 +19,11 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton<UserRepository>();
         services.AddSingleton<ValueStreamRepository>();
+        services.AddSingleton<RunSessionFactory>();
+        services.AddSingleton<TaskRepository>();
+        services.AddSingleton<InstanceQueries>();
+        services.AddSingleton<IRunSessionFactory>(sp => sp.GetRequiredService<RunSessionFactory>());
+        services.AddSingleton<IOutbox>(sp => sp.GetRequiredService<RunSessionFactory>());
         return services;
     }
 }

@@ -16,6 +16,10 @@ using ValueStreams.Host.Features.Catalogue;
 using ValueStreams.Host.Features.Definitions;
 using ValueStreams.Host.Features.Errors;
 using ValueStreams.Host.Features.Health;
+using ValueStreams.Host.Features.Instances;
+using ValueStreams.Host.Features.Tasks;
+using ValueStreams.Engine.Expressions;
+using ValueStreams.Engine.Runtime;
 using ValueStreams.Host.Hosting;
 using ValueStreams.Scheduling.Hosting;
 
@@ -39,6 +43,12 @@ builder.Services.AddSingleton(new ProductFolders(productRoot));
 builder.Services.AddSingleton<ValueStreamValidator>();
 builder.Services.AddScoped<ValueStreamLibrary>();
 builder.Services.AddScoped<ShippedStreams>();
+builder.Services.AddSingleton(builder.Configuration.GetSection("ValueStreams:Expressions").Get<ExpressionLimits>() ?? new ExpressionLimits());
+builder.Services.AddSingleton<IExpressionEvaluator, JintExpressionEvaluator>();
+builder.Services.AddSingleton<Interpreter>();
+builder.Services.AddSingleton<WorkflowEngine>();
+builder.Services.AddTransient<OutboxJobRunner>();
+builder.Services.AddHttpClient<HttpStepRunner>();
 builder.Services.AddValueStreamsData(store.Provider, store.ConnectionString);
 builder.Services.AddValueStreamsScheduling(store.Provider, store.SchedulerLocation, schedulingOptions);
 builder.Services.AddValueStreamsAuth(authOptions);
@@ -73,6 +83,8 @@ await using (var scope = app.Services.CreateAsyncScope())
     await scope.ServiceProvider.GetRequiredService<ShippedStreams>().ImportIfEmptyAsync(CancellationToken.None);
 }
 
+SchedulingServiceCollectionExtensions.ScheduleReconciler(app.Services.GetRequiredService<IRecurringJobManager>());
+
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
@@ -89,6 +101,8 @@ app.MapAuthEndpoints();
 var api = app.MapGroup("/api").RequireAuthorization();
 api.MapCatalogueEndpoints();
 api.MapDefinitionEndpoints();
+api.MapInstanceEndpoints();
+api.MapTaskEndpoints();
 
 app.MapHangfireDashboard("/hangfire", new DashboardOptions
     {

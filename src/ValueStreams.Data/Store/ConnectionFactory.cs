@@ -41,6 +41,13 @@ public sealed class ConnectionFactory : IDisposable
     /// <summary>The connection string with provider defaults applied (used by migrations).</summary>
     public string ConnectionString => _postgres?.ConnectionString ?? _sqliteConnectionString;
 
+    /// <summary>
+    /// "column is one of the list parameter": Npgsql takes the list as one array parameter, while Dapper
+    /// expands it into separate parameters for SQLite. Only names reach the SQL; values stay bound.
+    /// </summary>
+    public string InList(string column, string parameter) =>
+        Provider == StorageProvider.PostgreSql ? $"{column} = ANY(@{parameter})" : $"{column} IN @{parameter}";
+
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         if (_postgres is not null)

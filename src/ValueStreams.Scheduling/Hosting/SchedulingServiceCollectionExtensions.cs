@@ -2,7 +2,9 @@ using Hangfire;
 using Hangfire.PostgreSql;
 using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.DependencyInjection;
+using ValueStreams.Engine.Runtime;
 using ValueStreams.Engine.Storage;
+using ValueStreams.Scheduling.Engine;
 
 namespace ValueStreams.Scheduling.Hosting;
 
@@ -12,10 +14,16 @@ public static class SchedulingServiceCollectionExtensions
     /// Registers Hangfire on the provider's storage: a SQLite file beside the embedded store, or the
     /// <c>hangfire</c> schema of the PostgreSQL database. Starts a server unless <see cref="SchedulingOptions.RunServer"/> is off.
     /// </summary>
+    /// <summary>Registers the recurring reconciler (every minute) that re-sends outbox jobs a crash left behind.</summary>
+    public static void ScheduleReconciler(IRecurringJobManager recurring) =>
+        recurring.AddOrUpdate<EngineJobs>(EngineJobs.ReconcilerId, jobs => jobs.ReconcileAsync(CancellationToken.None), Cron.Minutely());
+
     public static IServiceCollection AddValueStreamsScheduling(
         this IServiceCollection services, StorageProvider provider, string storageLocation, SchedulingOptions options)
     {
         services.AddSingleton(options);
+        services.AddSingleton<IJobDispatcher, HangfireJobDispatcher>();
+        services.AddTransient<EngineJobs>();
         services.AddHangfire(configuration =>
         {
             configuration

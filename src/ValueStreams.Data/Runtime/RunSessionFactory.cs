@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using ValueStreams.Core.Definitions;
+using ValueStreams.Data.Store;
+using ValueStreams.Engine.Runtime;
+using ValueStreams.Engine.Storage;
+
+namespace ValueStreams.Data.Runtime;
+
+/// <summary>
+/// Runs each engine change in one transaction and, after commit, hands its outbox jobs to the
+/// scheduler and marks them dispatched. A crash between commit and dispatch leaves them undispatched
+/// for the reconciler to send again; the jobs are idempotent, so sending twice is harmless.
+/// </summary>
+public sealed class RunSessionFactory(ConnectionFactory connections, IJobDispatcher dispatcher, ILogger<RunSessionFactory> logger) : IRunSessionFactory, IOutbox
+{
+    private const int Attempts = 5;
+    private readonly ConcurrentDictionary<(string, int), ValueStreamDefinition> _definitions = new();
+
+    public async Task<T> RunAsync<T>(Func<IRunSession, Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var (result, jobs) = await RunOnceAsync(work, cancellationToken);
+                if (jobs.Count > 0)
+                    await DispatchAsync(jobs, cancellationToken);
+                return result;
+            }
+            catch (Exception ex) when (attempt < Attempts && IsTransient(ex))
+            {
+                logger.LogDebug(ex, "Run conflicted with another; attempt {Attempt} of {Attempts}", attempt, Attempts);
+                await Task.Delay(Random.Shared.Next(5, 25 * attempt), cancellationToken);
+            }
+        }
+    }
+
+    private async Task<(T Result, List<OutboxJob> Jobs)> RunOnceAsync<T>(Func<IRunSession, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        // Microsoft.Data.Sqlite begins IMMEDIATE transactions: the write lock is taken now, not at the first write.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var session = new RunSession(connection, transaction, connections.Provider, _definitions);
+        var result = await work(session);
+        await transaction.CommitAsync(cancellationToken);
+        return (result, session.Enqueued);
+    }
+
+    /// <summary>Hands jobs to the scheduler and marks them dispatched (used after commit and by the reconciler).</summary>
+    public async Task DispatchAsync(IReadOnlyList<OutboxJob> jobs, CancellationToken cancellationToken)
+    {
+        dispatcher.Dispatch(jobs);
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await Dapper.SqlMapper.ExecuteAsync(connection, new Dapper.CommandDefinition(
+            "UPDATE outbox SET dispatched_at = @now WHERE id = @Id",
+            jobs.Select(j => new { j.Id, now = DateTimeOffset.UtcNow }), cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Outbox jobs committed but not dispatched for longer than <paramref name="olderThan"/>.</summary>
+    public async Task<IReadOnlyList<OutboxJob>> UndispatchedAsync(TimeSpan olderThan, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await Dapper.SqlMapper.QueryAsync<OutboxRow>(connection, new Dapper.CommandDefinition(
+            "SELECT id AS Id, kind AS Kind, target_id AS TargetId, due_at AS DueAt FROM outbox WHERE dispatched_at IS NULL AND created_at < @before ORDER BY created_at",
+            new { before = DateTimeOffset.UtcNow - olderThan }, cancellationToken: cancellationToken));
+        return rows.Select(r => new OutboxJob(r.Id, r.Kind, r.TargetId, r.DueAt)).ToList();
+    }
+
+    public async Task<IReadOnlyList<(string InstanceId, string TimerId)>> OverdueTimersAsync(TimeSpan overdueBy, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await Dapper.SqlMapper.QueryAsync<(string, string)>(connection, new Dapper.CommandDefinition(
+            """
+            SELECT t.instance_id, t.id FROM timers t JOIN instances i ON i.id = t.instance_id
+            WHERE t.status = 'pending' AND t.due_at < @before AND i.status IN ('waiting', 'running')
+            ORDER BY t.due_at
+            """, new { before = DateTimeOffset.UtcNow - overdueBy }, cancellationToken: cancellationToken));
+        return rows.ToList();
+    }
+
+    private static bool IsTransient(Exception ex) => ex switch
+    {
+        PostgresException pg => pg.SqlState is "40001" or "40P01",
+        SqliteException sqlite => sqlite.SqliteErrorCode is 5 or 6, // SQLITE_BUSY, SQLITE_LOCKED
+        _ => false,
+    };
+
+    private sealed class OutboxRow
+    {
+        public string Id { get; init; } = "";
+        public string Kind { get; init; } = "";
+        public string TargetId { get; init; } = "";
+        public DateTimeOffset? DueAt { get; init; }
+    }
+}

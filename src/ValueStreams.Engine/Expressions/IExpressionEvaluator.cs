@@ -1,0 +1,32 @@
+using System.Text.Json.Nodes;
+
+namespace ValueStreams.Engine.Expressions;
+
+/// <summary>
+/// What a running step can see: the instance's variables (which scripts may change), its input and
+/// the outputs of completed steps by step id.
+/// </summary>
+public sealed record ExpressionScope(JsonObject Variables, JsonNode? Input, JsonObject Outputs);
+
+/// <summary>An expression or script failed: syntax, a thrown error, or a sandbox limit (time, statements, memory, recursion).</summary>
+public sealed class ExpressionException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// Evaluates the JavaScript of value stream steps in a sandbox: no access to .NET, bounded statements,
+/// time, memory and recursion. Every method throws <see cref="ExpressionException"/> with a readable
+/// message when the script fails or breaks a limit, and nothing else.
+/// </summary>
+public interface IExpressionEvaluator
+{
+    /// <summary>The truth of a condition such as <c>vars.priority === 'P1'</c>.</summary>
+    bool EvaluateCondition(string expression, ExpressionScope scope);
+
+    /// <summary>The JSON value of an expression (numbers, strings, booleans, null, arrays, plain objects).</summary>
+    JsonNode? EvaluateValue(string expression, ExpressionScope scope);
+
+    /// <summary>Runs a script; changes it makes to <c>vars</c> are written back into <see cref="ExpressionScope.Variables"/>.</summary>
+    void RunScript(string script, ExpressionScope scope);
+
+    /// <summary>Renders a template: each <c>{{ expression }}</c> is replaced by its value as text.</summary>
+    string RenderTemplate(string template, ExpressionScope scope);
+}

@@ -1,0 +1,68 @@
+using System.Text.Json.Nodes;
+
+namespace ValueStreams.Engine.Runtime;
+
+/// <summary>One line of an instance's history: a step entered, completed or faulted, a task created, value realised…</summary>
+public sealed record JournalEntry(
+    string InstanceId, DateTimeOffset At, string? StepId, string Event, string? Actor = null, string? Outcome = null, string? Detail = null)
+{
+    public const string Started = "instance-started";
+    public const string Entered = "step-entered";
+    public const string Completed = "step-completed";
+    public const string Faulted = "step-faulted";
+    public const string TaskCreated = "task-created";
+    public const string ValueRealised = "value-realised";
+    public const string TimerScheduled = "timer-scheduled";
+    public const string TimerFired = "timer-fired";
+    public const string EventAwaited = "event-awaited";
+    public const string EventReceived = "event-received";
+    public const string Notified = "notification-sent";
+    public const string RecordWritten = "record-written";
+    public const string ChildStarted = "child-started";
+    public const string InstanceCompleted = "instance-completed";
+    public const string InstanceFaulted = "instance-faulted";
+    public const string InstanceCancelled = "instance-cancelled";
+    public const string InstanceSuspended = "instance-suspended";
+    public const string InstanceResumed = "instance-resumed";
+    public const string InstanceMigrated = "instance-migrated";
+    public const string Retried = "step-retried";
+}
+
+/// <summary>A human task as the engine creates it; the inbox deepens what happens to it.</summary>
+public sealed record HumanTaskRecord(
+    string Id, string InstanceId, string StepId, string TokenId, string Title, string? CandidateGroup, string? Assignee,
+    int? Priority, JsonArray Outcomes, JsonArray Form, DateTimeOffset? DueAt, DateTimeOffset CreatedAt, string Completion);
+
+/// <summary>A pending timer; firing it is a guarded change of this one row.</summary>
+public sealed record TimerRecord(string Id, string InstanceId, string TokenId, string StepId, DateTimeOffset DueAt);
+
+/// <summary>A token waiting for an event by name and correlation id.</summary>
+public sealed record EventSubscription(string Id, string InstanceId, string TokenId, string StepId, string EventName, string CorrelationId);
+
+/// <summary>Work for the scheduler, written in the run's transaction and handed to Hangfire after commit.</summary>
+public sealed record OutboxJob(string Id, string Kind, string TargetId, DateTimeOffset? DueAt)
+{
+    public const string Continue = "continue";
+    public const string FireTimer = "fire-timer";
+    public const string ResumeParent = "resume-parent";
+    public const string HttpRequest = "http-request";
+
+    /// <summary>A target naming an instance and one thing in it (a timer, a token).</summary>
+    public static string Target(string instanceId, string itemId) => $"{instanceId}/{itemId}";
+
+    public static (string InstanceId, string ItemId) SplitTarget(string target)
+    {
+        var at = target.IndexOf('/', StringComparison.Ordinal);
+        return at < 0 ? (target, "") : (target[..at], target[(at + 1)..]);
+    }
+}
+
+/// <summary>The outbox as the reconciler sees it: jobs committed but never handed to the scheduler.</summary>
+public interface IOutbox
+{
+    Task<IReadOnlyList<OutboxJob>> UndispatchedAsync(TimeSpan olderThan, CancellationToken cancellationToken);
+    Task DispatchAsync(IReadOnlyList<OutboxJob> jobs, CancellationToken cancellationToken);
+
+    /// <summary>Timers still pending this long after they fell due (their job was lost): instance id and timer id.</summary>
+    Task<IReadOnlyList<(string InstanceId, string TimerId)>> OverdueTimersAsync(TimeSpan overdueBy, CancellationToken cancellationToken);
+}

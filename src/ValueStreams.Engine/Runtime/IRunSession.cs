@@ -1,0 +1,76 @@
+using System.Text.Json.Nodes;
+using ValueStreams.Core.Definitions;
+
+namespace ValueStreams.Engine.Runtime;
+
+/// <summary>
+/// One transaction of the store, seen by the engine. Everything a run writes goes through it and is
+/// committed together, or not at all. Implemented by the Data layer for each provider.
+/// </summary>
+public interface IRunSession
+{
+    /// <summary>Loads an instance and holds it: no other run advances it until this transaction ends.</summary>
+    Task<InstanceState?> LockInstanceAsync(string instanceId);
+
+    Task InsertInstanceAsync(InstanceState instance);
+
+    /// <summary>Writes the instance's state; fails if another run saved it since it was loaded.</summary>
+    Task SaveInstanceAsync(InstanceState instance);
+
+    Task<ValueStreamDefinition?> LoadDefinitionAsync(string valueStreamId, int version);
+    Task<int?> PublishedVersionAsync(string valueStreamId);
+
+    Task AppendJournalAsync(JournalEntry entry);
+
+    Task CreateTaskAsync(HumanTaskRecord task);
+
+    /// <summary>Marks an open or claimed task completed; false if it was not open (completed, cancelled or unknown).</summary>
+    Task<TaskRow?> CompleteTaskAsync(string taskId, string outcome, JsonObject data, string actor, DateTimeOffset at);
+
+    Task<TaskRow?> FindTaskAsync(string taskId);
+
+    Task CancelOpenTasksAsync(string instanceId, DateTimeOffset at);
+
+    Task CreateTimerAsync(TimerRecord timer);
+
+    /// <summary>pending → fired for one timer; false if it was not pending (so a second firing changes nothing).</summary>
+    Task<TimerRecord?> FireTimerAsync(string timerId, DateTimeOffset at);
+
+    Task<IReadOnlyList<string>> PendingTimersAsync(string instanceId);
+
+    Task CancelTimersAsync(string instanceId);
+
+    Task SubscribeAsync(EventSubscription subscription);
+
+    /// <summary>Removes and returns the subscriptions of one instance for an event.</summary>
+    Task<EventSubscription?> TakeSubscriptionAsync(string subscriptionId);
+
+    Task<IReadOnlyList<EventSubscription>> FindSubscriptionsAsync(string eventName, string correlationId);
+
+    Task CancelSubscriptionsAsync(string instanceId);
+
+    Task EnqueueAsync(OutboxJob job);
+
+    Task<string> CreateRecordAsync(string recordType, JsonObject fields, string instanceId);
+    Task<bool> UpdateRecordAsync(string recordType, string recordId, JsonObject fields);
+    Task<JsonObject?> LookupRecordAsync(string recordType, JsonObject filters);
+}
+
+/// <summary>A task as stored, for the checks the engine makes before completing it.</summary>
+public sealed record TaskRow(string Id, string InstanceId, string StepId, string TokenId, string Status, string? CandidateGroup, string? Assignee, string? ClaimedBy);
+
+/// <summary>Opens run sessions and hands committed outbox jobs to the scheduler.</summary>
+public interface IRunSessionFactory
+{
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction and commits it; then dispatches the outbox jobs the
+    /// run enqueued. Retries the whole unit when the store reports a serialisation conflict.
+    /// </summary>
+    Task<T> RunAsync<T>(Func<IRunSession, Task<T>> work, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Hands outbox jobs to the background scheduler (Hangfire); jobs must be idempotent.</summary>
+public interface IJobDispatcher
+{
+    void Dispatch(IReadOnlyList<OutboxJob> jobs);
+}

@@ -1,0 +1,81 @@
+using System.Text.Json.Nodes;
+
+namespace ValueStreams.Engine.Runtime;
+
+/// <summary>Where an instance stands. Only <see cref="Waiting"/> and <see cref="Running"/> instances move on.</summary>
+public static class InstanceStatus
+{
+    public const string Running = "running";
+    public const string Waiting = "waiting";
+    public const string Completed = "completed";
+    public const string Faulted = "faulted";
+    public const string Cancelled = "cancelled";
+    public const string Suspended = "suspended";
+
+    public static bool IsFinished(string status) => status is Completed or Cancelled;
+}
+
+/// <summary>What a waiting token waits for: a human task, a timer, an event, a child instance or an HTTP call.</summary>
+public sealed record Bookmark(string Kind, string Id)
+{
+    public const string Task = "task";
+    public const string Timer = "timer";
+    public const string Event = "event";
+    public const string Child = "child";
+    public const string Http = "http";
+}
+
+/// <summary>A position in the graph. A token is ready to run its step, waiting on a bookmark, or faulted at its step.</summary>
+public sealed class Token
+{
+    public string Id { get; set; } = "";
+    public string StepId { get; set; } = "";
+    public Bookmark? WaitingFor { get; set; }
+    public string? Fault { get; set; }
+    public int Attempts { get; set; }
+}
+
+/// <summary>
+/// A running value stream: the version it started on, its variables and the tokens that mark where
+/// work stands. Stored as one row (state as JSON) so a run writes it in one statement.
+/// </summary>
+public sealed class InstanceState
+{
+    public string Id { get; set; } = "";
+    public string ValueStreamId { get; set; } = "";
+    public int Version { get; set; }
+    public string Status { get; set; } = InstanceStatus.Running;
+    public string? CorrelationId { get; set; }
+    public string CreatedBy { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? CompletedAt { get; set; }
+    public string? ParentInstanceId { get; set; }
+    public string? ParentTokenId { get; set; }
+
+    /// <summary>Status before a suspension, restored on resume.</summary>
+    public string? SuspendedFrom { get; set; }
+
+    public JsonObject Variables { get; set; } = [];
+    public JsonNode? Input { get; set; }
+
+    /// <summary>What each completed step produced, by step id (task outcome and data, HTTP responses, …).</summary>
+    public JsonObject Outputs { get; set; } = [];
+
+    public List<Token> Tokens { get; set; } = [];
+
+    /// <summary>Arrivals counted at each join, by step id.</summary>
+    public Dictionary<string, int> JoinArrivals { get; set; } = [];
+
+    /// <summary>Increases with every saved run; guards against lost updates.</summary>
+    public long Revision { get; set; }
+
+    public int NextTokenNumber { get; set; } = 1;
+
+    public Token NewToken(string stepId)
+    {
+        var token = new Token { Id = $"t{NextTokenNumber++}", StepId = stepId };
+        Tokens.Add(token);
+        return token;
+    }
+}

@@ -1,0 +1,295 @@
+using System.Text.Json.Nodes;
+using ValueStreams.Core.Definitions;
+
+namespace ValueStreams.Engine.Runtime;
+
+/// <summary>
+/// The engine's front door: every change to an instance (start, task completed, timer fired, event,
+/// child ended, cancel, retry…) is one transaction that locks the instance, applies the change, runs
+/// the interpreter until every token waits, and writes state, journal, tasks, timers and outbox together.
+/// </summary>
+public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter interpreter, TimeProvider clock)
+{
+    public const string System = "system";
+
+    private DateTimeOffset Now => clock.GetUtcNow();
+
+    public Task<InstanceState> StartAsync(string valueStreamId, JsonNode? input, string? correlationId, string user, CancellationToken ct = default) =>
+        sessions.RunAsync(async session =>
+        {
+            if (input is not null and not JsonObject)
+                throw new EngineException(EngineRefusal.Invalid, "input must be a JSON object", [("input", "must be an object")]);
+            var version = await session.PublishedVersionAsync(valueStreamId)
+                ?? throw new EngineException(EngineRefusal.NotFound, $"Value stream '{valueStreamId}' has no published version.");
+            var definition = await LoadAsync(session, valueStreamId, version);
+            var start = definition.Steps.Single(s => s.Type == "start");
+            var instance = Interpreter.NewInstance(definition, version, input ?? new JsonObject(), correlationId, user, Now);
+            instance.NewToken(start.Id);
+            await session.InsertInstanceAsync(instance);
+            await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, null, JournalEntry.Started, user, null, $"{valueStreamId} version {version}"));
+            await interpreter.AdvanceAsync(instance, definition, session, user);
+            await session.SaveInstanceAsync(instance);
+            return instance;
+        }, ct);
+
+    /// <summary>Completes a task with an outcome and form data, then runs on. The caller has checked who may.</summary>
+    public Task<InstanceState> CompleteTaskAsync(string taskId, string outcome, JsonObject data, string user, CancellationToken ct = default) =>
+        sessions.RunAsync(async session =>
+        {
+            var task = await session.FindTaskAsync(taskId)
+                ?? throw new EngineException(EngineRefusal.NotFound, $"Task '{taskId}' was not found.");
+            var instance = await LockRunnableAsync(session, task.InstanceId);
+            var definition = await LoadAsync(session, instance.ValueStreamId, instance.Version);
+            var step = definition.FindStep(task.StepId)!;
+            var outcomes = (step.Properties["outcomes"] as JsonArray ?? []).OfType<JsonObject>()
+                .Select(o => o["id"]?.GetValue<string>()).ToList();
+            if (!outcomes.Contains(outcome))
+                throw new EngineException(EngineRefusal.Invalid, $"'{outcome}' is not an outcome of this task.",
+                    [("outcome", $"must be one of {string.Join(", ", outcomes)}")]);
+
+            var completed = await session.CompleteTaskAsync(taskId, outcome, data, user, Now)
+                ?? throw new EngineException(EngineRefusal.Conflict, $"Task '{taskId}' is no longer open.");
+            var token = instance.Tokens.Find(t => t.WaitingFor == new Bookmark(Bookmark.Task, taskId))
+                ?? throw new EngineException(EngineRefusal.Conflict, $"Task '{taskId}' no longer has a waiting step.");
+
+            foreach (var (name, value) in data)
+                instance.Variables[name] = value?.DeepClone();
+            instance.Variables[$"{step.Id}_outcome"] = outcome;
+            instance.Outputs[step.Id] = new JsonObject { ["outcome"] = outcome, ["data"] = data.DeepClone(), ["completedBy"] = user };
+            await interpreter.ResumeAsync(instance, definition, token, outcome, session, user, outcome, completed.Id);
+            await interpreter.AdvanceAsync(instance, definition, session, user);
+            await session.SaveInstanceAsync(instance);
+            return instance;
+        }, ct);
+
+    /// <summary>Fires one timer. A timer that already fired (or was cancelled) changes nothing: jobs may run twice.</summary>
+    public Task<bool> FireTimerAsync(string instanceId, string timerId, CancellationToken ct = default) =>
+        sessions.RunAsync(async session =>
+        {
+            var instance = await session.LockInstanceAsync(instanceId);
+            if (instance is null || instance.Status is not (InstanceStatus.Waiting or InstanceStatus.Running))
+                return false;
+            var timer = await session.FireTimerAsync(timerId, Now);
+            if (timer is null)
+                return false;
+            var token = instance.Tokens.Find(t => t.WaitingFor == new Bookmark(Bookmark.Timer, timerId));
+            if (token is null)
+                return false;
+            var definition = await LoadAsync(session, instance.ValueStreamId, instance.Version);
+            await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, timer.StepId, JournalEntry.TimerFired, System));
+            await interpreter.ResumeAsync(instance, definition, token, "done", session, System);
+            await interpreter.AdvanceAsync(instance, definition, session, System);
+            await session.SaveInstanceAsync(instance);
+            return true;
+        }, ct);
+
+    /// <summary>Fires every pending timer of an instance now (operations and testing); returns how many fired.</summary>
+    public async Task<int> FirePendingTimersAsync(string instanceId, CancellationToken ct = default)
+    {
+        var timers = await sessions.RunAsync(async session =>
+        {
+            _ = await session.LockInstanceAsync(instanceId)
+                ?? throw new EngineException(EngineRefusal.NotFound, $"Instance '{instanceId}' was not found.");
+            return await session.PendingTimersAsync(instanceId);
+        }, ct);
+        var fired = 0;
+        foreach (var timerId in timers)
+            if (await FireTimerAsync(instanceId, timerId, ct))
+                fired++;
+        return fired;
+    }
+
+    /// <summary>Delivers an event to every instance waiting for it with that correlation id; returns how many resumed.</summary>
+    public async Task<int> DeliverEventAsync(string eventName, string correlationId, JsonNode? payload, string user, CancellationToken ct = default)
+    {
+        var subscriptions = await sessions.RunAsync(session => session.FindSubscriptionsAsync(eventName, correlationId), ct);
+        var resumed = 0;
+        foreach (var subscription in subscriptions)
+        {
+            var done = await sessions.RunAsync(async session =>
+            {
+                var instance = await session.LockInstanceAsync(subscription.InstanceId);
+                if (instance is null || instance.Status is not (InstanceStatus.Waiting or InstanceStatus.Running))
+                    return false;
+                if (await session.TakeSubscriptionAsync(subscription.Id) is null)
+                    return false;
+                var token = instance.Tokens.Find(t => t.WaitingFor == new Bookmark(Bookmark.Event, subscription.Id));
+                if (token is null)
+                    return false;
+                var definition = await LoadAsync(session, instance.ValueStreamId, instance.Version);
+                instance.Outputs[subscription.StepId] = new JsonObject { ["event"] = eventName, ["payload"] = payload?.DeepClone() };
+                await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, subscription.StepId, JournalEntry.EventReceived, user, null, eventName));
+                await interpreter.ResumeAsync(instance, definition, token, "done", session, user);
+                await interpreter.AdvanceAsync(instance, definition, session, user);
+                await session.SaveInstanceAsync(instance);
+                return true;
+            }, ct);
+            if (done)
+                resumed++;
+        }
+        return resumed;
+    }
+
+    /// <summary>Runs whatever is ready in an instance (a new child's first steps; re-dispatch after a crash).</summary>
+    public Task ContinueAsync(string instanceId, CancellationToken ct = default) =>
+        sessions.RunAsync(async session =>
+        {
+            var instance = await session.LockInstanceAsync(instanceId);
+            if (instance is null || instance.Status is not (InstanceStatus.Waiting or InstanceStatus.Running))
+                return false;
+            var definition = await LoadAsync(session, instance.ValueStreamId, instance.Version);
+            await interpreter.AdvanceAsync(instance, definition, session, System);
+            await session.SaveInstanceAsync(instance);
+            return true;
+        }, ct);
+
+    /// <summary>Resumes the parent that waits for a child which has ended; a second call changes nothing.</summary>
+    public Task ResumeParentAsync(string childId, CancellationToken ct = default) =>
+        sessions.RunAsync(async session =>
+        {
+            var child = await session.LockInstanceAsync(childId);
+            if (child?.ParentInstanceId is not { } parentId || child.Status != InstanceStatus.Completed)
+                return false;
+            var parent = await session.LockInstanceAsync(parentId);
+            if (parent is null || parent.Status is not (InstanceStatus.Waiting or InstanceStatus.Running))
+                return false;
+            var token = parent.Tokens.Find(t => t.WaitingFor == new Bookmark(Bookmark.Child, childId));
+            if (token is null)
+                return false;
+            var definition = await LoadAsync(session, parent.ValueStreamId, parent.Version);
+            parent.Outputs[token.StepId] = new JsonObject { ["instance"] = childId, ["variables"] = child.Variables.DeepClone() };
+            await interpreter.ResumeAsync(parent, definition, token, "done", session, System, "child-completed", childId);
+            await interpreter.AdvanceAsync(parent, definition, session, System);
+            await session.SaveInstanceAsync(parent);
+            return true;
+        }, ct);
+
+    /// <summary>Resumes a token that waited for an HTTP call made outside the run.</summary>
+    public Task ResumeAfterHttpAsync(string instanceId, string tokenId, bool succeeded, JsonNode? response, CancellationToken ct = default) =>
+        sessions.RunAsync(async session =>
+        {
+            var instance = await session.LockInstanceAsync(instanceId);
+            var token = instance?.Tokens.Find(t => t.WaitingFor == new Bookmark(Bookmark.Http, tokenId));
+            if (instance is null || token is null || instance.Status is not (InstanceStatus.Waiting or InstanceStatus.Running))
+                return false;
+            var definition = await LoadAsync(session, instance.ValueStreamId, instance.Version);
+            var step = definition.FindStep(token.StepId)!;
+            instance.Outputs[step.Id] = response?.DeepClone();
+            if (step.Properties["resultVariable"]?.GetValue<string>() is { } variable)
+                instance.Variables[variable] = response?.DeepClone();
+            await interpreter.ResumeAsync(instance, definition, token, succeeded ? "done" : "failed", session, System);
+            await interpreter.AdvanceAsync(instance, definition, session, System);
+            await session.SaveInstanceAsync(instance);
+            return true;
+        }, ct);
+
+    public Task<InstanceState> CancelAsync(string instanceId, string user, CancellationToken ct = default) =>
+        sessions.RunAsync(async session =>
+        {
+            var instance = await LockAsync(session, instanceId);
+            if (InstanceStatus.IsFinished(instance.Status))
+                throw new EngineException(EngineRefusal.Conflict, $"Instance '{instanceId}' is already {instance.Status}.");
+            instance.Status = InstanceStatus.Cancelled;
+            instance.CompletedAt = Now;
+            instance.Tokens.Clear();
+            await session.CancelOpenTasksAsync(instanceId, Now);
+            await session.CancelTimersAsync(instanceId);
+            await session.CancelSubscriptionsAsync(instanceId);
+            await session.AppendJournalAsync(new JournalEntry(instanceId, Now, null, JournalEntry.InstanceCancelled, user));
+            await session.SaveInstanceAsync(instance);
+            return instance;
+        }, ct);
+
+    /// <summary>Retries the faulted steps of an instance.</summary>
+    public Task<InstanceState> RetryAsync(string instanceId, string user, CancellationToken ct = default) =>
+        sessions.RunAsync(async session =>
+        {
+            var instance = await LockAsync(session, instanceId);
+            if (instance.Status != InstanceStatus.Faulted)
+                throw new EngineException(EngineRefusal.Conflict, $"Instance '{instanceId}' is {instance.Status}, not faulted.");
+            foreach (var token in instance.Tokens.Where(t => t.Fault is not null))
+            {
+                await session.AppendJournalAsync(new JournalEntry(instanceId, Now, token.StepId, JournalEntry.Retried, user, null, token.Fault));
+                token.Fault = null;
+                token.Attempts++;
+            }
+            instance.Status = InstanceStatus.Running;
+            var definition = await LoadAsync(session, instance.ValueStreamId, instance.Version);
+            await interpreter.AdvanceAsync(instance, definition, session, user);
+            await session.SaveInstanceAsync(instance);
+            return instance;
+        }, ct);
+
+    public Task<InstanceState> SuspendAsync(string instanceId, string user, CancellationToken ct = default) =>
+        sessions.RunAsync(async session =>
+        {
+            var instance = await LockAsync(session, instanceId);
+            if (instance.Status is not (InstanceStatus.Waiting or InstanceStatus.Running or InstanceStatus.Faulted))
+                throw new EngineException(EngineRefusal.Conflict, $"Instance '{instanceId}' is {instance.Status} and cannot be suspended.");
+            instance.SuspendedFrom = instance.Status;
+            instance.Status = InstanceStatus.Suspended;
+            await session.AppendJournalAsync(new JournalEntry(instanceId, Now, null, JournalEntry.InstanceSuspended, user));
+            await session.SaveInstanceAsync(instance);
+            return instance;
+        }, ct);
+
+    /// <summary>Resumes a suspended instance; timers that fell due meanwhile are fired again by the reconciler.</summary>
+    public Task<InstanceState> ResumeAsync(string instanceId, string user, CancellationToken ct = default) =>
+        sessions.RunAsync(async session =>
+        {
+            var instance = await LockAsync(session, instanceId);
+            if (instance.Status != InstanceStatus.Suspended)
+                throw new EngineException(EngineRefusal.Conflict, $"Instance '{instanceId}' is {instance.Status}, not suspended.");
+            instance.Status = instance.SuspendedFrom ?? InstanceStatus.Waiting;
+            instance.SuspendedFrom = null;
+            await session.AppendJournalAsync(new JournalEntry(instanceId, Now, null, JournalEntry.InstanceResumed, user));
+            foreach (var timerId in await session.PendingTimersAsync(instanceId))
+                await session.EnqueueAsync(new OutboxJob(Interpreter.NewId(), OutboxJob.FireTimer, OutboxJob.Target(instanceId, timerId), null));
+            var definition = await LoadAsync(session, instance.ValueStreamId, instance.Version);
+            await interpreter.AdvanceAsync(instance, definition, session, user);
+            await session.SaveInstanceAsync(instance);
+            return instance;
+        }, ct);
+
+    /// <summary>
+    /// Moves a waiting instance to another published version, when every step it waits at (or faulted at)
+    /// exists there with the same type; otherwise refuses and names the steps that are missing.
+    /// </summary>
+    public Task<InstanceState> MigrateAsync(string instanceId, int targetVersion, string user, CancellationToken ct = default) =>
+        sessions.RunAsync(async session =>
+        {
+            var instance = await LockAsync(session, instanceId);
+            if (InstanceStatus.IsFinished(instance.Status))
+                throw new EngineException(EngineRefusal.Conflict, $"Instance '{instanceId}' is {instance.Status}; only running instances migrate.");
+            var current = await LoadAsync(session, instance.ValueStreamId, instance.Version);
+            var target = await session.LoadDefinitionAsync(instance.ValueStreamId, targetVersion)
+                ?? throw new EngineException(EngineRefusal.NotFound, $"Value stream '{instance.ValueStreamId}' has no version {targetVersion}.");
+            var missing = instance.Tokens
+                .Where(t => target.FindStep(t.StepId)?.Type != current.FindStep(t.StepId)?.Type)
+                .Select(t => t.StepId).Distinct().ToList();
+            if (missing.Count > 0)
+                throw new EngineException(EngineRefusal.Conflict,
+                    $"Version {targetVersion} has no step of the same type for {string.Join(", ", missing.Select(m => $"'{m}'"))}, where the instance waits.");
+            var from = instance.Version;
+            instance.Version = targetVersion;
+            await session.AppendJournalAsync(new JournalEntry(instanceId, Now, null, JournalEntry.InstanceMigrated, user, null, $"version {from} -> {targetVersion}"));
+            await session.SaveInstanceAsync(instance);
+            return instance;
+        }, ct);
+
+    private static async Task<InstanceState> LockAsync(IRunSession session, string instanceId) =>
+        await session.LockInstanceAsync(instanceId)
+            ?? throw new EngineException(EngineRefusal.NotFound, $"Instance '{instanceId}' was not found.");
+
+    private static async Task<InstanceState> LockRunnableAsync(IRunSession session, string instanceId)
+    {
+        var instance = await LockAsync(session, instanceId);
+        if (instance.Status is not (InstanceStatus.Waiting or InstanceStatus.Running))
+            throw new EngineException(EngineRefusal.Conflict, $"Instance '{instanceId}' is {instance.Status}.");
+        return instance;
+    }
+
+    private static async Task<ValueStreamDefinition> LoadAsync(IRunSession session, string valueStreamId, int version) =>
+        await session.LoadDefinitionAsync(valueStreamId, version)
+            ?? throw new EngineException(EngineRefusal.NotFound, $"Value stream '{valueStreamId}' version {version} was not found.");
+}

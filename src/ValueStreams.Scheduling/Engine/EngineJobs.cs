@@ -1,0 +1,30 @@
+using Hangfire;
+using ValueStreams.Engine.Runtime;
+
+namespace ValueStreams.Scheduling.Engine;
+
+/// <summary>The Hangfire jobs of the engine: outbox jobs and the reconciler that re-sends what a crash lost.</summary>
+public sealed class EngineJobs(OutboxJobRunner runner, IOutbox outbox, IJobDispatcher dispatcher)
+{
+    public const string ReconcilerId = "engine-reconciler";
+
+    /// <summary>Jobs committed this long ago and still not handed over were lost between commit and dispatch.</summary>
+    private static readonly TimeSpan LostAfter = TimeSpan.FromSeconds(15);
+
+    [AutomaticRetry(Attempts = 5, DelaysInSeconds = [1, 2, 5, 10, 30])]
+    public Task RunAsync(string kind, string target, CancellationToken cancellationToken) =>
+        runner.RunAsync(kind, target, cancellationToken);
+
+    /// <summary>Re-dispatches undispatched outbox jobs and fires timers whose job went missing; both are idempotent.</summary>
+    [DisableConcurrentExecution(timeoutInSeconds: 60)]
+    [AutomaticRetry(Attempts = 0)]
+    public async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var lost = await outbox.UndispatchedAsync(LostAfter, cancellationToken);
+        if (lost.Count > 0)
+            await outbox.DispatchAsync(lost, cancellationToken);
+
+        var overdue = await outbox.OverdueTimersAsync(TimeSpan.FromMinutes(1), cancellationToken);
+        dispatcher.Dispatch(overdue.Select(t => new OutboxJob(Guid.NewGuid().ToString("N"), OutboxJob.FireTimer, OutboxJob.Target(t.InstanceId, t.TimerId), null)).ToList());
+    }
+}
