@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ValueStreams.Data.Definitions;
 using ValueStreams.Data.Identity;
 using ValueStreams.Data.Migrations;
+using ValueStreams.Data.Notifications;
 using ValueStreams.Data.Runtime;
 using ValueStreams.Engine.Runtime;
 using ValueStreams.Data.Store;
@@ -21,6 +22,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<ValueStreamRepository>();
         services.AddSingleton<RunSessionFactory>();
         services.AddSingleton<TaskRepository>();
+        services.AddSingleton<NotificationRepository>();
         services.AddSingleton<InstanceQueries>();
         services.AddSingleton<IRunSessionFactory>(sp => sp.GetRequiredService<RunSessionFactory>());
         services.AddSingleton<IOutbox>(sp => sp.GetRequiredService<RunSessionFactory>());

@@ -42,6 +42,18 @@ public sealed class UserRepository(ConnectionFactory connections, TimeProvider c
         return users;
     }
 
+    /// <summary>User names and email addresses of a group's members.</summary>
+    public async Task<IReadOnlyList<(string Username, string? Email)>> MembersOfAsync(string groupId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string, string?)>(new CommandDefinition(
+            """
+            SELECT u.username, u.email FROM users u JOIN group_members m ON m.user_id = u.id
+            WHERE m.group_id = @groupId ORDER BY u.normalized_username
+            """, new { groupId }, cancellationToken: cancellationToken));
+        return rows.ToList();
+    }
+
     public async Task<IReadOnlyList<UserGroup>> ListGroupsAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);

@@ -85,8 +85,9 @@ internal sealed class RunSession(
             "INSERT INTO journal (instance_id, at, step_id, event, actor, outcome, detail) VALUES (@InstanceId, @At, @StepId, @Event, @Actor, @Outcome, @Detail)",
             entry));
 
-    public Task CreateTaskAsync(HumanTaskRecord task) =>
-        connection.ExecuteAsync(Command(
+    public async Task CreateTaskAsync(HumanTaskRecord task)
+    {
+        await connection.ExecuteAsync(Command(
             """
             INSERT INTO tasks (id, instance_id, step_id, token_id, title, candidate_group, assignee, status, priority, completion,
                                outcomes, form, due_at, created_at)
@@ -98,6 +99,8 @@ internal sealed class RunSession(
                 task.Id, task.InstanceId, task.StepId, task.TokenId, task.Title, task.CandidateGroup, task.Assignee, task.Priority,
                 task.Completion, Outcomes = task.Outcomes.ToJsonString(), Form = task.Form.ToJsonString(), task.DueAt, task.CreatedAt,
             }));
+        await AppendTaskEventAsync(task.Id, task.CreatedAt, "system", "created", task.Assignee ?? task.CandidateGroup);
+    }
 
     public async Task<TaskRow?> CompleteTaskAsync(string taskId, string outcome, JsonObject data, string actor, DateTimeOffset at)
     {
@@ -106,7 +109,10 @@ internal sealed class RunSession(
             UPDATE tasks SET status = 'completed', outcome = @outcome, data = @data, completed_by = @actor, completed_at = @at
             WHERE id = @taskId AND status IN ('open', 'claimed')
             """, new { taskId, outcome, data = data.ToJsonString(), actor, at }));
-        return changed == 1 ? await FindTaskAsync(taskId) : null;
+        if (changed != 1)
+            return null;
+        await AppendTaskEventAsync(taskId, at, actor, "completed", outcome);
+        return await FindTaskAsync(taskId);
     }
 
     public async Task<TaskRow?> FindTaskAsync(string taskId)
@@ -120,10 +126,29 @@ internal sealed class RunSession(
         return row is null ? null : new TaskRow(row.Id, row.InstanceId, row.StepId, row.TokenId, row.Status, row.CandidateGroup, row.Assignee, row.ClaimedBy);
     }
 
-    public Task CancelOpenTasksAsync(string instanceId, DateTimeOffset at) =>
-        connection.ExecuteAsync(Command(
+    public async Task CancelOpenTasksAsync(string instanceId, DateTimeOffset at)
+    {
+        await connection.ExecuteAsync(Command(
+            """
+            INSERT INTO task_events (task_id, at, actor, action, detail)
+            SELECT id, @at, 'system', 'cancelled', 'instance cancelled' FROM tasks WHERE instance_id = @instanceId AND status IN ('open', 'claimed')
+            """, new { instanceId, at }));
+        await connection.ExecuteAsync(Command(
             "UPDATE tasks SET status = 'cancelled', completed_at = @at WHERE instance_id = @instanceId AND status IN ('open', 'claimed')",
             new { instanceId, at }));
+    }
+
+    public Task CreateMessageAsync(OutgoingMessage message) =>
+        connection.ExecuteAsync(Command(
+            """
+            INSERT INTO messages (id, channel, recipient, subject, body, url, instance_id, task_id, created_at, status)
+            VALUES (@Id, @Channel, @Recipient, @Subject, @Body, @Url, @InstanceId, @TaskId, @CreatedAt, 'pending')
+            """, message));
+
+    private Task AppendTaskEventAsync(string taskId, DateTimeOffset at, string actor, string action, string? detail) =>
+        connection.ExecuteAsync(Command(
+            "INSERT INTO task_events (task_id, at, actor, action, detail) VALUES (@taskId, @at, @actor, @action, @detail)",
+            new { taskId, at, actor, action, detail }));
 
     public Task CreateTimerAsync(TimerRecord timer) =>
         connection.ExecuteAsync(Command(

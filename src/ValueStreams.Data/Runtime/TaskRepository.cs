@@ -8,7 +8,30 @@ namespace ValueStreams.Data.Runtime;
 public sealed record TaskView(
     string Id, string InstanceId, string ValueStreamId, string StepId, string Title, string? Group, string? Assignee, string Status,
     int? Priority, JsonNode Outcomes, JsonNode Form, DateTimeOffset? DueAt, DateTimeOffset CreatedAt, string? ClaimedBy,
-    DateTimeOffset? ClaimedAt, string? CompletedBy, DateTimeOffset? CompletedAt, string? Outcome, JsonNode? Data);
+    DateTimeOffset? ClaimedAt, string? CompletedBy, DateTimeOffset? CompletedAt, string? Outcome, JsonNode? Data, string Sla)
+{
+    /// <summary>
+    /// Where the task stands against its due time: none (no due time), on-track, at-risk (less than a
+    /// quarter of its time left), breached; finished tasks are judged at completion.
+    /// </summary>
+    public static string SlaState(DateTimeOffset createdAt, DateTimeOffset? dueAt, DateTimeOffset now)
+    {
+        if (dueAt is not { } due)
+            return "none";
+        if (now > due)
+            return "breached";
+        return (due - now) < (due - createdAt) / 4 ? "at-risk" : "on-track";
+    }
+}
+
+/// <summary>A comment or work-log entry on a task (symptoms, impact, CIs affected, actions done and planned…).</summary>
+public sealed record TaskComment(string Id, string TaskId, DateTimeOffset At, string Author, string Kind, string Text)
+{
+    public static IReadOnlyList<string> Kinds { get; } = ["comment", "work-log", "symptoms", "business-impact", "cis-affected", "action-done", "action-planned"];
+}
+
+/// <summary>One line of a task's audit trail.</summary>
+public sealed record TaskEvent(DateTimeOffset At, string Actor, string Action, string? Detail);
 
 /// <summary>Whose tasks to list.</summary>
 public enum TaskScope { Mine, Group, All }
@@ -49,7 +72,8 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
             """,
             new { username, groups = groups.Count == 0 ? [""] : groups.ToArray(), statuses, instanceId, limit = Math.Clamp(limit, 1, 1000) },
             cancellationToken: cancellationToken));
-        return rows.Select(r => r.ToView()).ToList();
+        var now = clock.GetUtcNow();
+        return rows.Select(r => r.ToView(now)).ToList();
     }
 
     public async Task<TaskView?> FindAsync(string taskId, CancellationToken cancellationToken = default)
@@ -58,7 +82,7 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             $"SELECT {Columns} FROM tasks t JOIN instances i ON i.id = t.instance_id WHERE t.id = @taskId",
             new { taskId }, cancellationToken: cancellationToken));
-        return row?.ToView();
+        return row?.ToView(clock.GetUtcNow());
     }
 
     /// <summary>open → claimed by the user; claiming a task one already holds changes nothing. False when someone else holds it or it is closed.</summary>
@@ -71,6 +95,110 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
             WHERE id = @taskId AND (status = 'open' OR (status = 'claimed' AND claimed_by = @username))
             """, new { taskId, username, now = clock.GetUtcNow() }, cancellationToken: cancellationToken));
         return changed == 1;
+    }
+
+    /// <summary>claimed by the user (or anyone, for admins) → open again.</summary>
+    public Task<bool> ReleaseAsync(string taskId, string actor, bool anyClaimant, CancellationToken cancellationToken = default) =>
+        ChangeAsync(taskId, actor, "released", null,
+            "UPDATE tasks SET status = 'open', claimed_by = NULL, claimed_at = NULL WHERE id = @taskId AND status = 'claimed' AND (@any OR claimed_by = @actor)",
+            new { taskId, actor, any = anyClaimant }, cancellationToken);
+
+    /// <summary>Hands an open or claimed task to one person, who may then claim it.</summary>
+    public Task<bool> DelegateAsync(string taskId, string actor, string assignee, CancellationToken cancellationToken = default) =>
+        ChangeAsync(taskId, actor, "delegated", assignee,
+            "UPDATE tasks SET assignee = @assignee, status = 'open', claimed_by = NULL, claimed_at = NULL WHERE id = @taskId AND status IN ('open', 'claimed')",
+            new { taskId, assignee }, cancellationToken);
+
+    /// <summary>Routes an open or claimed task to another group (and optionally one person in it).</summary>
+    public Task<bool> ReassignAsync(string taskId, string actor, string group, string? assignee, CancellationToken cancellationToken = default) =>
+        ChangeAsync(taskId, actor, "reassigned", assignee is null ? group : $"{group} / {assignee}",
+            """
+            UPDATE tasks SET candidate_group = @group, assignee = @assignee, status = 'open', claimed_by = NULL, claimed_at = NULL
+            WHERE id = @taskId AND status IN ('open', 'claimed')
+            """, new { taskId, group, assignee }, cancellationToken);
+
+    /// <summary>Raises the task's priority by one (1 is highest) and, when given, routes it to an escalation group.</summary>
+    public Task<bool> EscalateAsync(string taskId, string actor, string? group, string reason, CancellationToken cancellationToken = default) =>
+        ChangeAsync(taskId, actor, "escalated", group is null ? reason : $"to {group}: {reason}",
+            """
+            UPDATE tasks SET priority = CASE WHEN priority IS NULL OR priority > 1 THEN COALESCE(priority, 4) - 1 ELSE 1 END,
+                             candidate_group = COALESCE(CAST(@group AS TEXT), candidate_group),
+                             status = CASE WHEN CAST(@group AS TEXT) IS NULL THEN status ELSE 'open' END,
+                             claimed_by = CASE WHEN CAST(@group AS TEXT) IS NULL THEN claimed_by ELSE NULL END
+            WHERE id = @taskId AND status IN ('open', 'claimed')
+            """, new { taskId, group }, cancellationToken);
+
+    /// <summary>Records that the user claimed the task (the claim itself is <see cref="ClaimAsync"/>).</summary>
+    public Task RecordClaimAsync(string taskId, string actor, bool asOverride, CancellationToken cancellationToken = default) =>
+        AppendEventAsync(taskId, actor, asOverride ? "claimed (admin override)" : "claimed", null, cancellationToken);
+
+    public async Task<TaskComment> AddCommentAsync(string taskId, string instanceId, string author, string kind, string text, CancellationToken cancellationToken = default)
+    {
+        var comment = new TaskComment(Guid.CreateVersion7().ToString("N"), taskId, clock.GetUtcNow(), author, kind, text);
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO task_comments (id, task_id, instance_id, at, author, kind, text) VALUES (@Id, @TaskId, @instanceId, @At, @Author, @Kind, @Text)",
+            new { comment.Id, comment.TaskId, instanceId, comment.At, comment.Author, comment.Kind, comment.Text }, cancellationToken: cancellationToken));
+        return comment;
+    }
+
+    /// <summary>Comments on every task of the instance, oldest first: the work log of the record the stream serves.</summary>
+    public async Task<IReadOnlyList<TaskComment>> CommentsAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<CommentRow>(new CommandDefinition(
+            "SELECT id AS Id, task_id AS TaskId, at AS At, author AS Author, kind AS Kind, text AS Text FROM task_comments WHERE instance_id = @instanceId ORDER BY at, id",
+            new { instanceId }, cancellationToken: cancellationToken));
+        return rows.Select(r => new TaskComment(r.Id, r.TaskId, r.At, r.Author, r.Kind, r.Text)).ToList();
+    }
+
+    /// <summary>The task's audit trail: created, claimed, released, delegated, reassigned, escalated, completed.</summary>
+    public async Task<IReadOnlyList<TaskEvent>> HistoryAsync(string taskId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(
+            "SELECT at AS At, actor AS Actor, action AS Action, detail AS Detail FROM task_events WHERE task_id = @taskId ORDER BY id",
+            new { taskId }, cancellationToken: cancellationToken));
+        return rows.Select(r => new TaskEvent(r.At, r.Actor, r.Action, r.Detail)).ToList();
+    }
+
+    private async Task<bool> ChangeAsync(string taskId, string actor, string action, string? detail, string sql, object parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var changed = await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken));
+        if (changed == 1)
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO task_events (task_id, at, actor, action, detail) VALUES (@taskId, @at, @actor, @action, @detail)",
+                new { taskId, at = clock.GetUtcNow(), actor, action, detail }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return changed == 1;
+    }
+
+    private async Task AppendEventAsync(string taskId, string actor, string action, string? detail, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO task_events (task_id, at, actor, action, detail) VALUES (@taskId, @at, @actor, @action, @detail)",
+            new { taskId, at = clock.GetUtcNow(), actor, action, detail }, cancellationToken: cancellationToken));
+    }
+
+    private sealed class CommentRow
+    {
+        public string Id { get; init; } = "";
+        public string TaskId { get; init; } = "";
+        public DateTimeOffset At { get; init; }
+        public string Author { get; init; } = "";
+        public string Kind { get; init; } = "";
+        public string Text { get; init; } = "";
+    }
+
+    private sealed class EventRow
+    {
+        public DateTimeOffset At { get; init; }
+        public string Actor { get; init; } = "";
+        public string Action { get; init; } = "";
+        public string? Detail { get; init; }
     }
 
     private sealed class Row
@@ -95,8 +223,8 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
         public string? Outcome { get; init; }
         public string? Data { get; init; }
 
-        public TaskView ToView() => new(Id, InstanceId, ValueStreamId, StepId, Title, CandidateGroup, Assignee, Status, Priority,
+        public TaskView ToView(DateTimeOffset now) => new(Id, InstanceId, ValueStreamId, StepId, Title, CandidateGroup, Assignee, Status, Priority,
             JsonNode.Parse(Outcomes)!, JsonNode.Parse(Form)!, DueAt, CreatedAt, ClaimedBy, ClaimedAt, CompletedBy, CompletedAt, Outcome,
-            Data is null ? null : JsonNode.Parse(Data));
+            Data is null ? null : JsonNode.Parse(Data), TaskView.SlaState(CreatedAt, DueAt, CompletedAt ?? now));
     }
 }

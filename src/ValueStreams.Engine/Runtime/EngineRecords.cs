@@ -39,6 +39,20 @@ public sealed record TimerRecord(string Id, string InstanceId, string TokenId, s
 /// <summary>A token waiting for an event by name and correlation id.</summary>
 public sealed record EventSubscription(string Id, string InstanceId, string TokenId, string StepId, string EventName, string CorrelationId);
 
+/// <summary>An email or webhook call a notify step sends; delivered by a background job after the run commits.</summary>
+public sealed record OutgoingMessage(
+    string Id, string Channel, string? Recipient, string? Subject, string Body, string? Url, string InstanceId, string? TaskId, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// Delivers what runs leave for people: the messages of notify steps, and the news of a new task for
+/// its assignee or group (in the app and by email). Implemented by the host; both are idempotent.
+/// </summary>
+public interface IPeopleNotifier
+{
+    Task DeliverMessageAsync(string messageId, CancellationToken cancellationToken);
+    Task AnnounceTaskAsync(string taskId, CancellationToken cancellationToken);
+}
+
 /// <summary>Work for the scheduler, written in the run's transaction and handed to Hangfire after commit.</summary>
 public sealed record OutboxJob(string Id, string Kind, string TargetId, DateTimeOffset? DueAt)
 {
@@ -46,6 +60,8 @@ public sealed record OutboxJob(string Id, string Kind, string TargetId, DateTime
     public const string FireTimer = "fire-timer";
     public const string ResumeParent = "resume-parent";
     public const string HttpRequest = "http-request";
+    public const string DeliverMessage = "deliver-message";
+    public const string AnnounceTask = "announce-task";
 
     /// <summary>A target naming an instance and one thing in it (a timer, a token).</summary>
     public static string Target(string instanceId, string itemId) => $"{instanceId}/{itemId}";

@@ -51,6 +51,8 @@ public interface IRunSession
 
     Task EnqueueAsync(OutboxJob job);
 
+    Task CreateMessageAsync(OutgoingMessage message);
+
     Task<string> CreateRecordAsync(string recordType, JsonObject fields, string instanceId);
     Task<bool> UpdateRecordAsync(string recordType, string recordId, JsonObject fields);
     Task<JsonObject?> LookupRecordAsync(string recordType, JsonObject filters);

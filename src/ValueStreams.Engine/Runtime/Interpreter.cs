@@ -167,13 +167,20 @@ public sealed class Interpreter(IExpressionEvaluator expressions, TimeProvider c
             }
 
             case "notify":
-                var to = Text(p, "to") is { } recipients ? expressions.RenderTemplate(recipients, scope) : null;
-                var subject = Text(p, "subject") is { } s ? expressions.RenderTemplate(s, scope) : null;
-                var body = expressions.RenderTemplate(Text(p, "body")!, scope);
-                var message = JsonSerializer.Serialize(new { channel = Text(p, "channel"), to, subject, body, url = Text(p, "url") is { } u ? expressions.RenderTemplate(u, scope) : null });
-                await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, step.Id, JournalEntry.Notified, "system", Text(p, "channel"), message));
+            {
+                var message = new OutgoingMessage(NewId(), Text(p, "channel")!,
+                    Text(p, "to") is { } recipients ? expressions.RenderTemplate(recipients, scope) : null,
+                    Text(p, "subject") is { } subject ? expressions.RenderTemplate(subject, scope) : null,
+                    expressions.RenderTemplate(Text(p, "body")!, scope),
+                    Text(p, "url") is { } url ? expressions.RenderTemplate(url, scope) : null,
+                    instance.Id, null, Now);
+                await session.CreateMessageAsync(message);
+                await session.EnqueueAsync(new OutboxJob(NewId(), OutboxJob.DeliverMessage, OutboxJob.Target(instance.Id, message.Id), null));
+                await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, step.Id, JournalEntry.Notified, "system", message.Channel,
+                    message.Channel == "email" ? $"to {message.Recipient}: {message.Subject}" : $"webhook {message.Url}"));
                 await CompleteAsync(instance, graph, step, token, session, "done");
                 break;
+            }
 
             case "http-request":
                 // The call happens outside the run's transaction, in a Hangfire job that resumes the token.
@@ -210,6 +217,7 @@ public sealed class Interpreter(IExpressionEvaluator expressions, TimeProvider c
             (p["outcomes"] as JsonArray)?.DeepClone().AsArray() ?? [], (p["form"] as JsonArray)?.DeepClone().AsArray() ?? [],
             due, Now, Text(p, "completion") ?? "any");
         await session.CreateTaskAsync(task);
+        await session.EnqueueAsync(new OutboxJob(NewId(), OutboxJob.AnnounceTask, OutboxJob.Target(instance.Id, task.Id), null));
         await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, step.Id, JournalEntry.TaskCreated, "system", null, group is null ? task.Id : $"{task.Id} for {group}"));
         token.WaitingFor = new Bookmark(Bookmark.Task, task.Id);
     }

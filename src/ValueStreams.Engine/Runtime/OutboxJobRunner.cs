@@ -4,7 +4,7 @@ namespace ValueStreams.Engine.Runtime;
 /// Carries out one outbox job for the scheduler. Every kind is idempotent: a job that runs twice (a
 /// retry, a re-dispatch by the reconciler, two nodes) finds its guard already passed and changes nothing.
 /// </summary>
-public sealed class OutboxJobRunner(WorkflowEngine engine, HttpStepRunner http)
+public sealed class OutboxJobRunner(WorkflowEngine engine, HttpStepRunner http, IPeopleNotifier people)
 {
     public async Task RunAsync(string kind, string target, CancellationToken cancellationToken)
     {
@@ -22,6 +22,12 @@ public sealed class OutboxJobRunner(WorkflowEngine engine, HttpStepRunner http)
                 break;
             case OutboxJob.HttpRequest:
                 await http.RunAsync(instanceId, itemId, cancellationToken);
+                break;
+            case OutboxJob.DeliverMessage:
+                await people.DeliverMessageAsync(itemId, cancellationToken);
+                break;
+            case OutboxJob.AnnounceTask:
+                await people.AnnounceTaskAsync(itemId, cancellationToken);
                 break;
             default:
                 throw new InvalidOperationException($"Unknown outbox job kind '{kind}'.");
