@@ -82,9 +82,13 @@ var app = builder.Build();
 await using (var scope = app.Services.CreateAsyncScope())
 {
     await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
-    if (demoUsers)
-        await scope.ServiceProvider.GetRequiredService<DemoUsers>().EnsureAsync(CancellationToken.None);
-    await scope.ServiceProvider.GetRequiredService<ShippedStreams>().ImportIfEmptyAsync(CancellationToken.None);
+    // Nodes starting together seed once: the second finds the users and streams already there.
+    await scope.ServiceProvider.GetRequiredService<ConnectionFactory>().RunExclusivelyAsync(StartupSeedLock, async () =>
+    {
+        if (demoUsers)
+            await scope.ServiceProvider.GetRequiredService<DemoUsers>().EnsureAsync(CancellationToken.None);
+        await scope.ServiceProvider.GetRequiredService<ShippedStreams>().ImportIfEmptyAsync(CancellationToken.None);
+    });
 }
 
 SchedulingServiceCollectionExtensions.ScheduleReconciler(app.Services.GetRequiredService<IRecurringJobManager>());
@@ -124,4 +128,7 @@ app.MapRazorComponents<App>()
 app.Run();
 
 /// <summary>Entry point, visible to the API tests' <c>WebApplicationFactory</c>.</summary>
-public partial class Program;
+public partial class Program
+{
+    private const long StartupSeedLock = 0x56_53_53_45_45_44; // "VSSEED"
+}

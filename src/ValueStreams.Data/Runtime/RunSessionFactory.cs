@@ -21,14 +21,28 @@ public sealed class RunSessionFactory(ConnectionFactory connections, IJobDispatc
 
     public async Task<T> RunAsync<T>(Func<IRunSession, Task<T>> work, CancellationToken cancellationToken = default)
     {
+        var (result, jobs) = await RunWithRetriesAsync(work, cancellationToken);
+        if (jobs.Count == 0)
+            return result;
+        // The run has committed: never repeat it. If handing over fails, the reconciler sends the jobs later.
+        try
+        {
+            await DispatchAsync(jobs, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Could not hand {Count} job(s) to the scheduler; the reconciler will send them", jobs.Count);
+        }
+        return result;
+    }
+
+    private async Task<(T Result, List<OutboxJob> Jobs)> RunWithRetriesAsync<T>(Func<IRunSession, Task<T>> work, CancellationToken cancellationToken)
+    {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var (result, jobs) = await RunOnceAsync(work, cancellationToken);
-                if (jobs.Count > 0)
-                    await DispatchAsync(jobs, cancellationToken);
-                return result;
+                return await RunOnceAsync(work, cancellationToken);
             }
             catch (Exception ex) when (attempt < Attempts && IsTransient(ex))
             {

@@ -58,5 +58,34 @@ public sealed class ConnectionFactory : IDisposable
         return connection;
     }
 
+    /// <summary>
+    /// Runs work that only one node may do at a time (start-up seeding), under a PostgreSQL advisory lock;
+    /// on SQLite there is only one node.
+    /// </summary>
+    public async Task RunExclusivelyAsync(long lockKey, Func<Task> work, CancellationToken cancellationToken = default)
+    {
+        if (_postgres is null)
+        {
+            await work();
+            return;
+        }
+        await using var connection = await _postgres.OpenConnectionAsync(cancellationToken);
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection))
+        {
+            take.Parameters.AddWithValue("key", lockKey);
+            await take.ExecuteNonQueryAsync(cancellationToken);
+        }
+        try
+        {
+            await work();
+        }
+        finally
+        {
+            await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection);
+            release.Parameters.AddWithValue("key", lockKey);
+            await release.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
     public void Dispose() => _postgres?.Dispose();
 }

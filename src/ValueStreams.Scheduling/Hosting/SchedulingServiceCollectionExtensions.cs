@@ -41,6 +41,11 @@ public static class SchedulingServiceCollectionExtensions
                         PrepareSchemaIfNecessary = true,
                         QueuePollInterval = options.QueuePollInterval,
                         EnableLongPolling = true,
+                        // A node that dies holding the schedule poller's lock would otherwise stop every
+                        // node's timers for 10 minutes, and the jobs it had fetched would wait 30.
+                        DistributedLockTimeout = TimeSpan.FromMinutes(1),
+                        UseSlidingInvisibilityTimeout = true,
+                        InvisibilityTimeout = TimeSpan.FromMinutes(1),
                     });
             }
             else

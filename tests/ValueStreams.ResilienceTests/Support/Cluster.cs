@@ -1,0 +1,82 @@
+using Npgsql;
+
+namespace ValueStreams.ResilienceTests.Support;
+
+/// <summary>
+/// A fresh PostgreSQL database and one data folder (data-protection keys) shared by every node a test
+/// starts on it, so a bearer token issued by one node is accepted by the others. Disposing kills the
+/// nodes, drops the database and removes the folder.
+/// </summary>
+public sealed class Cluster : IAsyncDisposable
+{
+    public const string PostgresVariable = "VALUESTREAMS_TEST_POSTGRES";
+
+    private readonly List<HostNode> _nodes = [];
+
+    private Cluster(string connectionString, string dataDirectory)
+    {
+        ConnectionString = connectionString;
+        DataDirectory = dataDirectory;
+    }
+
+    public string ConnectionString { get; }
+
+    public string DataDirectory { get; }
+
+    public IReadOnlyList<HostNode> Nodes => _nodes;
+
+    /// <summary>The server from <c>VALUESTREAMS_TEST_POSTGRES</c>; without it the tests fail, they never skip.</summary>
+    public static string ServerConnectionString =>
+        Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException(
+                $"{PostgresVariable} is not set. The resilience tests need PostgreSQL: run ./scripts/test.sh, which starts a throwaway " +
+                $"server, or point {PostgresVariable} at one (e.g. \"Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres\").");
+
+    public static async Task<Cluster> CreateAsync()
+    {
+        var server = ServerConnectionString;
+        var name = $"vs_resilience_{Guid.NewGuid():N}";
+        await using (var connection = new NpgsqlConnection(server))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+        var dataDirectory = Directory.CreateTempSubdirectory("vs-resilience-").FullName;
+        return new Cluster(connectionString, dataDirectory);
+    }
+
+    /// <summary>Starts one more node on this database and data folder and waits until it is ready.</summary>
+    public async Task<HostNode> StartNodeAsync(string name)
+    {
+        var node = await HostNode.StartAsync(name, ConnectionString, DataDirectory);
+        _nodes.Add(node);
+        return node;
+    }
+
+    /// <summary>The last output of every node, for failure messages.</summary>
+    public string Outputs() =>
+        string.Join("\n", _nodes.Select(n => $"--- {n.Name} (pid {n.ProcessId}{(n.HasExited ? ", exited" : "")}) ---\n{n.Output}"));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in _nodes)
+            await node.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        try
+        {
+            var name = new NpgsqlConnectionStringBuilder(ConnectionString).Database;
+            await using var connection = new NpgsqlConnection(ServerConnectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        finally
+        {
+            try { Directory.Delete(DataDirectory, recursive: true); }
+            catch (IOException) { /* the temp area is swept anyway */ }
+        }
+    }
+}
