@@ -155,10 +155,11 @@ internal sealed class RunSession(
             "INSERT INTO timers (id, instance_id, token_id, step_id, due_at, status) VALUES (@Id, @InstanceId, @TokenId, @StepId, @DueAt, 'pending')",
             timer));
 
-    public async Task<TimerRecord?> FireTimerAsync(string timerId, DateTimeOffset at)
+    public async Task<TimerRecord?> FireTimerAsync(string timerId, DateTimeOffset at, bool evenIfNotDue)
     {
         var changed = await connection.ExecuteAsync(Command(
-            "UPDATE timers SET status = 'fired', fired_at = @at WHERE id = @timerId AND status = 'pending'", new { timerId, at }));
+            "UPDATE timers SET status = 'fired', fired_at = @at WHERE id = @timerId AND status = 'pending' AND (@evenIfNotDue OR due_at <= @at)",
+            new { timerId, at, evenIfNotDue }));
         if (changed != 1)
             return null;
         var row = await connection.QuerySingleAsync<TimerRowData>(Command(
@@ -167,9 +168,10 @@ internal sealed class RunSession(
         return new TimerRecord(row.Id, row.InstanceId, row.TokenId, row.StepId, row.DueAt);
     }
 
-    public async Task<IReadOnlyList<string>> PendingTimersAsync(string instanceId) =>
-        (await connection.QueryAsync<string>(Command(
-            "SELECT id FROM timers WHERE instance_id = @instanceId AND status = 'pending' ORDER BY due_at", new { instanceId }))).ToList();
+    public async Task<IReadOnlyList<(string TimerId, DateTimeOffset DueAt)>> PendingTimersAsync(string instanceId) =>
+        (await connection.QueryAsync<TimerRowData>(Command(
+            "SELECT id AS Id, due_at AS DueAt FROM timers WHERE instance_id = @instanceId AND status = 'pending' ORDER BY due_at", new { instanceId })))
+        .Select(t => (t.Id, t.DueAt)).ToList();
 
     public Task CancelTimersAsync(string instanceId) =>
         connection.ExecuteAsync(Command("UPDATE timers SET status = 'cancelled' WHERE instance_id = @instanceId AND status = 'pending'", new { instanceId }));
@@ -247,7 +249,10 @@ internal sealed class RunSession(
         var i = 0;
         foreach (var (field, value) in filters)
         {
-            conditions.Add(IsPostgres ? $"data ->> @f{i} = @v{i}" : $"CAST(json_extract(data, @f{i}) AS TEXT) = @v{i}");
+            // SQLite's json_extract gives 1/0 for JSON booleans; json_type tells them apart so both providers compare 'true'.
+            conditions.Add(IsPostgres
+                ? $"data ->> @f{i} = @v{i}"
+                : $"(CASE json_type(data, @f{i}) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(json_extract(data, @f{i}) AS TEXT) END) = @v{i}");
             parameters.Add($"f{i}", IsPostgres ? field : $"$.\"{field.Replace("\"", "")}\"");
             parameters.Add($"v{i}", value is JsonValue v && v.TryGetValue<string>(out var text) ? text : value?.ToJsonString());
             i++;

@@ -33,10 +33,14 @@ public interface IRunSession
 
     Task CreateTimerAsync(TimerRecord timer);
 
-    /// <summary>pending → fired for one timer; false if it was not pending (so a second firing changes nothing).</summary>
-    Task<TimerRecord?> FireTimerAsync(string timerId, DateTimeOffset at);
+    /// <summary>
+    /// pending → fired for one timer that is due at <paramref name="at"/> (or any pending one when
+    /// <paramref name="evenIfNotDue"/>); null otherwise, so a second firing changes nothing.
+    /// </summary>
+    Task<TimerRecord?> FireTimerAsync(string timerId, DateTimeOffset at, bool evenIfNotDue);
 
-    Task<IReadOnlyList<string>> PendingTimersAsync(string instanceId);
+    /// <summary>The pending timers of an instance with their due times, earliest first.</summary>
+    Task<IReadOnlyList<(string TimerId, DateTimeOffset DueAt)>> PendingTimersAsync(string instanceId);
 
     Task CancelTimersAsync(string instanceId);
 

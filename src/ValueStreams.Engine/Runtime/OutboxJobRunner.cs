@@ -15,7 +15,7 @@ public sealed class OutboxJobRunner(WorkflowEngine engine, HttpStepRunner http, 
                 await engine.ContinueAsync(instanceId, cancellationToken);
                 break;
             case OutboxJob.FireTimer:
-                await engine.FireTimerAsync(instanceId, itemId, cancellationToken);
+                await engine.FireTimerAsync(instanceId, itemId, evenIfNotDue: false, cancellationToken);
                 break;
             case OutboxJob.ResumeParent:
                 await engine.ResumeParentAsync(instanceId, cancellationToken);

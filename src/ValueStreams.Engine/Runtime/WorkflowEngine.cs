@@ -62,16 +62,25 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
             return instance;
         }, ct);
 
-    /// <summary>Fires one timer. A timer that already fired (or was cancelled) changes nothing: jobs may run twice.</summary>
-    public Task<bool> FireTimerAsync(string instanceId, string timerId, CancellationToken ct = default) =>
+    /// <summary>
+    /// Fires one timer when it is due. A timer that already fired (or was cancelled) changes nothing: jobs may
+    /// run twice. A job that comes early (the scheduler keeps whole seconds) is scheduled again for the due
+    /// time; <paramref name="evenIfNotDue"/> fires at once (operations and testing).
+    /// </summary>
+    public Task<bool> FireTimerAsync(string instanceId, string timerId, bool evenIfNotDue = false, CancellationToken ct = default) =>
         sessions.RunAsync(async session =>
         {
             var instance = await session.LockInstanceAsync(instanceId);
             if (instance is null || instance.Status is not (InstanceStatus.Waiting or InstanceStatus.Running))
                 return false;
-            var timer = await session.FireTimerAsync(timerId, Now);
+            var timer = await session.FireTimerAsync(timerId, Now, evenIfNotDue);
             if (timer is null)
+            {
+                var pending = (await session.PendingTimersAsync(instanceId)).FirstOrDefault(t => t.TimerId == timerId);
+                if (pending.TimerId is not null)
+                    await session.EnqueueAsync(new OutboxJob(Interpreter.NewId(), OutboxJob.FireTimer, OutboxJob.Target(instanceId, timerId), pending.DueAt));
                 return false;
+            }
             var token = instance.Tokens.Find(t => t.WaitingFor == new Bookmark(Bookmark.Timer, timerId));
             if (token is null)
                 return false;
@@ -93,8 +102,8 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
             return await session.PendingTimersAsync(instanceId);
         }, ct);
         var fired = 0;
-        foreach (var timerId in timers)
-            if (await FireTimerAsync(instanceId, timerId, ct))
+        foreach (var (timerId, _) in timers)
+            if (await FireTimerAsync(instanceId, timerId, evenIfNotDue: true, ct))
                 fired++;
         return fired;
     }
@@ -233,7 +242,7 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
             return instance;
         }, ct);
 
-    /// <summary>Resumes a suspended instance; timers that fell due meanwhile are fired again by the reconciler.</summary>
+    /// <summary>Resumes a suspended instance and schedules its pending timers again.</summary>
     public Task<InstanceState> ResumeAsync(string instanceId, string user, CancellationToken ct = default) =>
         sessions.RunAsync(async session =>
         {
@@ -243,8 +252,9 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
             instance.Status = instance.SuspendedFrom ?? InstanceStatus.Waiting;
             instance.SuspendedFrom = null;
             await session.AppendJournalAsync(new JournalEntry(instanceId, Now, null, JournalEntry.InstanceResumed, user));
-            foreach (var timerId in await session.PendingTimersAsync(instanceId))
-                await session.EnqueueAsync(new OutboxJob(Interpreter.NewId(), OutboxJob.FireTimer, OutboxJob.Target(instanceId, timerId), null));
+            // Timers that fell due while suspended fire now; the others at their time (their first job found the instance suspended).
+            foreach (var (timerId, dueAt) in await session.PendingTimersAsync(instanceId))
+                await session.EnqueueAsync(new OutboxJob(Interpreter.NewId(), OutboxJob.FireTimer, OutboxJob.Target(instanceId, timerId), dueAt));
             var definition = await LoadAsync(session, instance.ValueStreamId, instance.Version);
             await interpreter.AdvanceAsync(instance, definition, session, user);
             await session.SaveInstanceAsync(instance);
