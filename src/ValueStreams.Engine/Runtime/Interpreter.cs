@@ -211,7 +211,10 @@ public sealed class Interpreter(IExpressionEvaluator expressions, TimeProvider c
             { } rule when rule.StartsWith("variable:", StringComparison.Ordinal) => AsTextOrNull(instance.Variables[rule["variable:".Length..]]),
             _ => null,
         };
-        var due = (p["sla"] as JsonObject)?["resolveWithin"] is JsonValue within ? Now + XmlConvert.ToTimeSpan(within.GetValue<string>()) : (DateTimeOffset?)null;
+        // The task is due by its resolution target, or, where the step only sets one, by its response target.
+        var sla = p["sla"] as JsonObject;
+        var target = sla?["resolveWithin"] as JsonValue ?? sla?["respondWithin"] as JsonValue;
+        var due = target is null ? (DateTimeOffset?)null : Now + XmlConvert.ToTimeSpan(target.GetValue<string>());
         var task = new HumanTaskRecord(NewId(), instance.Id, step.Id, token.Id, expressions.RenderTemplate(Text(p, "title") ?? step.Name, scope),
             group, assignee, p["priority"] is JsonValue priority ? priority.GetValue<int>() : null,
             (p["outcomes"] as JsonArray)?.DeepClone().AsArray() ?? [], (p["form"] as JsonArray)?.DeepClone().AsArray() ?? [],
