@@ -21,6 +21,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<UserRepository>();
         services.AddSingleton<ValueStreamRepository>();
         services.AddSingleton<RunSessionFactory>();
+        services.AddHostedService<OutboxDispatchService>();
         services.AddSingleton<TaskRepository>();
         services.AddSingleton<NotificationRepository>();
         services.AddSingleton<InstanceQueries>();

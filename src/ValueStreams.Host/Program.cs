@@ -58,6 +58,7 @@ builder.Services.AddValueStreamsScheduling(store.Provider, store.SchedulerLocati
 builder.Services.AddValueStreamsAuth(authOptions);
 builder.Services.AddValueStreamsHealth();
 builder.Services.AddValueStreamsDesigner();
+builder.Services.AddScoped<ValueStreams.Designer.Inbox.IInbox, ValueStreams.Host.Features.Inbox.InboxAdapter>();
 
 builder.Services.AddDataProtection()
     .SetApplicationName("ValueStreams")

@@ -80,10 +80,38 @@ internal sealed class RunSession(
     public Task<int?> PublishedVersionAsync(string valueStreamId) =>
         connection.QuerySingleOrDefaultAsync<int?>(Command("SELECT published_version FROM value_streams WHERE id = @valueStreamId", new { valueStreamId }));
 
-    public Task AppendJournalAsync(JournalEntry entry) =>
-        connection.ExecuteAsync(Command(
-            "INSERT INTO journal (instance_id, at, step_id, event, actor, outcome, detail) VALUES (@InstanceId, @At, @StepId, @Event, @Actor, @Outcome, @Detail)",
-            entry));
+    private readonly List<JournalEntry> _journal = [];
+
+    /// <summary>Journal lines are kept until the run ends and then written together (nothing reads them before commit).</summary>
+    public Task AppendJournalAsync(JournalEntry entry)
+    {
+        _journal.Add(entry);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Writes the run's journal lines in multi-row inserts, in the order they happened.</summary>
+    public async Task FlushJournalAsync(int rowsPerStatement)
+    {
+        foreach (var chunk in _journal.Chunk(rowsPerStatement))
+        {
+            var values = new List<string>();
+            var parameters = new DynamicParameters();
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                values.Add($"(@i{i}, @a{i}, @s{i}, @e{i}, @r{i}, @o{i}, @d{i})");
+                parameters.Add($"i{i}", chunk[i].InstanceId);
+                parameters.Add($"a{i}", chunk[i].At);
+                parameters.Add($"s{i}", chunk[i].StepId);
+                parameters.Add($"e{i}", chunk[i].Event);
+                parameters.Add($"r{i}", chunk[i].Actor);
+                parameters.Add($"o{i}", chunk[i].Outcome);
+                parameters.Add($"d{i}", chunk[i].Detail);
+            }
+            await connection.ExecuteAsync(Command(
+                $"INSERT INTO journal (instance_id, at, step_id, event, actor, outcome, detail) VALUES {string.Join(", ", values)}", parameters));
+        }
+        _journal.Clear();
+    }
 
     public async Task CreateTaskAsync(HumanTaskRecord task)
     {

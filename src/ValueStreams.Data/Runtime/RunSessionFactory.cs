@@ -11,13 +11,19 @@ namespace ValueStreams.Data.Runtime;
 
 /// <summary>
 /// Runs each engine change in one transaction and, after commit, hands its outbox jobs to the
-/// scheduler and marks them dispatched. A crash between commit and dispatch leaves them undispatched
-/// for the reconciler to send again; the jobs are idempotent, so sending twice is harmless.
+/// scheduler and marks them dispatched — in the background when <see cref="RunDispatchLoopAsync"/>
+/// runs (the caller's answer does not wait for it), else at once. A crash between commit and dispatch
+/// leaves them undispatched for the reconciler to send again; the jobs are idempotent, so sending twice
+/// is harmless.
 /// </summary>
 public sealed class RunSessionFactory(ConnectionFactory connections, IJobDispatcher dispatcher, ILogger<RunSessionFactory> logger) : IRunSessionFactory, IOutbox
 {
     private const int Attempts = 5;
+    private const int JournalRowsPerStatement = 100;
     private readonly ConcurrentDictionary<(string, int), ValueStreamDefinition> _definitions = new();
+    private readonly System.Threading.Channels.Channel<IReadOnlyList<OutboxJob>> _committed =
+        System.Threading.Channels.Channel.CreateUnbounded<IReadOnlyList<OutboxJob>>(new() { SingleReader = true });
+    private volatile bool _dispatchingInBackground;
 
     public async Task<T> RunAsync<T>(Func<IRunSession, Task<T>> work, CancellationToken cancellationToken = default)
     {
@@ -25,6 +31,38 @@ public sealed class RunSessionFactory(ConnectionFactory connections, IJobDispatc
         if (jobs.Count == 0)
             return result;
         // The run has committed: never repeat it. If handing over fails, the reconciler sends the jobs later.
+        if (_dispatchingInBackground && _committed.Writer.TryWrite(jobs))
+            return result;
+        await TryDispatchAsync(jobs);
+        return result;
+    }
+
+    /// <summary>Hands committed jobs to the scheduler as they come, several runs' worth at a time, until stopped.</summary>
+    public async Task RunDispatchLoopAsync(CancellationToken stoppingToken)
+    {
+        _dispatchingInBackground = true;
+        try
+        {
+            while (await _committed.Reader.WaitToReadAsync(stoppingToken))
+            {
+                var batch = new List<OutboxJob>();
+                while (batch.Count < 500 && _committed.Reader.TryRead(out var jobs))
+                    batch.AddRange(jobs);
+                await TryDispatchAsync(batch);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: jobs still queued stay undispatched in the outbox for the reconciler.
+        }
+        finally
+        {
+            _dispatchingInBackground = false;
+        }
+    }
+
+    private async Task TryDispatchAsync(IReadOnlyList<OutboxJob> jobs)
+    {
         try
         {
             await DispatchAsync(jobs, CancellationToken.None);
@@ -33,7 +71,6 @@ public sealed class RunSessionFactory(ConnectionFactory connections, IJobDispatc
         {
             logger.LogWarning(ex, "Could not hand {Count} job(s) to the scheduler; the reconciler will send them", jobs.Count);
         }
-        return result;
     }
 
     private async Task<(T Result, List<OutboxJob> Jobs)> RunWithRetriesAsync<T>(Func<IRunSession, Task<T>> work, CancellationToken cancellationToken)
@@ -59,6 +96,7 @@ public sealed class RunSessionFactory(ConnectionFactory connections, IJobDispatc
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var session = new RunSession(connection, transaction, connections.Provider, _definitions);
         var result = await work(session);
+        await session.FlushJournalAsync(JournalRowsPerStatement);
         await transaction.CommitAsync(cancellationToken);
         return (result, session.Enqueued);
     }
@@ -69,8 +107,8 @@ public sealed class RunSessionFactory(ConnectionFactory connections, IJobDispatc
         dispatcher.Dispatch(jobs);
         await using var connection = await connections.OpenAsync(cancellationToken);
         await Dapper.SqlMapper.ExecuteAsync(connection, new Dapper.CommandDefinition(
-            "UPDATE outbox SET dispatched_at = @now WHERE id = @Id",
-            jobs.Select(j => new { j.Id, now = DateTimeOffset.UtcNow }), cancellationToken: cancellationToken));
+            $"UPDATE outbox SET dispatched_at = @now WHERE {connections.InList("id", "ids")}",
+            new { ids = jobs.Select(j => j.Id).ToArray(), now = DateTimeOffset.UtcNow }, cancellationToken: cancellationToken));
     }
 
     /// <summary>Outbox jobs committed but not dispatched for longer than <paramref name="olderThan"/>.</summary>

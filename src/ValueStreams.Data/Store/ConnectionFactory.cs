@@ -19,7 +19,11 @@ public sealed class ConnectionFactory : IDisposable
         Provider = provider;
         if (provider == StorageProvider.PostgreSql)
         {
-            _postgres = NpgsqlDataSource.Create(connectionString);
+            // Runs repeat the same few statements: let Npgsql prepare them once per connection.
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            if (builder.MaxAutoPrepare == 0)
+                builder.MaxAutoPrepare = 64;
+            _postgres = NpgsqlDataSource.Create(builder.ConnectionString);
         }
         else
         {

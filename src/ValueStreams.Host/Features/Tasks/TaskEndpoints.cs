@@ -1,7 +1,5 @@
 using System.Security.Claims;
 using System.Text.Json.Nodes;
-using ValueStreams.Core.Definitions.Forms;
-using ValueStreams.Core.Identity;
 using ValueStreams.Data.Identity;
 using ValueStreams.Data.Notifications;
 using ValueStreams.Data.Runtime;
@@ -20,7 +18,7 @@ public static class TaskEndpoints
     public sealed record EscalateRequest(string? Group, string? Reason);
     public sealed record CommentRequest(string? Text, string? Kind);
 
-    private const int MaxCommentLength = 8000;
+    private const int MaxCommentLength = TaskCommands.MaxCommentLength;
 
     public static void MapTaskEndpoints(this RouteGroupBuilder api)
     {
@@ -39,7 +37,7 @@ public static class TaskEndpoints
                     return ApiProblem.Validation("Unknown scope.", [new("scope", "must be mine, group or all")]);
                 if (status is not (null or "open" or "done"))
                     return ApiProblem.Validation("Unknown status.", [new("status", "must be open or done")]);
-                if (parsedScope == TaskScope.All && !user.IsInRole(Roles.Admin))
+                if (!TaskCommands.MayList(parsedScope.Value, user))
                     return ApiProblem.Status(StatusCodes.Status403Forbidden, "Only admins may list all tasks.");
                 return TypedResults.Ok(await repository.ListAsync(parsedScope.Value, status != "done", Name(user), Groups(user), instance, cancellationToken: ct));
             })
@@ -52,48 +50,13 @@ public static class TaskEndpoints
             .WithSummary("One task with its form and outcomes");
 
         tasks.MapPost("/{id}/claim", async (string id, TaskRepository repository, ClaimsPrincipal user, ILogger<TaskRepository> audit, CancellationToken ct) =>
-            {
-                var task = await repository.FindAsync(id, ct);
-                if (task is null)
-                    return ApiProblem.Status(StatusCodes.Status404NotFound, $"Task '{id}' was not found.");
-                if (!IsCandidate(task, user))
-                    return ApiProblem.Status(StatusCodes.Status403Forbidden, $"Task '{id}' is for group '{task.Group}'; you are not a candidate.");
-                if (!await repository.ClaimAsync(id, Name(user), ct))
-                    return ApiProblem.Status(StatusCodes.Status409Conflict,
-                        task.Status == "claimed" ? $"Task '{id}' is already claimed by {task.ClaimedBy}." : $"Task '{id}' is {task.Status}.");
-                await repository.RecordClaimAsync(id, Name(user), asOverride: !IsMember(task, user), ct);
-                if (!IsMember(task, user))
-                    audit.LogWarning("Admin {User} claimed task {Task} of group {Group} as an override", Name(user), id, task.Group);
-                return TypedResults.Ok(await repository.FindAsync(id, ct));
-            })
+                (await TaskCommands.ClaimAsync(repository, id, user, audit, ct)).Answer(done => TypedResults.Ok(done.Task)))
             .WithSummary("Claim the task for yourself (candidates; admins as an audited override)");
 
         tasks.MapPost("/{id}/complete", async (string id, CompleteRequest request, TaskRepository repository, WorkflowEngine engine,
                 ClaimsPrincipal user, ILogger<TaskRepository> audit, CancellationToken ct) =>
-            {
-                var task = await repository.FindAsync(id, ct);
-                if (task is null)
-                    return ApiProblem.Status(StatusCodes.Status404NotFound, $"Task '{id}' was not found.");
-                if (!IsCandidate(task, user))
-                    return ApiProblem.Status(StatusCodes.Status403Forbidden, $"Task '{id}' is for group '{task.Group}'; you are not a candidate.");
-                if (task.Status is "completed" or "cancelled")
-                    return ApiProblem.Status(StatusCodes.Status409Conflict, $"Task '{id}' is already {task.Status}.");
-                if (task.Status == "claimed" && task.ClaimedBy != Name(user) && !user.IsInRole(Roles.Admin))
-                    return ApiProblem.Status(StatusCodes.Status409Conflict, $"Task '{id}' is claimed by {task.ClaimedBy}.");
-                if (string.IsNullOrWhiteSpace(request.Outcome))
-                    return ApiProblem.Validation("An outcome is required.", [new("outcome", "choose one of the task's outcomes")]);
-
-                var data = request.Data ?? [];
-                var problems = FormRules.Check(task.Form as JsonArray ?? [], data);
-                if (problems.Count > 0)
-                    return ApiProblem.Validation("The form has errors.", problems.Select(p => new FieldError(p.Path, p.Message)));
-                if (!IsMember(task, user))
-                    audit.LogWarning("Admin {User} completed task {Task} of group {Group} as an override", Name(user), id, task.Group);
-
-                return await EngineProblems.Answer(
-                    () => engine.CompleteTaskAsync(id, request.Outcome, data, Name(user), ct),
-                    instance => TypedResults.Ok(InstanceEndpoints.Describe(instance)));
-            })
+                (await TaskCommands.CompleteAsync(repository, engine, id, request.Outcome, request.Data, user, audit, ct))
+                    .Answer(done => TypedResults.Ok(InstanceEndpoints.Describe(done.Instance!))))
             .WithSummary("Complete the task with an outcome and form data; 400 names each failing field");
 
         MapTaskActions(tasks);
@@ -112,9 +75,7 @@ public static class TaskEndpoints
     private static void MapTaskActions(RouteGroupBuilder tasks)
     {
         tasks.MapPost("/{id}/release", async (string id, TaskRepository repository, ClaimsPrincipal user, CancellationToken ct) =>
-                await ActAsync(id, repository, user, ct, task =>
-                    repository.ReleaseAsync(id, Name(user), anyClaimant: user.IsInRole(Roles.Admin), ct),
-                    $"Task '{id}' is not claimed by you."))
+                (await TaskCommands.ReleaseAsync(repository, id, user, ct)).Answer(done => TypedResults.Ok(done.Task)))
             .WithSummary("Give a claimed task back to its group");
 
         tasks.MapPost("/{id}/delegate", async (string id, DelegateRequest request, TaskRepository repository, UserRepository users,
@@ -123,7 +84,7 @@ public static class TaskEndpoints
                 if (string.IsNullOrWhiteSpace(request.Assignee) || await users.FindAsync(request.Assignee, ct) is null)
                     return ApiProblem.Validation("Delegate to whom?", [new("assignee", $"'{request.Assignee}' is not a user")]);
                 return await ActAsync(id, repository, user, ct, task =>
-                    task.ClaimedBy is { } holder && holder != Name(user) && !user.IsInRole(Roles.Admin)
+                    task.ClaimedBy is { } holder && holder != Name(user) && !TaskCommands.IsAdmin(user)
                         ? Task.FromResult(false)
                         : repository.DelegateAsync(id, Name(user), request.Assignee, ct),
                     $"Task '{id}' is held by someone else or closed.");
@@ -169,46 +130,17 @@ public static class TaskEndpoints
             .WithSummary("Comments and work log of the task's instance, oldest first");
 
         tasks.MapPost("/{id}/comments", async (string id, CommentRequest request, TaskRepository repository, ClaimsPrincipal user, CancellationToken ct) =>
-            {
-                var kind = request.Kind ?? "comment";
-                var errors = new List<FieldError>();
-                if (string.IsNullOrWhiteSpace(request.Text) || request.Text.Length > MaxCommentLength)
-                    errors.Add(new("text", $"required, at most {MaxCommentLength} characters"));
-                if (!TaskComment.Kinds.Contains(kind))
-                    errors.Add(new("kind", $"must be one of {string.Join(", ", TaskComment.Kinds)}"));
-                if (errors.Count > 0)
-                    return ApiProblem.Validation("The comment is invalid.", errors);
-                var task = await repository.FindAsync(id, ct);
-                if (task is null)
-                    return ApiProblem.Status(StatusCodes.Status404NotFound, $"Task '{id}' was not found.");
-                if (!IsCandidate(task, user))
-                    return ApiProblem.Status(StatusCodes.Status403Forbidden, $"Task '{id}' is for group '{task.Group}'; you are not a candidate.");
-                var comment = await repository.AddCommentAsync(id, task.InstanceId, Name(user), kind, request.Text!, ct);
-                return TypedResults.Created($"/api/tasks/{id}/comments", comment);
-            })
+                (await TaskCommands.CommentAsync(repository, id, request.Kind, request.Text, user, ct))
+                    .Answer(done => TypedResults.Created($"/api/tasks/{id}/comments", done.Comment)))
             .WithSummary("Add a comment or work-log entry (kinds: comment, work-log, symptoms, business-impact, cis-affected, action-done, action-planned)");
     }
 
-    /// <summary>Checks the task exists and the caller is a candidate, then applies a guarded change; 409 when the guard fails.</summary>
+    /// <summary>The guarded change of <see cref="TaskCommands.ActAsync"/>, answered as the API does: 200 with the task, or the problem.</summary>
     private static async Task<IResult> ActAsync(string id, TaskRepository repository, ClaimsPrincipal user, CancellationToken ct,
-        Func<TaskView, Task<bool>> change, string conflict)
-    {
-        var task = await repository.FindAsync(id, ct);
-        if (task is null)
-            return ApiProblem.Status(StatusCodes.Status404NotFound, $"Task '{id}' was not found.");
-        if (!IsCandidate(task, user))
-            return ApiProblem.Status(StatusCodes.Status403Forbidden, $"Task '{id}' is for group '{task.Group}'; you are not a candidate.");
-        return await change(task)
-            ? TypedResults.Ok(await repository.FindAsync(id, ct))
-            : ApiProblem.Status(StatusCodes.Status409Conflict, conflict);
-    }
+        Func<TaskView, Task<bool>> change, string conflict) =>
+        (await TaskCommands.ActAsync(repository, id, user, change, conflict, ct)).Answer(done => TypedResults.Ok(done.Task));
 
-    private static bool IsMember(TaskView task, ClaimsPrincipal user) =>
-        task.Assignee == Name(user) || (task.Group is not null && Groups(user).Contains(task.Group));
+    private static string Name(ClaimsPrincipal user) => TaskCommands.Name(user);
 
-    private static bool IsCandidate(TaskView task, ClaimsPrincipal user) => IsMember(task, user) || user.IsInRole(Roles.Admin);
-
-    private static List<string> Groups(ClaimsPrincipal user) => user.FindAll(SignInService.GroupClaim).Select(c => c.Value).ToList();
-
-    private static string Name(ClaimsPrincipal user) => user.Identity?.Name ?? "unknown";
+    private static List<string> Groups(ClaimsPrincipal user) => TaskCommands.Groups(user);
 }

@@ -1,0 +1,186 @@
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Components.Authorization;
+using ValueStreams.Core.Definitions;
+using ValueStreams.Core.Definitions.Format;
+using ValueStreams.Data.Definitions;
+using ValueStreams.Data.Identity;
+using ValueStreams.Data.Notifications;
+using ValueStreams.Data.Runtime;
+using ValueStreams.Designer.Inbox;
+using ValueStreams.Engine.Runtime;
+using ValueStreams.Host.Features.Tasks;
+
+namespace ValueStreams.Host.Features.Inbox;
+
+/// <summary>
+/// The inbox pages' back end for the signed-in user of the circuit: reads tasks, instances and notifications
+/// from the store, and acts through <see cref="TaskCommands"/>, the rules the task API follows too.
+/// </summary>
+public sealed class InboxAdapter(
+    TaskRepository tasks, NotificationRepository notifications, InstanceQueries instances, ValueStreamRepository streams,
+    UserRepository users, WorkflowEngine engine, AuthenticationStateProvider authentication, ILogger<TaskRepository> audit) : IInbox
+{
+    private static readonly TimeSpan NamesLifetime = TimeSpan.FromMinutes(1);
+
+    private IReadOnlyList<InboxChoice>? _streamNames;
+    private DateTimeOffset _streamNamesAt;
+    private readonly Dictionary<(string Id, int Version), ValueStreamDefinition?> _definitions = [];
+
+    public IReadOnlyList<string> CommentKinds => TaskComment.Kinds;
+
+    public async Task<IReadOnlyList<InboxTask>> ListAsync(InboxQuery query, CancellationToken cancellationToken = default)
+    {
+        var user = await UserAsync();
+        var scope = query.Scope switch
+        {
+            InboxScope.Mine => TaskScope.Mine,
+            InboxScope.All => TaskScope.All,
+            _ => TaskScope.Group,
+        };
+        if (!TaskCommands.MayList(scope, user))
+            return [];
+        var rows = await tasks.ListAsync(scope, query.Status == InboxStatus.Open, TaskCommands.Name(user), TaskCommands.Groups(user),
+            cancellationToken: cancellationToken);
+        var names = (await ValueStreamsAsync(cancellationToken)).ToDictionary(s => s.Id, s => s.Name, StringComparer.Ordinal);
+
+        var found = rows
+            .Where(t => query.ValueStreamId is null || t.ValueStreamId == query.ValueStreamId)
+            .Where(t => string.IsNullOrWhiteSpace(query.Search) || t.Title.Contains(query.Search.Trim(), StringComparison.OrdinalIgnoreCase))
+            .Select(t => ToInbox(t, names));
+        return Sort(found, query.Sort).ToList();
+    }
+
+    public async Task<IReadOnlyList<InboxChoice>> ValueStreamsAsync(CancellationToken cancellationToken = default)
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (_streamNames is null || now - _streamNamesAt > NamesLifetime)
+        {
+            _streamNames = (await streams.ListAsync(cancellationToken)).Select(s => new InboxChoice(s.Id, s.Name)).ToList();
+            _streamNamesAt = now;
+        }
+        return _streamNames;
+    }
+
+    public async Task<InboxTask?> FindAsync(string taskId, CancellationToken cancellationToken = default) =>
+        await tasks.FindAsync(taskId, cancellationToken) is { } task ? ToInbox(task, await NamesAsync(cancellationToken)) : null;
+
+    public async Task<InboxTaskDetails?> GetAsync(string taskId, CancellationToken cancellationToken = default)
+    {
+        var task = await tasks.FindAsync(taskId, cancellationToken);
+        if (task is null)
+            return null;
+        var user = await UserAsync();
+        var instance = await instances.FindAsync(task.InstanceId, cancellationToken);
+        var definition = instance is null ? null : await DefinitionAsync(instance.ValueStreamId, instance.Version, cancellationToken);
+        var stepNames = definition?.Steps.ToDictionary(s => s.Id, s => s.Name, StringComparer.Ordinal) ?? [];
+        var journal = (await instances.JournalAsync(task.InstanceId, cancellationToken))
+            .Select(l => new InboxJournalLine(l.At, l.StepId, l.StepId is null ? null : stepNames.GetValueOrDefault(l.StepId), l.Event, l.Actor, l.Outcome, l.Detail))
+            .ToList();
+        var comments = (await tasks.CommentsAsync(task.InstanceId, cancellationToken))
+            .Select(c => new InboxComment(c.At, c.Author, c.Kind, c.Text)).ToList();
+        var history = (await tasks.HistoryAsync(taskId, cancellationToken))
+            .Select(e => new InboxTaskEvent(e.At, e.Actor, e.Action, e.Detail)).ToList();
+        var outcomes = (task.Outcomes as JsonArray ?? []).OfType<JsonObject>()
+            .Select(o => (Id: Text(o, "id"), Label: Text(o, "label")))
+            .Where(o => o.Id is not null)
+            .Select(o => new InboxOutcome(o.Id!, o.Label ?? o.Id!))
+            .ToList();
+
+        return new InboxTaskDetails(
+            ToInbox(task, await NamesAsync(cancellationToken)),
+            definition?.FindStep(task.StepId)?.Description,
+            task.Form.DeepClone() as JsonArray ?? [],
+            outcomes,
+            task.Data?.DeepClone() as JsonObject,
+            instance?.Status,
+            instance?.Variables.DeepClone() as JsonObject ?? [],
+            journal, comments, history,
+            CanClaim: TaskCommands.MayClaim(task, user),
+            CanRelease: TaskCommands.MayRelease(task, user),
+            CanComplete: TaskCommands.MayComplete(task, user),
+            CanComment: TaskCommands.IsCandidate(task, user));
+    }
+
+    public async Task<InboxResult> ClaimAsync(string taskId, CancellationToken cancellationToken = default) =>
+        ToResult(await TaskCommands.ClaimAsync(tasks, taskId, await UserAsync(), audit, cancellationToken));
+
+    public async Task<InboxResult> ReleaseAsync(string taskId, CancellationToken cancellationToken = default) =>
+        ToResult(await TaskCommands.ReleaseAsync(tasks, taskId, await UserAsync(), cancellationToken));
+
+    public async Task<InboxResult> CompleteAsync(string taskId, string outcome, JsonObject data, CancellationToken cancellationToken = default) =>
+        ToResult(await TaskCommands.CompleteAsync(tasks, engine, taskId, outcome, data, await UserAsync(), audit, cancellationToken));
+
+    public async Task<InboxResult> AddCommentAsync(string taskId, string kind, string text, CancellationToken cancellationToken = default) =>
+        ToResult(await TaskCommands.CommentAsync(tasks, taskId, kind, text, await UserAsync(), cancellationToken));
+
+    public async Task<IReadOnlyList<InboxChoice>> UsersAsync(CancellationToken cancellationToken = default) =>
+        (await users.ListAsync(cancellationToken)).Select(u => new InboxChoice(u.Username, u.DisplayName)).ToList();
+
+    public async Task<InboxNotifications> NotificationsAsync(int newest, CancellationToken cancellationToken = default)
+    {
+        var user = await UserAsync();
+        if (user.Identity?.IsAuthenticated != true)
+            return new(0, []);
+        var all = await notifications.ForUserAsync(TaskCommands.Name(user), 50, cancellationToken);
+        return new(
+            all.Count(n => n.ReadAt is null),
+            all.Take(Math.Max(newest, 0)).Select(n => new InboxNotification(n.Id, n.At, n.Text, n.TaskId, n.ReadAt is not null)).ToList());
+    }
+
+    public async Task MarkNotificationsReadAsync(CancellationToken cancellationToken = default)
+    {
+        var user = await UserAsync();
+        if (user.Identity?.IsAuthenticated == true)
+            await notifications.MarkReadAsync(TaskCommands.Name(user), cancellationToken);
+    }
+
+    private async Task<ClaimsPrincipal> UserAsync() => (await authentication.GetAuthenticationStateAsync()).User;
+
+    private async Task<Dictionary<string, string>> NamesAsync(CancellationToken cancellationToken) =>
+        (await ValueStreamsAsync(cancellationToken)).ToDictionary(s => s.Id, s => s.Name, StringComparer.Ordinal);
+
+    /// <summary>A published version's definition (for step names); versions never change, so each is read once per circuit.</summary>
+    private async Task<ValueStreamDefinition?> DefinitionAsync(string valueStreamId, int version, CancellationToken cancellationToken)
+    {
+        if (_definitions.TryGetValue((valueStreamId, version), out var known))
+            return known;
+        var stored = await streams.GetPublishedAsync(valueStreamId, version, cancellationToken);
+        var definition = stored is null ? null : ValueStreamReader.Read(stored.Content).Definition;
+        _definitions[(valueStreamId, version)] = definition;
+        return definition;
+    }
+
+    private static InboxTask ToInbox(TaskView t, IReadOnlyDictionary<string, string> names) =>
+        new(t.Id, t.InstanceId, t.ValueStreamId, names.GetValueOrDefault(t.ValueStreamId, t.ValueStreamId), t.StepId, t.Title, t.Group,
+            t.Assignee, t.Status, t.Priority, t.DueAt, t.CreatedAt, t.ClaimedBy, t.CompletedBy, t.CompletedAt, t.Outcome, t.Sla);
+
+    private static IEnumerable<InboxTask> Sort(IEnumerable<InboxTask> found, InboxSort sort) => sort switch
+    {
+        InboxSort.DueLatest => found.OrderBy(t => t.DueAt is null).ThenByDescending(t => t.DueAt).ThenByDescending(t => t.CreatedAt),
+        InboxSort.Newest => found.OrderByDescending(t => t.CreatedAt),
+        InboxSort.Priority => found.OrderBy(t => t.Priority ?? int.MaxValue).ThenBy(t => t.DueAt is null).ThenBy(t => t.DueAt).ThenBy(t => t.CreatedAt),
+        _ => found.OrderBy(t => t.DueAt is null).ThenBy(t => t.DueAt).ThenBy(t => t.CreatedAt),
+    };
+
+    /// <summary>The command's answer for the pages: form fields' messages by field name, the rest as plain messages.</summary>
+    private static InboxResult ToResult(TaskCommandResult result)
+    {
+        if (result.Succeeded)
+            return InboxResult.Ok();
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        var other = new List<string>();
+        foreach (var error in result.Errors ?? [])
+        {
+            if (error.Path.StartsWith("data.", StringComparison.Ordinal))
+                fields.TryAdd(error.Path["data.".Length..], error.Message);
+            else
+                other.Add($"{error.Path}: {error.Message}");
+        }
+        return InboxResult.Failed(result.Message ?? "The action failed.", fields, other);
+    }
+
+    private static string? Text(JsonObject o, string name) =>
+        o[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+}

@@ -1,0 +1,178 @@
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using ValueStreams.Core.Definitions.Forms;
+using ValueStreams.Core.Identity;
+using ValueStreams.Data.Runtime;
+using ValueStreams.Engine.Runtime;
+using ValueStreams.Host.Features.Auth;
+using ValueStreams.Host.Features.Errors;
+
+namespace ValueStreams.Host.Features.Tasks;
+
+/// <summary>How a task command ended.</summary>
+public enum TaskVerdict { Done, NotFound, Forbidden, Conflict, Invalid }
+
+/// <summary>The answer of a <see cref="TaskCommands"/> call: done (with what changed) or why not.</summary>
+public sealed record TaskCommandResult(
+    TaskVerdict Verdict, string? Message = null, IReadOnlyList<FieldError>? Errors = null,
+    TaskView? Task = null, InstanceState? Instance = null, TaskComment? Comment = null)
+{
+    public bool Succeeded => Verdict == TaskVerdict.Done;
+
+    public static TaskCommandResult NotFound(string id) => new(TaskVerdict.NotFound, $"Task '{id}' was not found.");
+
+    public static TaskCommandResult Forbidden(TaskView task) =>
+        new(TaskVerdict.Forbidden, $"Task '{task.Id}' is for group '{task.Group}'; you are not a candidate.");
+
+    public static TaskCommandResult Conflict(string message) => new(TaskVerdict.Conflict, message);
+
+    public static TaskCommandResult Invalid(string message, IEnumerable<FieldError> errors) => new(TaskVerdict.Invalid, message, errors.ToList());
+
+    /// <summary>The problem-details response for a failed command (404, 403, 409 or 400 with the failing fields).</summary>
+    public IResult ToProblem() => Verdict switch
+    {
+        TaskVerdict.NotFound => ApiProblem.Status(StatusCodes.Status404NotFound, Message!),
+        TaskVerdict.Forbidden => ApiProblem.Status(StatusCodes.Status403Forbidden, Message!),
+        TaskVerdict.Conflict => ApiProblem.Status(StatusCodes.Status409Conflict, Message!),
+        _ => ApiProblem.Validation(Message!, Errors ?? []),
+    };
+
+    /// <summary>The success response built by <paramref name="ok"/>, or the problem.</summary>
+    public IResult Answer(Func<TaskCommandResult, IResult> ok) => Succeeded ? ok(this) : ToProblem();
+}
+
+/// <summary>
+/// Who may act on a human task, and the guarded changes to it (claim, release, complete, comment, …): one
+/// place for the rules the task API and the inbox pages both follow. Candidates are the members of the
+/// task's group and its assignee; admins may act on any task as an audited override.
+/// </summary>
+public static class TaskCommands
+{
+    public const int MaxCommentLength = 8000;
+
+    public static string Name(ClaimsPrincipal user) => user.Identity?.Name ?? "unknown";
+
+    public static List<string> Groups(ClaimsPrincipal user) => user.FindAll(SignInService.GroupClaim).Select(c => c.Value).ToList();
+
+    public static bool IsAdmin(ClaimsPrincipal user) => user.IsInRole(Roles.Admin);
+
+    /// <summary>The task is assigned to the user or routed to one of the user's groups.</summary>
+    public static bool IsMember(TaskView task, ClaimsPrincipal user) =>
+        task.Assignee == Name(user) || (task.Group is not null && Groups(user).Contains(task.Group));
+
+    /// <summary>The user may act on the task: a member, or an admin.</summary>
+    public static bool IsCandidate(TaskView task, ClaimsPrincipal user) => IsMember(task, user) || IsAdmin(user);
+
+    /// <summary>Only admins may list every task.</summary>
+    public static bool MayList(TaskScope scope, ClaimsPrincipal user) => scope != TaskScope.All || IsAdmin(user);
+
+    public static bool IsOpen(TaskView task) => task.Status is "open" or "claimed";
+
+    /// <summary>A candidate may claim an open task, or re-claim one the user already holds.</summary>
+    public static bool MayClaim(TaskView task, ClaimsPrincipal user) =>
+        IsCandidate(task, user) && (task.Status == "open" || (task.Status == "claimed" && task.ClaimedBy == Name(user)));
+
+    /// <summary>The holder of a claim may give it back; admins may release anyone's.</summary>
+    public static bool MayRelease(TaskView task, ClaimsPrincipal user) =>
+        IsCandidate(task, user) && task.Status == "claimed" && (task.ClaimedBy == Name(user) || IsAdmin(user));
+
+    /// <summary>A candidate may complete an open task, or a claimed one the user holds (admins: anyone's).</summary>
+    public static bool MayComplete(TaskView task, ClaimsPrincipal user) =>
+        IsCandidate(task, user) && IsOpen(task) && (task.Status != "claimed" || task.ClaimedBy == Name(user) || IsAdmin(user));
+
+    public static async Task<TaskCommandResult> ClaimAsync(TaskRepository repository, string id, ClaimsPrincipal user, ILogger audit, CancellationToken ct)
+    {
+        var task = await repository.FindAsync(id, ct);
+        if (task is null)
+            return TaskCommandResult.NotFound(id);
+        if (!IsCandidate(task, user))
+            return TaskCommandResult.Forbidden(task);
+        if (!await repository.ClaimAsync(id, Name(user), ct))
+            return TaskCommandResult.Conflict(
+                task.Status == "claimed" ? $"Task '{id}' is already claimed by {task.ClaimedBy}." : $"Task '{id}' is {task.Status}.");
+        await repository.RecordClaimAsync(id, Name(user), asOverride: !IsMember(task, user), ct);
+        if (!IsMember(task, user))
+            audit.LogWarning("Admin {User} claimed task {Task} of group {Group} as an override", Name(user), id, task.Group);
+        return new(TaskVerdict.Done, Task: await repository.FindAsync(id, ct));
+    }
+
+    public static Task<TaskCommandResult> ReleaseAsync(TaskRepository repository, string id, ClaimsPrincipal user, CancellationToken ct) =>
+        ActAsync(repository, id, user, _ => repository.ReleaseAsync(id, Name(user), anyClaimant: IsAdmin(user), ct),
+            $"Task '{id}' is not claimed by you.", ct);
+
+    /// <summary>
+    /// Completes the task with an outcome and form data after checking who may, the outcome and the form
+    /// (<see cref="FormRules"/>); the engine then runs the stream on.
+    /// </summary>
+    public static async Task<TaskCommandResult> CompleteAsync(TaskRepository repository, WorkflowEngine engine, string id, string? outcome,
+        JsonObject? data, ClaimsPrincipal user, ILogger audit, CancellationToken ct)
+    {
+        var task = await repository.FindAsync(id, ct);
+        if (task is null)
+            return TaskCommandResult.NotFound(id);
+        if (!IsCandidate(task, user))
+            return TaskCommandResult.Forbidden(task);
+        if (task.Status is "completed" or "cancelled")
+            return TaskCommandResult.Conflict($"Task '{id}' is already {task.Status}.");
+        if (task.Status == "claimed" && task.ClaimedBy != Name(user) && !IsAdmin(user))
+            return TaskCommandResult.Conflict($"Task '{id}' is claimed by {task.ClaimedBy}.");
+        if (string.IsNullOrWhiteSpace(outcome))
+            return TaskCommandResult.Invalid("An outcome is required.", [new("outcome", "choose one of the task's outcomes")]);
+
+        data ??= [];
+        var problems = FormRules.Check(task.Form as JsonArray ?? [], data);
+        if (problems.Count > 0)
+            return TaskCommandResult.Invalid("The form has errors.", problems.Select(p => new FieldError(p.Path, p.Message)));
+        if (!IsMember(task, user))
+            audit.LogWarning("Admin {User} completed task {Task} of group {Group} as an override", Name(user), id, task.Group);
+
+        try
+        {
+            return new(TaskVerdict.Done, Instance: await engine.CompleteTaskAsync(id, outcome, data, Name(user), ct));
+        }
+        catch (EngineException refusal)
+        {
+            return refusal.Refusal switch
+            {
+                EngineRefusal.NotFound => new(TaskVerdict.NotFound, refusal.Message),
+                EngineRefusal.Conflict => new(TaskVerdict.Conflict, refusal.Message),
+                EngineRefusal.Forbidden => new(TaskVerdict.Forbidden, refusal.Message),
+                _ => TaskCommandResult.Invalid(refusal.Message, refusal.Errors.Select(e => new FieldError(e.Path, e.Message))),
+            };
+        }
+    }
+
+    /// <summary>Adds a comment or work-log entry (see <see cref="TaskComment.Kinds"/>) to the task's instance.</summary>
+    public static async Task<TaskCommandResult> CommentAsync(TaskRepository repository, string id, string? kind, string? text,
+        ClaimsPrincipal user, CancellationToken ct)
+    {
+        kind ??= "comment";
+        var errors = new List<FieldError>();
+        if (string.IsNullOrWhiteSpace(text) || text.Length > MaxCommentLength)
+            errors.Add(new("text", $"required, at most {MaxCommentLength} characters"));
+        if (!TaskComment.Kinds.Contains(kind))
+            errors.Add(new("kind", $"must be one of {string.Join(", ", TaskComment.Kinds)}"));
+        if (errors.Count > 0)
+            return TaskCommandResult.Invalid("The comment is invalid.", errors);
+        var task = await repository.FindAsync(id, ct);
+        if (task is null)
+            return TaskCommandResult.NotFound(id);
+        if (!IsCandidate(task, user))
+            return TaskCommandResult.Forbidden(task);
+        return new(TaskVerdict.Done, Comment: await repository.AddCommentAsync(id, task.InstanceId, Name(user), kind, text!, ct));
+    }
+
+    /// <summary>Checks the task exists and the user is a candidate, then applies a guarded change; a conflict when the guard fails.</summary>
+    public static async Task<TaskCommandResult> ActAsync(TaskRepository repository, string id, ClaimsPrincipal user,
+        Func<TaskView, Task<bool>> change, string conflict, CancellationToken ct)
+    {
+        var task = await repository.FindAsync(id, ct);
+        if (task is null)
+            return TaskCommandResult.NotFound(id);
+        if (!IsCandidate(task, user))
+            return TaskCommandResult.Forbidden(task);
+        return await change(task)
+            ? new(TaskVerdict.Done, Task: await repository.FindAsync(id, ct))
+            : TaskCommandResult.Conflict(conflict);
+    }
+}
