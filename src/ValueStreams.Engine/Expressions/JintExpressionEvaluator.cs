@@ -167,6 +167,34 @@ public sealed partial class JintExpressionEvaluator(ExpressionLimits limits) : I
     private static partial Regex TrailingPosition();
 
     /// <summary>One engine for one call, with the scope in it and the call's deadline armed.</summary>
+    /// <summary>
+    /// Parsed scripts, shared by every sandbox: a stream version's expressions are parsed once, not on
+    /// every run. Code that does not parse is not cached: it runs unprepared so its error reads as usual. Bounded: cleared when full.
+    /// </summary>
+    private static class PreparedScripts
+    {
+        private const int Capacity = 10_000;
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Prepared<Acornima.Ast.Script>> Cache = new(StringComparer.Ordinal);
+
+        public static Prepared<Acornima.Ast.Script>? Get(string code)
+        {
+            if (Cache.TryGetValue(code, out var prepared))
+                return prepared;
+            try
+            {
+                prepared = JsEngine.PrepareScript(code, strict: true);
+            }
+            catch (Exception)
+            {
+                return null;
+            }
+            if (Cache.Count >= Capacity)
+                Cache.Clear();
+            Cache.TryAdd(code, prepared);
+            return prepared;
+        }
+    }
+
     private sealed class Sandbox : IDisposable
     {
         private readonly ExpressionLimits _limits;
@@ -223,13 +251,19 @@ public sealed partial class JintExpressionEvaluator(ExpressionLimits limits) : I
             // An object literal written bare ({ a: 1 }) would run as a block; evaluate it as the expression it parses as.
             _wrapped = expression.AsSpan().TrimStart().StartsWith("{") && ParsesAsExpression(expression);
             var code = _wrapped ? "(" + expression + "\n)" : expression;
-            return Metered(() => _engine.Evaluate(code));
+            // Code that does not parse runs unprepared, so its error is raised and described as the engine reports it.
+            return PreparedScripts.Get(code) is { } prepared
+                ? Metered(() => _engine.Evaluate(prepared))
+                : Metered(() => _engine.Evaluate(code));
         }
 
         public void Execute(string script)
         {
             _wrapped = false;
-            Metered(() => _engine.Execute(script));
+            if (PreparedScripts.Get(script) is { } prepared)
+                Metered(() => _engine.Execute(prepared));
+            else
+                Metered(() => _engine.Execute(script));
         }
 
         /// <summary>The <c>vars</c> binding, read without running a getter a script may have put in its place.</summary>
