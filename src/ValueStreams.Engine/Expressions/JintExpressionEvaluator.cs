@@ -166,7 +166,6 @@ public sealed partial class JintExpressionEvaluator(ExpressionLimits limits) : I
     [GeneratedRegex(@"\s*\([^()\r\n]*:\d+:\d+\)$")]
     private static partial Regex TrailingPosition();
 
-    /// <summary>One engine for one call, with the scope in it and the call's deadline armed.</summary>
     /// <summary>
     /// Parsed scripts, shared by every sandbox: a stream version's expressions are parsed once, not on
     /// every run. Code that does not parse is not cached: it runs unprepared so its error reads as usual. Bounded: cleared when full.
@@ -195,6 +194,7 @@ public sealed partial class JintExpressionEvaluator(ExpressionLimits limits) : I
         }
     }
 
+    /// <summary>One engine for one call, with the scope in it and the call's deadline armed.</summary>
     private sealed class Sandbox : IDisposable
     {
         private readonly ExpressionLimits _limits;
