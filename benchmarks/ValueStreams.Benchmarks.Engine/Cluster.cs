@@ -12,10 +12,12 @@ internal sealed partial class Cluster : IAsyncDisposable
 {
     private readonly string _bin;
     private readonly bool _analysis;
+    private readonly IReadOnlyList<string> _options;
     private bool _started;
 
-    private Cluster(string bin, string folder, int port, bool analysis)
+    private Cluster(string bin, string folder, int port, bool analysis, IReadOnlyList<string> options)
     {
+        _options = options;
         _bin = bin;
         Folder = folder;
         Port = port;
@@ -30,10 +32,10 @@ internal sealed partial class Cluster : IAsyncDisposable
         $"Host=127.0.0.1;Port={Port.ToString(CultureInfo.InvariantCulture)};Username=postgres;Database={database}";
 
     /// <summary>Creates the folder (owned by postgres when running as root); <see cref="StartAsync"/> does the rest.</summary>
-    public static async Task<Cluster> CreateAsync(string bin, int port, bool analysis, CancellationToken cancellationToken)
+    public static async Task<Cluster> CreateAsync(string bin, int port, bool analysis, IReadOnlyList<string> options, CancellationToken cancellationToken)
     {
         var folder = Directory.CreateTempSubdirectory("valuestreams-bench-pg-").FullName;
-        var cluster = new Cluster(bin, folder, port, analysis);
+        var cluster = new Cluster(bin, folder, port, analysis, options);
         if (Shell.IsRoot)
             (await Shell.RunAsync("chown", ["postgres:postgres", folder], cancellationToken)).OrThrow("chown of the cluster folder");
         (await Shell.RunAsync("chmod", ["700", folder], cancellationToken)).OrThrow("chmod of the cluster folder");
@@ -55,6 +57,8 @@ internal sealed partial class Cluster : IAsyncDisposable
         if (_analysis)
             options.AddRange(["-c", "shared_preload_libraries=pg_stat_statements", "-c", "pg_stat_statements.track=all",
                 "-c", "track_io_timing=on", "-c", "track_wal_io_timing=on"]);
+        foreach (var option in _options)
+            options.AddRange(["-c", option]);
         Log.Progress($"starting PostgreSQL on 127.0.0.1:{Port}");
         _started = true;
         (await Shell.RunAsPostgresAsync(

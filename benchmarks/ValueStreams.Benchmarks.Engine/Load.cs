@@ -69,11 +69,12 @@ internal static class Load
         var latencies = new List<double>[clients];
         var errorSamples = new List<string>();
 
+        TimeSpan Until(TimeSpan at) => at > clock.Elapsed ? at - clock.Elapsed : TimeSpan.Zero;
         var sampler = Task.Run(async () =>
         {
-            await Task.Delay(warmup - clock.Elapsed, cancellationToken);
+            await Task.Delay(Until(warmup), cancellationToken);
             var first = sample(clock);
-            await Task.Delay(end - clock.Elapsed, cancellationToken);
+            await Task.Delay(Until(end), cancellationToken);
             return CpuUse.Between(first, sample(clock));
         }, cancellationToken);
 

@@ -67,7 +67,7 @@ string? dataDirectory = null;
 var exitCode = 0;
 try
 {
-    cluster = await Cluster.CreateAsync(settings.PostgresBin, settings.Port ?? HostProcess.FreePortNumber(), settings.Analysis, ct);
+    cluster = await Cluster.CreateAsync(settings.PostgresBin, settings.Port ?? HostProcess.FreePortNumber(), settings.Analysis, settings.PostgresOptions, ct);
     await cluster.StartAsync(ct);
     report.PostgresVersion = await cluster.SqlAsync("postgres", "SELECT version()", ct);
     report.PostgresSettings = await cluster.SqlAsync("postgres",
@@ -115,6 +115,13 @@ try
         if (!body.Contains("\"status\":\"completed\"", StringComparison.Ordinal))
             throw new InvalidOperationException($"The automated stream did not complete in one run ({(int)probe.StatusCode}): {body}");
     }
+
+    // Background cost: the host and PostgreSQL with no requests at all (Hangfire's workers and pollers, the runtime).
+    Log.Progress("idle: 10 s without requests");
+    var idleClock = Stopwatch.StartNew();
+    var idleFrom = Sample(idleClock);
+    await Task.Delay(TimeSpan.FromSeconds(10), ct);
+    report.Idle = CpuUse.Between(idleFrom, Sample(idleClock));
 
     // 3. Throughput.
     await cluster.SqlAsync(database, "CHECKPOINT", ct);
@@ -165,6 +172,8 @@ finally
 {
     if (host is not null)
         await host.DisposeAsync();
+    if (cluster is not null && settings.KeepServerLog is { } keep && File.Exists(Path.Combine(cluster.Folder, "server.log")))
+        File.Copy(Path.Combine(cluster.Folder, "server.log"), keep, overwrite: true);
     if (cluster is not null)
         await cluster.DisposeAsync();
     if (dataDirectory is not null && Directory.Exists(dataDirectory))
@@ -266,6 +275,12 @@ internal sealed record Settings(
     /// <summary>Extra environment variables for the host (diagnostics, e.g. DOTNET_PerfMapEnabled=1 for perf).</summary>
     public List<(string Name, string Value)> HostEnvironment { get; init; } = [];
 
+    /// <summary>Extra server settings (-c name=value), e.g. log_min_duration_statement=0 to trace the critical path.</summary>
+    public List<string> PostgresOptions { get; init; } = [];
+
+    /// <summary>Copy the server log here before the cluster is removed.</summary>
+    public string? KeepServerLog { get; init; }
+
     /// <summary>Extra Npgsql connection-string options for the host, e.g. "No Reset On Close=true".</summary>
     public string? ConnectionOptions { get; init; }
 
@@ -292,7 +307,9 @@ internal sealed record Settings(
                                   (changes the server's configuration: report headline figures from a run without it)
           --host-env NAME=VALUE   an extra environment variable for the host (repeatable; diagnostics such as
                                   DOTNET_PerfMapEnabled=1 for perf)
-          --connection-options O  appended to the host's connection string (experiments, e.g. "No Reset On Close=true")
+          --connection-options O  appended to the host's connection string (experiments, e.g. "Max Auto Prepare=64")
+          --pg-option NAME=VALUE  an extra server setting (repeatable; diagnostics such as log_min_duration_statement=0)
+          --keep-server-log PATH  copy PostgreSQL's log to PATH before the cluster is removed
           -h, --help              this text
         """;
 
@@ -323,6 +340,8 @@ internal sealed record Settings(
                         ? s with { HostEnvironment = [.. s.HostEnvironment, (pair[..pair.IndexOf('=')], pair[(pair.IndexOf('=') + 1)..])] }
                         : throw new ArgumentException("--host-env needs NAME=VALUE"),
                     "--connection-options" => s with { ConnectionOptions = Next() },
+                    "--pg-option" => s with { PostgresOptions = [.. s.PostgresOptions, Next()] },
+                    "--keep-server-log" => s with { KeepServerLog = Path.GetFullPath(Next()) },
                     "--configuration" or "-c" => s with
                     {
                         Configuration = Next().ToLowerInvariant() switch

@@ -20,6 +20,7 @@ internal sealed class Report
     public string PostgresSettings { get; set; } = "";
     public double PgbenchTps { get; set; }
     public string PgbenchOutput { get; set; } = "";
+    public CpuUse? Idle { get; set; }
     public ThroughputResult? Throughput { get; set; }
     public DbCounters? ThroughputDb { get; set; }
     public string? ThroughputStatements { get; set; }
@@ -40,6 +41,8 @@ internal sealed class Report
         Line($"Command: `{CommandLine}` (host: `src/ValueStreams.Host/bin/{Settings.Configuration}/net10.0/ValueStreams.Host.dll`).");
         Line();
         Line($"Run: {StartedUtc:yyyy-MM-dd HH:mm:ss} – {FinishedUtc:HH:mm:ss} UTC.");
+        if (Settings.PostgresOptions.Count > 0)
+            Line($"\nDiagnostic server settings: {string.Join(", ", Settings.PostgresOptions.Select(o => $"`{o}`"))}.");
         if (Settings.HostEnvironment.Count > 0 || Settings.ConnectionOptions is not null)
             Line($"\nDiagnostic settings for the host: {string.Join(", ", Settings.HostEnvironment.Select(e => $"`{e.Name}={e.Value}`"))}" +
                  (Settings.ConnectionOptions is { } o ? $" connection options `{o}`" : "") + ".");
@@ -97,6 +100,9 @@ internal sealed class Report
         void CpuRow(string name, CpuUse c, double operations, string op) =>
             Line($"| {name} | {F(c.MachinePercent)} % | {F(c.HostPercent)} % | {F(c.PostgresPercent)} % | {F(c.GeneratorPercent)} % | {F(c.OtherPercent)} % | " +
                  $"{F(1000 * c.HostSeconds / operations, 2)} {op} | {F(1000 * c.PostgresSeconds / operations, 2)} {op} |");
+        if (Idle is { } idle)
+            Line($"| idle, no requests (10 s after the imports) | {F(idle.MachinePercent)} % | {F(idle.HostPercent)} % | {F(idle.PostgresPercent)} % | " +
+                 $"{F(idle.GeneratorPercent)} % | {F(idle.OtherPercent)} % | {F(1000 * idle.HostSeconds / idle.Seconds, 1)} per s | {F(1000 * idle.PostgresSeconds / idle.Seconds, 1)} per s |");
         CpuRow($"throughput ({t.Clients} clients, {F(t.Window.TotalSeconds, 0)} s window)", t.Cpu, t.Completed, "/ instance");
         foreach (var (r, _, _) in Latency)
             CpuRow($"task-to-task ({r.Clients} client{(r.Clients == 1 ? "" : "s")})", r.Cpu, r.Instances, "/ instance (4 requests)");
