@@ -59,6 +59,7 @@ builder.Services.AddValueStreamsAuth(authOptions);
 builder.Services.AddValueStreamsHealth();
 builder.Services.AddValueStreamsDesigner();
 builder.Services.AddScoped<ValueStreams.Designer.Inbox.IInbox, ValueStreams.Host.Features.Inbox.InboxAdapter>();
+builder.Services.AddScoped<ValueStreams.Designer.Designer.IValueStreamWorkbench, ValueStreams.Host.Features.DesignerWorkbench.WorkbenchAdapter>();
 
 builder.Services.AddDataProtection()
     .SetApplicationName("ValueStreams")

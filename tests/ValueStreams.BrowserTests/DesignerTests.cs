@@ -1,0 +1,368 @@
+using System.Text;
+using System.Text.Json;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using ValueStreams.Cli;
+
+namespace ValueStreams.BrowserTests;
+
+public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
+{
+    [Fact]
+    public async Task A_process_owner_draws_a_stream_from_the_palette_publishes_it_runs_it_and_exports_a_file_the_cli_accepts()
+    {
+        await Page.SetViewportSizeAsync(1600, 960);
+        await SignInAsync("owner", path: "/value-streams");
+        await Expect(Page.Locator("#value-streams-title")).ToBeVisibleAsync();
+        await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+
+        await Page.Locator("[data-testid=new-stream]").ClickAsync();
+        await FillAsync(Input("new-stream-name"), "Access request triage");
+        await Expect(Input("new-stream-id")).ToHaveValueAsync("access-request-triage");
+        await Page.Locator("[data-testid=create-stream]").ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex("/value-streams/access-request-triage/design"));
+        await Expect(Page.Locator("[data-testid=state-badge]")).ToHaveTextAsync("New, not saved");
+
+        // start → human task → decision → milestone → end, and a second end on the decision's other branch.
+        foreach (var type in new[] { "start", "human-task", "decision", "milestone", "end" })
+            await AddFromPaletteAsync(type);
+        await FitAsync();
+        await Node("decision").Locator(".vs-node-head").ClickAsync();
+        await AddFromPaletteAsync("end");
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(6);
+
+        // The demand: declare the role that carries the stream, and give it to the start.
+        await SelectAsync("start");
+        await Page.Locator("[data-testid=declare-role] summary").ClickAsync();
+        await FillAsync(Input("new-role-name"), "Service desk agent");
+        await FillAsync(Input("new-role-group"), "service-desk");
+        await Page.Locator("[data-testid=declare-role-button]").ClickAsync();
+        await Expect(Page.Locator("[data-testid=role-toggles] [data-role=service-desk-agent]")).ToHaveAttributeAsync("aria-pressed", "true");
+
+        // The human task: ITIL tags, role, title, a form field and two outcomes (its ports).
+        await SelectAsync("human-task");
+        await Page.Locator("[data-activity=engage]").ClickAsync();
+        await Page.Locator("[data-activity=deliver-and-support]").ClickAsync();
+        await Expect(Page.Locator("[data-activity=deliver-and-support]")).ToHaveAttributeAsync("aria-pressed", "true");
+        await PickPracticeAsync("Service desk");
+        await PickPracticeAsync("Incident management");
+        await Page.Locator("[data-role=service-desk-agent]").ClickAsync();
+        await Expect(Page.Locator("[data-role=service-desk-agent]")).ToHaveAttributeAsync("aria-pressed", "true");
+        await FillAsync(Field("steps[1].title"), "Triage the request");
+        await Page.Locator("[data-testid=add-form]").ClickAsync();
+        await FillAsync(Field("steps[1].form[0].name"), "summary");
+        await FillAsync(Field("steps[1].form[0].label"), "Summary");
+        await Page.Locator("[data-field='steps[1].form[0].required'] input").CheckAsync();
+        await Page.Locator("[data-testid=add-outcomes]").ClickAsync();
+        await Page.Locator("[data-testid=add-outcomes]").ClickAsync();
+        await FillAsync(Field("steps[1].outcomes[0].id"), "resolved");
+        await FillAsync(Field("steps[1].outcomes[0].label"), "Resolved");
+        await FillAsync(Field("steps[1].outcomes[1].id"), "escalated");
+        await FillAsync(Field("steps[1].outcomes[1].label"), "Escalated");
+        await Expect(Page.Locator("[data-port='human-task:escalated']")).ToHaveCountAsync(1);
+
+        // The decision: one condition with a JavaScript expression, the default port for everything else.
+        await SelectAsync("decision");
+        await Page.Locator("[data-testid=add-conditions]").ClickAsync();
+        await FillAsync(Field("steps[2].conditions[0].port"), "urgent");
+        await FillAsync(Field("steps[2].conditions[0].expression"), "vars.summary.includes('urgent') &&");
+        await Expect(Page.Locator("[data-testid=field-issues][data-path='steps[2].conditions[0].expression']")).ToContainTextAsync("does not parse");
+        await FillAsync(Field("steps[2].conditions[0].expression"), "vars.summary.includes('urgent')");
+        await Expect(Page.Locator("[data-testid=field-issues][data-path='steps[2].conditions[0].expression']")).ToHaveCountAsync(0);
+        await FillAsync(Field("steps[2].defaultPort"), "routine");
+
+        // The value milestone.
+        await SelectAsync("milestone");
+        await FillAsync(Field("steps[3].value"), "The requester knows their request is in hand");
+        await Page.Locator("[data-role=service-desk-agent]").ClickAsync();
+
+        await FitAsync();
+        await ConnectAsync("start:done", "human-task");
+        await ConnectAsync("human-task:resolved", "decision");
+        await ConnectAsync("human-task:escalated", "decision");
+        await ConnectAsync("decision:urgent", "milestone");
+        await ConnectAsync("decision:routine", "end-2");
+        await ConnectAsync("milestone:done", "end");
+
+        await Expect(Page.Locator("[data-testid=validation-summary]")).ToContainTextAsync("No errors", new() { Timeout = 10_000 });
+        await ScreenshotAsync("designer-new-stream.png");
+
+        await Page.Locator("[data-testid=save-draft]").ClickAsync();
+        await Expect(Page.Locator("[data-testid=state-badge]")).ToHaveTextAsync("Draft · never published");
+        await Page.Locator("[data-testid=publish]").ClickAsync();
+        await Expect(Page.Locator("[data-testid=state-badge]")).ToHaveTextAsync("Published v1");
+
+        await Page.Locator("[data-testid=test-run]").ClickAsync();
+        await Expect(Page.Locator("[data-testid=test-run-status]")).ToHaveTextAsync("waiting", new() { Timeout = 10_000 });
+        await Expect(Page.Locator("[data-testid=test-run-active] [data-step-id=human-task]")).ToBeVisibleAsync();
+
+        var download = await Page.RunAndWaitForDownloadAsync(() => Page.Locator("[data-testid=export]").ClickAsync());
+        Assert.Equal("access-request-triage.json", download.SuggestedFilename);
+        var file = Path.Combine(Host.DataDirectory, "access-request-triage.json");
+        await download.SaveAsAsync(file);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exitCode = await CliApp.RunAsync(["validate", file], output, error);
+        Assert.True(exitCode == CliApp.Ok, $"valuestreams validate exited {exitCode}:\n{output}\n{error}");
+
+        using var exported = JsonDocument.Parse(await File.ReadAllTextAsync(file));
+        var connections = exported.RootElement.GetProperty("connections").EnumerateArray()
+            .Select(c => $"{c.GetProperty("from").GetString()}:{(c.TryGetProperty("port", out var p) ? p.GetString() : "done")}->{c.GetProperty("to").GetString()}")
+            .ToHashSet();
+        Assert.Equal(
+            new HashSet<string>
+            {
+                "start:done->human-task", "human-task:resolved->decision", "human-task:escalated->decision",
+                "decision:urgent->milestone", "decision:routine->end-2", "milestone:done->end",
+            },
+            connections);
+    }
+
+    [Fact]
+    public async Task Opening_incident_resolution_shows_every_step_with_its_ports_and_the_activity_legend()
+    {
+        await Page.SetViewportSizeAsync(1920, 1080);
+        await SignInAsync("owner", path: "/value-streams/incident-resolution/design");
+
+        using var file = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Host.RepoRoot, "workflows", "incident-resolution.json")));
+        var steps = file.RootElement.GetProperty("steps").GetArrayLength();
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(steps, new() { Timeout = 30_000 });
+        await Expect(Page.Locator("[data-testid=activity-legend]")).ToBeVisibleAsync();
+        await Expect(Page.Locator("[data-port='log-incident:logged']")).ToHaveCountAsync(1);
+        await Expect(Page.Locator("[data-testid=validation-summary]")).ToContainTextAsync("No errors");
+
+        // Show the part of the stream with its branches (the desk-or-escalate task at the left of the canvas) and a decision's conditions.
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Toggle navigation" }).ClickAsync();
+        var canvas = await SettledBoxAsync(Page.Locator("[data-testid=canvas]"));
+        var from = await SettledBoxAsync(Node("fix-at-desk-or-escalate"));
+        var panBy = from.X - canvas.X - 40;
+        await DragAsync(canvas.X + canvas.Width - 40, canvas.Y + 40, canvas.X + canvas.Width - 40 - panBy, canvas.Y + 40);
+        await SelectAsync("standard-change");
+        await Expect(Page.Locator("[data-testid=list-conditions]")).ToBeVisibleAsync();
+        await Page.Mouse.MoveAsync(0, 0);
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Host.Screenshot("designer-incident-resolution.png") });
+    }
+
+    private async Task FitAsync()
+    {
+        await Page.Locator("button[aria-label='Fit to screen']").ClickAsync();
+        await Page.WaitForTimeoutAsync(300);
+    }
+
+    [Fact]
+    public async Task The_designer_has_no_serious_or_critical_axe_violations()
+    {
+        await Page.SetViewportSizeAsync(1600, 960);
+        await SignInAsync("owner", path: "/value-streams/incident-resolution/design");
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(32, new() { Timeout = 30_000 });
+        await SelectAsync("fix-at-desk-or-escalate");
+        await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+
+        var result = await Page.RunAxe();
+
+        var blocking = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(blocking.Count == 0, $"axe found {blocking.Count} serious/critical violation(s) on the designer:\n{Describe(blocking)}");
+    }
+
+    [Fact]
+    public async Task Deleting_a_step_with_the_keyboard_takes_its_connections_and_undo_brings_both_back()
+    {
+        await Page.SetViewportSizeAsync(1600, 960);
+        await SignInAsync("owner", path: "/value-streams/incident-resolution/design");
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(32, new() { Timeout = 30_000 });
+        var links = await Page.Locator(".diagram-link").CountAsync();
+
+        await SelectAsync("log-incident");
+        await Page.Keyboard.PressAsync("Delete");
+
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(31);
+        await Expect(Page.Locator(".diagram-link")).ToHaveCountAsync(links - 2);
+        await Expect(Page.Locator("[data-testid=dirty-badge]")).ToBeVisibleAsync();
+        await Expect(Page.Locator("[data-testid=validation-summary]")).ToContainTextAsync("error");
+
+        await Page.Keyboard.PressAsync("Control+z");
+
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(32);
+        await Expect(Page.Locator(".diagram-link")).ToHaveCountAsync(links);
+        await Expect(Page.Locator("[data-testid=dirty-badge]")).ToHaveCountAsync(0);
+        await Expect(Page.Locator("[data-testid=validation-summary]")).ToContainTextAsync("No errors");
+    }
+
+    [Fact]
+    public async Task Dragging_a_step_moves_it_to_a_whole_pixel_position_in_the_file()
+    {
+        await Page.SetViewportSizeAsync(1600, 960);
+        await SignInAsync("owner", path: "/value-streams/incident-resolution/design");
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(32, new() { Timeout = 30_000 });
+        var box = (await Node("log-incident").Locator(".vs-node-name").BoundingBoxAsync())!;
+
+        await DragAsync(box.X + 10, box.Y + 5, box.X + 10, box.Y + 205);
+
+        await Page.Locator("[data-testid=tab-json]").ClickAsync();
+        var json = Page.Locator("[data-testid=json-view]");
+        await Expect(json).Not.ToContainTextAsync("\"position\": { \"x\": 240, \"y\": 0 }");
+        var text = await json.TextContentAsync();
+        using var file = JsonDocument.Parse(text!);
+        var moved = file.RootElement.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("id").GetString() == "log-incident").GetProperty("position");
+        Assert.Equal(240, moved.GetProperty("x").GetInt32());
+        Assert.InRange(moved.GetProperty("y").GetInt32(), 200, 300); // 200 screen pixels at the opening zoom (0.8 to 1)
+    }
+
+    [Fact]
+    public async Task Dropping_a_palette_item_on_the_canvas_adds_that_step_where_it_was_dropped()
+    {
+        await Page.SetViewportSizeAsync(1600, 960);
+        await SignInAsync("owner", path: "/value-streams/problem-management/design");
+        await Expect(Page.Locator(".diagram-node").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        var before = await Page.Locator(".diagram-node").CountAsync();
+        var canvas = (await Page.Locator("[data-testid=canvas]").BoundingBoxAsync())!;
+
+        await Page.Locator("[data-testid=palette] [data-step-type=notify]").DragToAsync(Page.Locator("[data-testid=canvas]"),
+            new() { TargetPosition = new() { X = canvas.Width / 2, Y = canvas.Height - 120 } });
+
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(before + 1);
+        await Expect(Page.Locator("[data-testid=step-panel]")).ToHaveAttributeAsync("data-step-id", "notify");
+        var node = (await Node("notify").BoundingBoxAsync())!;
+        Assert.InRange(node.Y, canvas.Y + canvas.Height - 200, canvas.Y + canvas.Height - 40);
+    }
+
+    [Fact]
+    public async Task History_shows_what_the_editor_changed_since_the_published_version_and_restore_brings_that_version_back()
+    {
+        await Page.SetViewportSizeAsync(1600, 960);
+        await SignInAsync("owner", path: "/value-streams/continual-improvement/design");
+        await Expect(Page.Locator(".diagram-node").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        var stepId = await Page.Locator(".diagram-node").First.GetAttributeAsync("data-node-id");
+        await SelectAsync(stepId!);
+        await FillAsync(Page.Locator("[data-testid=step-panel] [data-field$='.name'] input"), "Renamed in the designer");
+        await Page.Locator("[data-testid=save-draft]").ClickAsync();
+        await Expect(Page.Locator("[data-testid=state-badge]")).ToHaveTextAsync("Draft · published v1");
+
+        await Page.Locator("[data-testid=tab-history]").ClickAsync();
+        await Expect(Page.Locator("[data-testid=versions] [data-version='1']")).ToBeVisibleAsync();
+        await Expect(Page.Locator("[data-testid=diff]")).ToContainTextAsync($"~ step {stepId}: name");
+        await Expect(Page.Locator("[data-testid=diff]")).ToContainTextAsync("\"Renamed in the designer\"");
+
+        await Page.Locator("[data-testid=versions] [data-version='1'] button").ClickAsync();
+        await Expect(Page.Locator("[data-testid=history-message]")).ToContainTextAsync("is now the draft");
+        await Expect(Page.Locator("[data-testid=diff]")).ToContainTextAsync("no differences");
+        await Expect(Node(stepId!)).Not.ToContainTextAsync("Renamed in the designer");
+    }
+
+    [Fact]
+    public async Task Importing_a_file_publishes_it_and_lists_it_and_an_invalid_file_shows_its_errors()
+    {
+        await SignInAsync("owner", path: "/value-streams");
+        await Expect(Page.Locator("#value-streams-title")).ToBeVisibleAsync();
+        await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        var source = await File.ReadAllTextAsync(Path.Combine(Host.RepoRoot, "workflows", "problem-management.json"));
+        var file = Path.Combine(Host.DataDirectory, "imported-problems.json");
+        await File.WriteAllTextAsync(file, source.Replace("\"id\": \"problem-management\"", "\"id\": \"imported-problems\"", StringComparison.Ordinal));
+
+        await Page.Locator("input[type=file]:not(.d-none)").SetInputFilesAsync(file);
+
+        await Expect(Page.Locator("[data-testid=open-imported-problems]")).ToBeVisibleAsync();
+        await Expect(Page.Locator("tr", new() { Has = Page.Locator("[data-testid=open-imported-problems]") })).ToContainTextAsync("v1");
+
+        var broken = Path.Combine(Host.DataDirectory, "broken.json");
+        await File.WriteAllTextAsync(broken, """{ "id": "Broken Id", "name": "Broken", "steps": [] }""");
+        await Page.Locator("input[type=file]:not(.d-none)").SetInputFilesAsync(broken);
+
+        await Expect(Page.Locator("[data-testid=import-errors]")).ToContainTextAsync("kebab-case");
+    }
+
+    [Fact]
+    public async Task An_agent_sees_the_designer_read_only()
+    {
+        await SignInAsync("agent", path: "/value-streams/incident-resolution/design");
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(32, new() { Timeout = 30_000 });
+
+        await Expect(Page.Locator("[data-testid=readonly-badge]")).ToBeVisibleAsync();
+        await Expect(Page.Locator("[data-testid=palette]")).ToHaveCountAsync(0);
+        await Expect(Page.Locator("[data-testid=save-draft]")).ToHaveCountAsync(0);
+        await SelectAsync("log-incident");
+        await Expect(Page.Locator("[data-field='steps[1].name'] input")).ToBeDisabledAsync();
+    }
+
+    private static string Describe(IEnumerable<AxeResultItem> violations)
+    {
+        var text = new StringBuilder();
+        foreach (var violation in violations)
+        {
+            text.AppendLine($"- [{violation.Impact}] {violation.Id}: {violation.Help}");
+            foreach (var node in violation.Nodes.Take(5))
+            {
+                text.AppendLine($"    at {node.Target}: {node.Html[..Math.Min(node.Html.Length, 300)]}");
+                foreach (var check in (node.Any ?? []).Concat(node.All ?? []).Concat(node.None ?? []))
+                    text.AppendLine($"      {check.Id}: {check.Message}");
+            }
+        }
+        return text.ToString();
+    }
+
+    /// <summary>An element's box once it stopped moving (the navigation drawer slides).</summary>
+    private async Task<LocatorBoundingBoxResult> SettledBoxAsync(ILocator locator)
+    {
+        var box = (await locator.BoundingBoxAsync())!;
+        while (true)
+        {
+            await Page.WaitForTimeoutAsync(200);
+            var now = (await locator.BoundingBoxAsync())!;
+            if (Math.Abs(now.X - box.X) < 0.5 && Math.Abs(now.Width - box.Width) < 0.5)
+                return now;
+            box = now;
+        }
+    }
+
+    private ILocator Node(string stepId) => Page.Locator($".diagram-node[data-node-id='{stepId}']");
+
+    private ILocator Input(string testId) => Page.Locator($"input[data-testid='{testId}'], [data-testid='{testId}'] input").First;
+
+    private ILocator Field(string path) => Page.Locator($"[data-field='{path}']").Locator("input:not([type=hidden]), textarea:not([aria-hidden=true])").First;
+
+    private static async Task FillAsync(ILocator input, string text)
+    {
+        await input.FillAsync(text);
+        await input.PressAsync("Tab");
+    }
+
+    private async Task AddFromPaletteAsync(string type)
+    {
+        var before = await Page.Locator(".diagram-node").CountAsync();
+        await Page.Locator($"[data-testid=palette] [data-step-type='{type}']").ClickAsync();
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(before + 1);
+    }
+
+    private async Task SelectAsync(string stepId)
+    {
+        await Node(stepId).Locator(".vs-node-head").ClickAsync();
+        await Expect(Page.Locator("[data-testid=step-panel]")).ToHaveAttributeAsync("data-step-id", stepId);
+    }
+
+    private async Task PickPracticeAsync(string practiceName)
+    {
+        await Page.Locator("[data-testid=practice-picker]").ClickAsync();
+        await Page.Locator(".mud-popover-open .mud-list-item", new() { HasTextRegex = new Regex($"^{Regex.Escape(practiceName)} —") }).ClickAsync();
+        await Expect(Page.Locator("[data-testid=practices] .vs-picked-item", new() { HasText = practiceName })).ToHaveCountAsync(1);
+    }
+
+    /// <summary>Drags from a port's dot onto the body of another step, as a user connects them.</summary>
+    private async Task ConnectAsync(string port, string toStep)
+    {
+        var dot = (await Page.Locator($"[data-port='{port}']").BoundingBoxAsync())!;
+        var target = (await Node(toStep).BoundingBoxAsync())!;
+        await DragAsync(dot.X + dot.Width / 2, dot.Y + dot.Height / 2, target.X + target.Width / 2, target.Y + target.Height / 2);
+        await Expect(Page.Locator($"[data-port='{port}']")).ToHaveClassAsync(new Regex("vs-port-linked"));
+    }
+
+    private async Task DragAsync(double fromX, double fromY, double toX, double toY)
+    {
+        await Page.Mouse.MoveAsync((float)fromX, (float)fromY);
+        await Page.Mouse.DownAsync();
+        await Page.Mouse.MoveAsync((float)((fromX + toX) / 2), (float)((fromY + toY) / 2), new() { Steps = 4 });
+        await Page.Mouse.MoveAsync((float)toX, (float)toY, new() { Steps = 4 });
+        await Page.Mouse.UpAsync();
+    }
+}
