@@ -68,7 +68,7 @@ for project in tests/*/*.csproj; do
   log "running $name"
   dotnet test "$project" --no-build -nologo --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
     --results-directory "$RESULTS" >"$RESULTS/$name.log" 2>&1 || status=1
-  grep -E "^\s*(Failed|Passed!|Failed!|Total tests)|error" "$RESULTS/$name.log" | grep -v "^\s*Passed " | head -40
+  grep -E "^\s+Failed [A-Za-z]|^\s*(Passed|Failed)!|^\s*Total tests:|^\s+(Passed|Failed):|: error [A-Z]+[0-9]+" "$RESULTS/$name.log" | head -40
 done
 
 # 4. One line that says it all, summed over the result files.

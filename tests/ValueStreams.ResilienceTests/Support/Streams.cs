@@ -87,7 +87,7 @@ public static class Streams
         {
           "id": "resilience-timer",
           "name": "Resilience: one timer",
-          "description": "Waits for an hour unless fired; counts how often the path after the timer runs.",
+          "description": "Waits two seconds; counts how often the path after the timer runs.",
           "source": "Resilience tests",
           "variables": [],
           "roles": [
@@ -96,7 +96,7 @@ public static class Streams
           ],
           "steps": [
             { "id": "begin", "type": "start", "name": "Begin", "valueChainActivities": [], "practices": [], "roles": ["requester"], "trigger": "manual", "position": { "x": 0, "y": 0 } },
-            { "id": "wait", "type": "timer", "name": "Wait", "valueChainActivities": [], "practices": [], "roles": [], "duration": "PT1H", "position": { "x": 100, "y": 0 } },
+            { "id": "wait", "type": "timer", "name": "Wait", "valueChainActivities": [], "practices": [], "roles": [], "duration": "PT2S", "position": { "x": 100, "y": 0 } },
             { "id": "count", "type": "script", "name": "Count", "valueChainActivities": ["deliver-and-support"], "practices": [], "roles": [], "script": "vars.resumed = (vars.resumed || 0) + 1;", "position": { "x": 200, "y": 0 } },
             { "id": "follow-up", "type": "human-task", "name": "Follow up", "valueChainActivities": ["engage"], "practices": [], "roles": ["agent"], "title": "Follow up", "group": "service-desk", "outcomes": [{ "id": "done", "label": "Done" }], "position": { "x": 300, "y": 0 } },
             { "id": "value", "type": "milestone", "name": "Value", "valueChainActivities": [], "practices": [], "roles": ["requester"], "value": "Followed up once.", "position": { "x": 400, "y": 0 } },
