@@ -93,7 +93,7 @@ await using (var scope = app.Services.CreateAsyncScope())
     });
 }
 
-SchedulingServiceCollectionExtensions.ScheduleReconciler(app.Services.GetRequiredService<IRecurringJobManager>());
+SchedulingServiceCollectionExtensions.ScheduleRecurringJobs(app.Services.GetRequiredService<IRecurringJobManager>());
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();

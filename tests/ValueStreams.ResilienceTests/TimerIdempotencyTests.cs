@@ -182,13 +182,13 @@ public sealed class TimerIdempotencyTests(ITestOutputHelper output)
         return engine;
     }
 
-    /// <summary>Fire-timer jobs tell nobody anything; the nodes announce the follow-up tasks in their own jobs.</summary>
+    /// <summary>Fire-timer jobs tell nobody anything; the runs write the follow-up tasks' notifications themselves.</summary>
     private sealed class NoPeople : IPeopleNotifier
     {
         public Task DeliverMessageAsync(string messageId, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("not expected in this test");
 
-        public Task AnnounceTaskAsync(string taskId, CancellationToken cancellationToken) =>
+        public Task EmailNotificationsAsync(CancellationToken cancellationToken) =>
             throw new InvalidOperationException("not expected in this test");
     }
 }

@@ -31,18 +31,27 @@ public sealed class NotificationRepository(ConnectionFactory connections, TimePr
             new { messageId, status = error is null ? "delivered" : "failed", now = clock.GetUtcNow(), error }, cancellationToken: cancellationToken)) == 1;
     }
 
-    /// <summary>Notifies each user once about a task; users already notified about it are skipped.</summary>
-    public async Task<IReadOnlyList<string>> NotifyAboutTaskAsync(string taskId, IEnumerable<string> usernames, string text, CancellationToken cancellationToken)
+    /// <summary>A notification still to be emailed, with the address of its user.</summary>
+    public sealed record Unemailed(string Id, string Username, string? Email, string Text, string? TaskId);
+
+    /// <summary>Notifications of the last day not yet emailed, oldest first.</summary>
+    public async Task<IReadOnlyList<Unemailed>> UnemailedAsync(int limit, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var already = (await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT username FROM notifications WHERE task_id = @taskId", new { taskId }, cancellationToken: cancellationToken))).ToHashSet();
-        var fresh = usernames.Where(u => !already.Contains(u)).Distinct().ToList();
+        var rows = await connection.QueryAsync<(string, string, string?, string, string?)>(new CommandDefinition(
+            """
+            SELECT n.id, n.username, u.email, n.text, n.task_id FROM notifications n JOIN users u ON u.username = n.username
+            WHERE n.emailed_at IS NULL AND n.at > @since ORDER BY n.at LIMIT @limit
+            """, new { since = clock.GetUtcNow().AddDays(-1), limit }, cancellationToken: cancellationToken));
+        return rows.Select(r => new Unemailed(r.Item1, r.Item2, r.Item3, r.Item4, r.Item5)).ToList();
+    }
+
+    public async Task MarkEmailedAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO notifications (id, username, at, text, task_id) VALUES (@Id, @Username, @At, @Text, @TaskId)",
-            fresh.Select(u => new { Id = Guid.CreateVersion7().ToString("N"), Username = u, At = clock.GetUtcNow(), Text = text, TaskId = taskId }),
-            cancellationToken: cancellationToken));
-        return fresh;
+            $"UPDATE notifications SET emailed_at = @now WHERE {connections.InList("id", "ids")}",
+            new { ids = ids.ToArray(), now = clock.GetUtcNow() }, cancellationToken: cancellationToken));
     }
 
     public async Task<IReadOnlyList<Notification>> ForUserAsync(string username, int limit, CancellationToken cancellationToken)

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Dapper;
 using ValueStreams.Core.Definitions;
 using ValueStreams.Core.Definitions.Format;
+using ValueStreams.Data.Notifications;
 using ValueStreams.Engine.Runtime;
 using ValueStreams.Engine.Storage;
 
@@ -128,6 +129,7 @@ internal sealed class RunSession(
                 task.Completion, Outcomes = task.Outcomes.ToJsonString(), Form = task.Form.ToJsonString(), task.DueAt, task.CreatedAt,
             }));
         await AppendTaskEventAsync(task.Id, task.CreatedAt, "system", "created", task.Assignee ?? task.CandidateGroup);
+        await TaskNotices.WriteAsync(connection, transaction, task.Id, task.Assignee, task.CandidateGroup, task.Title, task.CreatedAt);
     }
 
     public async Task<TaskRow?> CompleteTaskAsync(string taskId, string outcome, JsonObject data, string actor, DateTimeOffset at)

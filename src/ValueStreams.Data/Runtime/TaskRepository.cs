@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Dapper;
+using ValueStreams.Data.Notifications;
 using ValueStreams.Data.Store;
 
 namespace ValueStreams.Data.Runtime;
@@ -190,9 +191,19 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var changed = await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken));
         if (changed == 1)
+        {
+            var now = clock.GetUtcNow();
             await connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO task_events (task_id, at, actor, action, detail) VALUES (@taskId, @at, @actor, @action, @detail)",
-                new { taskId, at = clock.GetUtcNow(), actor, action, detail }, transaction, cancellationToken: cancellationToken));
+                new { taskId, at = now, actor, action, detail }, transaction, cancellationToken: cancellationToken));
+            if (action is "delegated" or "reassigned" or "escalated")
+            {
+                // Whoever the task now waits for hears of it, as when it was created.
+                var routed = await connection.QuerySingleAsync<(string? Assignee, string? Group, string Title)>(new CommandDefinition(
+                    "SELECT assignee, candidate_group, title FROM tasks WHERE id = @taskId", new { taskId }, transaction, cancellationToken: cancellationToken));
+                await TaskNotices.WriteAsync(connection, transaction, taskId, routed.Assignee, routed.Group, routed.Title, now, cancellationToken);
+            }
+        }
         await transaction.CommitAsync(cancellationToken);
         return changed == 1;
     }

@@ -44,13 +44,13 @@ public sealed record OutgoingMessage(
     string Id, string Channel, string? Recipient, string? Subject, string Body, string? Url, string InstanceId, string? TaskId, DateTimeOffset CreatedAt);
 
 /// <summary>
-/// Delivers what runs leave for people: the messages of notify steps, and the news of a new task for
-/// its assignee or group (in the app and by email). Implemented by the host; both are idempotent.
+/// Delivers what runs leave for people: the messages of notify steps, and (in batches) the emails about
+/// new tasks whose in-app notifications the runs wrote. Implemented by the host.
 /// </summary>
 public interface IPeopleNotifier
 {
     Task DeliverMessageAsync(string messageId, CancellationToken cancellationToken);
-    Task AnnounceTaskAsync(string taskId, CancellationToken cancellationToken);
+    Task EmailNotificationsAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>Work for the scheduler, written in the run's transaction and handed to Hangfire after commit.</summary>
@@ -61,7 +61,6 @@ public sealed record OutboxJob(string Id, string Kind, string TargetId, DateTime
     public const string ResumeParent = "resume-parent";
     public const string HttpRequest = "http-request";
     public const string DeliverMessage = "deliver-message";
-    public const string AnnounceTask = "announce-task";
 
     /// <summary>A target naming an instance and one thing in it (a timer, a token).</summary>
     public static string Target(string instanceId, string itemId) => $"{instanceId}/{itemId}";

@@ -220,7 +220,6 @@ public sealed class Interpreter(IExpressionEvaluator expressions, TimeProvider c
             (p["outcomes"] as JsonArray)?.DeepClone().AsArray() ?? [], (p["form"] as JsonArray)?.DeepClone().AsArray() ?? [],
             due, Now, Text(p, "completion") ?? "any");
         await session.CreateTaskAsync(task);
-        await session.EnqueueAsync(new OutboxJob(NewId(), OutboxJob.AnnounceTask, OutboxJob.Target(instance.Id, task.Id), null));
         await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, step.Id, JournalEntry.TaskCreated, "system", null, group is null ? task.Id : $"{task.Id} for {group}"));
         token.WaitingFor = new Bookmark(Bookmark.Task, task.Id);
     }

@@ -26,9 +26,6 @@ public sealed class OutboxJobRunner(WorkflowEngine engine, HttpStepRunner http, 
             case OutboxJob.DeliverMessage:
                 await people.DeliverMessageAsync(itemId, cancellationToken);
                 break;
-            case OutboxJob.AnnounceTask:
-                await people.AnnounceTaskAsync(itemId, cancellationToken);
-                break;
             default:
                 throw new InvalidOperationException($"Unknown outbox job kind '{kind}'.");
         }

@@ -4,9 +4,10 @@ using ValueStreams.Engine.Runtime;
 namespace ValueStreams.Scheduling.Engine;
 
 /// <summary>The Hangfire jobs of the engine: outbox jobs and the reconciler that re-sends what a crash lost.</summary>
-public sealed class EngineJobs(OutboxJobRunner runner, IOutbox outbox, IJobDispatcher dispatcher)
+public sealed class EngineJobs(OutboxJobRunner runner, IOutbox outbox, IJobDispatcher dispatcher, IPeopleNotifier people)
 {
     public const string ReconcilerId = "engine-reconciler";
+    public const string MailerId = "notification-emails";
 
     /// <summary>Jobs committed this long ago and still not handed over were lost between commit and dispatch.</summary>
     private static readonly TimeSpan LostAfter = TimeSpan.FromSeconds(15);
@@ -14,6 +15,11 @@ public sealed class EngineJobs(OutboxJobRunner runner, IOutbox outbox, IJobDispa
     [AutomaticRetry(Attempts = 5, DelaysInSeconds = [1, 2, 5, 10, 30])]
     public Task RunAsync(string kind, string target, CancellationToken cancellationToken) =>
         runner.RunAsync(kind, target, cancellationToken);
+
+    /// <summary>Emails the new-task notifications written since the last round, in one batch.</summary>
+    [DisableConcurrentExecution(timeoutInSeconds: 60)]
+    [AutomaticRetry(Attempts = 0)]
+    public Task EmailNotificationsAsync(CancellationToken cancellationToken) => people.EmailNotificationsAsync(cancellationToken);
 
     /// <summary>Re-dispatches undispatched outbox jobs and fires timers whose job went missing; both are idempotent.</summary>
     [DisableConcurrentExecution(timeoutInSeconds: 60)]

@@ -14,9 +14,15 @@ public static class SchedulingServiceCollectionExtensions
     /// Registers Hangfire on the provider's storage: a SQLite file beside the embedded store, or the
     /// <c>hangfire</c> schema of the PostgreSQL database. Starts a server unless <see cref="SchedulingOptions.RunServer"/> is off.
     /// </summary>
-    /// <summary>Registers the recurring reconciler (every minute) that re-sends outbox jobs a crash left behind.</summary>
-    public static void ScheduleReconciler(IRecurringJobManager recurring) =>
+    /// <summary>
+    /// Registers the recurring jobs: the reconciler that re-sends outbox jobs a crash left behind, and the
+    /// mailer that emails new-task notifications; both every minute.
+    /// </summary>
+    public static void ScheduleRecurringJobs(IRecurringJobManager recurring)
+    {
         recurring.AddOrUpdate<EngineJobs>(EngineJobs.ReconcilerId, jobs => jobs.ReconcileAsync(CancellationToken.None), Cron.Minutely());
+        recurring.AddOrUpdate<EngineJobs>(EngineJobs.MailerId, jobs => jobs.EmailNotificationsAsync(CancellationToken.None), Cron.Minutely());
+    }
 
     public static IServiceCollection AddValueStreamsScheduling(
         this IServiceCollection services, StorageProvider provider, string storageLocation, SchedulingOptions options)

@@ -1,20 +1,18 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Mail;
-using ValueStreams.Data.Identity;
 using ValueStreams.Data.Notifications;
-using ValueStreams.Data.Runtime;
 using ValueStreams.Data.Store;
 using ValueStreams.Engine.Runtime;
 
 namespace ValueStreams.Host.Features.Notifications;
 
 /// <summary>
-/// Delivers notify-step messages (email by SMTP or pickup folder; webhooks by HTTP POST) and tells the
-/// people a new task is for, in the app and by email. Runs in Hangfire jobs after the run commits.
+/// Delivers notify-step messages (email by SMTP or pickup folder; webhooks by HTTP POST) after the run
+/// commits, and emails the new-task notifications that runs wrote, a batch a minute.
 /// </summary>
 public sealed class PeopleNotifier(
-    NotificationRepository notifications, TaskRepository tasks, UserRepository users, MailOptions mail, StoreLocation store,
+    NotificationRepository notifications, MailOptions mail, StoreLocation store,
     IHttpClientFactory http, ILogger<PeopleNotifier> logger) : IPeopleNotifier
 {
     public async Task DeliverMessageAsync(string messageId, CancellationToken cancellationToken)
@@ -47,29 +45,26 @@ public sealed class PeopleNotifier(
         await notifications.MarkMessageAsync(messageId, error, cancellationToken);
     }
 
-    public async Task AnnounceTaskAsync(string taskId, CancellationToken cancellationToken)
+    public async Task EmailNotificationsAsync(CancellationToken cancellationToken)
     {
-        var task = await tasks.FindAsync(taskId, cancellationToken);
-        if (task is null || task.Status is "completed" or "cancelled")
-            return;
-        var recipients = task.Assignee is { } assignee
-            ? [(assignee, (await users.FindAsync(assignee, cancellationToken))?.Email)]
-            : task.Group is { } group ? await users.MembersOfAsync(group, cancellationToken) : [];
-        var text = task.Assignee is null
-            ? $"New task for {task.Group}: {task.Title}"
-            : $"New task for you: {task.Title}";
-        var fresh = await notifications.NotifyAboutTaskAsync(taskId, recipients.Select(r => r.Username), text, cancellationToken);
-        foreach (var (username, email) in recipients.Where(r => fresh.Contains(r.Username) && !string.IsNullOrEmpty(r.Email)))
+        var pending = await notifications.UnemailedAsync(500, cancellationToken);
+        var done = new List<string>();
+        foreach (var notice in pending)
         {
             try
             {
-                await SendMailAsync(email!, text, $"{text}\n\nDue: {task.DueAt?.ToString("u") ?? "no due time"}\nOpen it in your inbox: /tasks/{taskId}\n", cancellationToken);
+                if (!string.IsNullOrEmpty(notice.Email))
+                    await SendMailAsync(notice.Email, notice.Text,
+                        $"{notice.Text}\n\nOpen it in your inbox: /tasks/{notice.TaskId}\n", cancellationToken);
+                done.Add(notice.Id);
             }
             catch (Exception ex) when (ex is SmtpException or FormatException or InvalidOperationException)
             {
-                logger.LogWarning("Could not email {User} about task {TaskId}: {Error}", username, taskId, ex.Message);
+                logger.LogWarning("Could not email {User} about {Notice}: {Error}", notice.Username, notice.Id, ex.Message);
             }
         }
+        if (done.Count > 0)
+            await notifications.MarkEmailedAsync(done, cancellationToken);
     }
 
     private async Task SendMailAsync(string to, string subject, string body, CancellationToken cancellationToken)

@@ -1,0 +1,3 @@
+-- New-task notifications are written in the run that creates the task; emails go out in batches later.
+ALTER TABLE notifications ADD COLUMN emailed_at TIMESTAMPTZ NULL;
+CREATE INDEX ix_notifications_unemailed ON notifications (at) WHERE emailed_at IS NULL;

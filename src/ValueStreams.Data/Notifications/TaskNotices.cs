@@ -1,0 +1,36 @@
+using System.Data.Common;
+using Dapper;
+
+namespace ValueStreams.Data.Notifications;
+
+/// <summary>
+/// Tells the people a task is for that it is there: one in-app notification per person (its assignee, or
+/// every member of its group), written in the same transaction as the change that routed the task.
+/// The notification id is the task and the user, so telling someone twice about one task changes nothing.
+/// </summary>
+internal static class TaskNotices
+{
+    public static Task WriteAsync(DbConnection connection, DbTransaction transaction, string taskId, string? assignee, string? group,
+        string title, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        var (text, sql) = assignee is not null
+            ? ($"New task for you: {title}",
+               """
+               INSERT INTO notifications (id, username, at, text, task_id)
+               SELECT @taskId || ':' || u.id, u.username, @at, @text, @taskId FROM users u
+               WHERE u.normalized_username = @who
+               ON CONFLICT (id) DO NOTHING
+               """)
+            : ($"New task for {group}: {title}",
+               """
+               INSERT INTO notifications (id, username, at, text, task_id)
+               SELECT @taskId || ':' || u.id, u.username, @at, @text, @taskId FROM users u JOIN group_members m ON m.user_id = u.id
+               WHERE m.group_id = @who
+               ON CONFLICT (id) DO NOTHING
+               """);
+        var who = assignee?.Trim().ToLowerInvariant() ?? group;
+        return who is null
+            ? Task.CompletedTask
+            : connection.ExecuteAsync(new CommandDefinition(sql, new { taskId, at, text, who }, transaction, cancellationToken: cancellationToken));
+    }
+}
