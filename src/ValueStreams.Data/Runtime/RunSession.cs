@@ -168,6 +168,24 @@ internal sealed class RunSession(
             new { instanceId, at }));
     }
 
+    public async Task<int> CancelOpenTasksOfTokenAsync(string instanceId, string tokenId, DateTimeOffset at)
+    {
+        await connection.ExecuteAsync(Command(
+            """
+            INSERT INTO task_events (task_id, at, actor, action, detail)
+            SELECT id, @at, 'system', 'cancelled', 'another participant completed the step'
+            FROM tasks WHERE instance_id = @instanceId AND token_id = @tokenId AND status IN ('open', 'claimed')
+            """, new { instanceId, tokenId, at }));
+        return await connection.ExecuteAsync(Command(
+            "UPDATE tasks SET status = 'cancelled', completed_at = @at WHERE instance_id = @instanceId AND token_id = @tokenId AND status IN ('open', 'claimed')",
+            new { instanceId, tokenId, at }));
+    }
+
+    public Task<int> OpenTasksOfTokenAsync(string instanceId, string tokenId) =>
+        connection.ExecuteScalarAsync<int>(Command(
+            "SELECT COUNT(*) FROM tasks WHERE instance_id = @instanceId AND token_id = @tokenId AND status IN ('open', 'claimed')",
+            new { instanceId, tokenId }));
+
     public Task CreateMessageAsync(OutgoingMessage message) =>
         connection.ExecuteAsync(Command(
             """

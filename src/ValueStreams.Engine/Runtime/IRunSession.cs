@@ -31,6 +31,12 @@ public interface IRunSession
 
     Task CancelOpenTasksAsync(string instanceId, DateTimeOffset at);
 
+    /// <summary>Cancels the still-open tasks a token waits for (the other participants of an "any" step); returns how many.</summary>
+    Task<int> CancelOpenTasksOfTokenAsync(string instanceId, string tokenId, DateTimeOffset at);
+
+    /// <summary>How many tasks a token still waits for.</summary>
+    Task<int> OpenTasksOfTokenAsync(string instanceId, string tokenId);
+
     Task CreateTimerAsync(TimerRecord timer);
 
     /// <summary>

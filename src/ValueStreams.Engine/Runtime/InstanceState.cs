@@ -19,6 +19,9 @@ public static class InstanceStatus
 public sealed record Bookmark(string Kind, string Id)
 {
     public const string Task = "task";
+
+    /// <summary>Several tasks of one multi-role step (one per role's group); the id is the token's.</summary>
+    public const string Tasks = "tasks";
     public const string Timer = "timer";
     public const string Event = "event";
     public const string Child = "child";

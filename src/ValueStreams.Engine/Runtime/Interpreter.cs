@@ -197,13 +197,34 @@ public sealed class Interpreter(IExpressionEvaluator expressions, TimeProvider c
         }
     }
 
+    /// <summary>
+    /// Creates the step's task: one for its group (or assignee); or, when the step sets <c>completion</c> and its
+    /// roles belong to several groups, one per group, so the roles act together (the book's swarming and joint
+    /// reviews): with "any" the first completion decides, with "all" everyone completes.
+    /// </summary>
     private async Task CreateTaskAsync(InstanceState instance, ValueStreamDefinition definition, StepDefinition step, Token token,
         IRunSession session, ExpressionScope scope)
     {
         var p = step.Properties;
-        var group = Text(p, "group") ?? step.Roles
+        var roleGroups = step.Roles
             .Select(roleId => definition.Roles.Find(r => r.Id == roleId)?.Group)
-            .FirstOrDefault(g => g is not null);
+            .OfType<string>().Distinct().ToList();
+        var together = Text(p, "completion") is not null && Text(p, "group") is null && Text(p, "assignee") is null && roleGroups.Count > 1;
+        if (together)
+        {
+            foreach (var participantGroup in roleGroups)
+                await CreateOneTaskAsync(instance, step, token, session, scope, participantGroup);
+            token.WaitingFor = new Bookmark(Bookmark.Tasks, token.Id);
+            return;
+        }
+        var task = await CreateOneTaskAsync(instance, step, token, session, scope, Text(p, "group") ?? roleGroups.FirstOrDefault());
+        token.WaitingFor = new Bookmark(Bookmark.Task, task.Id);
+    }
+
+    private async Task<HumanTaskRecord> CreateOneTaskAsync(InstanceState instance, StepDefinition step, Token token, IRunSession session,
+        ExpressionScope scope, string? group)
+    {
+        var p = step.Properties;
         var assignee = Text(p, "assignee") switch
         {
             "initiator" => instance.CreatedBy,
@@ -221,7 +242,7 @@ public sealed class Interpreter(IExpressionEvaluator expressions, TimeProvider c
             due, Now, Text(p, "completion") ?? "any");
         await session.CreateTaskAsync(task);
         await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, step.Id, JournalEntry.TaskCreated, "system", null, group is null ? task.Id : $"{task.Id} for {group}"));
-        token.WaitingFor = new Bookmark(Bookmark.Task, task.Id);
+        return task;
     }
 
     private async Task JoinAsync(InstanceState instance, Graph graph, StepDefinition step, Token token, IRunSession session)

@@ -49,14 +49,44 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
 
             var completed = await session.CompleteTaskAsync(taskId, outcome, data, user, Now)
                 ?? throw new EngineException(EngineRefusal.Conflict, $"Task '{taskId}' is no longer open.");
-            var token = instance.Tokens.Find(t => t.WaitingFor == new Bookmark(Bookmark.Task, taskId))
+            var token = instance.Tokens.Find(t => t.WaitingFor == new Bookmark(Bookmark.Task, taskId)
+                    || t.WaitingFor == new Bookmark(Bookmark.Tasks, completed.TokenId))
                 ?? throw new EngineException(EngineRefusal.Conflict, $"Task '{taskId}' no longer has a waiting step.");
 
             foreach (var (name, value) in data)
                 instance.Variables[name] = value?.DeepClone();
-            instance.Variables[$"{step.Id}_outcome"] = outcome;
-            instance.Outputs[step.Id] = new JsonObject { ["outcome"] = outcome, ["data"] = data.DeepClone(), ["completedBy"] = user };
-            await interpreter.ResumeAsync(instance, definition, token, outcome, session, user, outcome, completed.Id);
+            // Participants so far of this visit of the step (a step visited again in a loop starts afresh).
+            var sofar = instance.Outputs[step.Id] as JsonObject;
+            var participants = sofar?["waitingToken"]?.GetValue<string>() == token.Id ? (JsonArray)sofar["participants"]!.DeepClone() : [];
+            participants.Add(new JsonObject { ["group"] = completed.CandidateGroup, ["outcome"] = outcome, ["completedBy"] = user, ["data"] = data.DeepClone() });
+
+            var port = outcome;
+            if (token.WaitingFor!.Kind == Bookmark.Tasks)
+            {
+                if (step.Properties["completion"]?.GetValue<string>() == "all")
+                {
+                    if (await session.OpenTasksOfTokenAsync(instance.Id, token.Id) > 0)
+                    {
+                        // Others still have to act: record this participant and wait.
+                        instance.Outputs[step.Id] = new JsonObject { ["waitingToken"] = token.Id, ["participants"] = participants.DeepClone() };
+                        await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, step.Id, "participant-completed", user, outcome, completed.Id));
+                        await session.SaveInstanceAsync(instance);
+                        return instance;
+                    }
+                    // Everyone has acted: any outcome other than the expected one (the first) carries the step, the earliest first.
+                    port = participants.Select(p => p!["outcome"]!.GetValue<string>()).FirstOrDefault(o => o != outcomes[0]) ?? outcomes[0]!;
+                }
+                else
+                {
+                    await session.CancelOpenTasksOfTokenAsync(instance.Id, token.Id, Now);
+                }
+            }
+            instance.Variables[$"{step.Id}_outcome"] = port;
+            instance.Outputs[step.Id] = new JsonObject
+            {
+                ["outcome"] = port, ["data"] = data.DeepClone(), ["completedBy"] = user, ["participants"] = participants.DeepClone(),
+            };
+            await interpreter.ResumeAsync(instance, definition, token, port, session, user, port, completed.Id);
             await interpreter.AdvanceAsync(instance, definition, session, user);
             await session.SaveInstanceAsync(instance);
             return instance;
