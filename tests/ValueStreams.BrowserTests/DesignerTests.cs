@@ -191,6 +191,26 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
     }
 
     [Fact]
+    public async Task Copying_and_pasting_a_step_with_the_keyboard_adds_a_copy_and_undo_removes_it()
+    {
+        await Page.SetViewportSizeAsync(1600, 960);
+        await SignInAsync("owner", path: "/value-streams/incident-resolution/design");
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(32, new() { Timeout = 30_000 });
+
+        await SelectAsync("log-incident");
+        await Page.Keyboard.PressAsync("Control+c");
+        await Page.Keyboard.PressAsync("Control+v");
+
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(33);
+        await Expect(Page.Locator("[data-testid=dirty-badge]")).ToBeVisibleAsync();
+
+        await Page.Keyboard.PressAsync("Control+z");
+
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(32);
+        await Expect(Page.Locator("[data-testid=dirty-badge]")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task Dragging_a_step_moves_it_to_a_whole_pixel_position_in_the_file()
     {
         await Page.SetViewportSizeAsync(1600, 960);
