@@ -23,16 +23,13 @@ public sealed class DatabaseMigrator(ConnectionFactory connections, ILogger<Data
         if (connections.Provider == StorageProvider.PostgreSql)
         {
             EnsureDatabase.For.PostgresqlDatabase(connections.ConnectionString, new DbUp.Engine.Output.NoOpUpgradeLog());
-            await using var lockConnection = await connections.OpenAsync(cancellationToken);
-            await lockConnection.ExecuteAsync("SELECT pg_advisory_lock(@key)", new { key = MigrationLockKey });
-            try
+            IReadOnlyList<string> upgraded = [];
+            await connections.RunExclusivelyAsync(MigrationLockKey, () =>
             {
-                return Upgrade(DeployChanges.To.PostgresqlDatabase(connections.ConnectionString), StorageProvider.PostgreSql);
-            }
-            finally
-            {
-                await lockConnection.ExecuteAsync("SELECT pg_advisory_unlock(@key)", new { key = MigrationLockKey });
-            }
+                upgraded = Upgrade(DeployChanges.To.PostgresqlDatabase(connections.ConnectionString), StorageProvider.PostgreSql);
+                return Task.CompletedTask;
+            }, cancellationToken);
+            return upgraded;
         }
 
         var applied = Upgrade(DeployChanges.To.SqliteDatabase(connections.ConnectionString), StorageProvider.Sqlite);
