@@ -63,6 +63,7 @@ if ! dotnet build ValueStreams.sln -nologo -v q >"$RESULTS/build.log" 2>&1; then
 fi
 
 status=0
+# The test projects sit directly under tests/; the shared helpers a level deeper (tests/Support/*) are libraries, not run.
 for project in tests/*/*.csproj; do
   name=$(basename "$project" .csproj)
   log "running $name"
