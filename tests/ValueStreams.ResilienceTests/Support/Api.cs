@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using ValueStreams.TestSupport;
 
 namespace ValueStreams.ResilienceTests.Support;
 
@@ -26,11 +27,7 @@ public sealed class Api : IDisposable
     public static async Task<string> TokenAsync(HostNode node, string username)
     {
         using var http = NewHttpClient(node);
-        using var response = await http.PostAsJsonAsync("/api/auth/token", new { username, password = "demo" });
-        var body = await response.Content.ReadAsStringAsync();
-        if (response.StatusCode != HttpStatusCode.OK)
-            throw new InvalidOperationException($"Sign-in of {username} on {node.Name}: {(int)response.StatusCode} {body}");
-        return JsonDocument.Parse(body).RootElement.GetProperty("accessToken").GetString()!;
+        return await HostSignIn.TokenAsync(http, username, "demo", node.Name);
     }
 
     public static Api For(HostNode node, string token)
