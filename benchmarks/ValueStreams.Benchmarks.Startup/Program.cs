@@ -10,9 +10,8 @@
 
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using ValueStreams.TestSupport;
 
 if (args.Any(a => a is "-h" or "--help" or "-?"))
 {
@@ -26,8 +25,8 @@ if (settings is null)
     return 2;
 }
 
-var root = RepositoryRoot();
-var hostDll = Path.Combine(root, "src", "ValueStreams.Host", "bin", settings.Configuration, "net10.0", "ValueStreams.Host.dll");
+var root = HostBuild.RepositoryRoot(Directory.GetCurrentDirectory(), AppContext.BaseDirectory);
+var hostDll = HostBuild.HostAssembly(root, settings.Configuration);
 if (!File.Exists(hostDll))
 {
     Console.Error.WriteLine($"The host is not built: {hostDll} is missing.");
@@ -38,14 +37,13 @@ if (!File.Exists(hostDll))
 }
 
 var results = new List<RunResult>();
-using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
 for (var run = 1; run <= settings.Runs; run++)
 {
     var dataDirectory = Directory.CreateTempSubdirectory("valuestreams-bench-").FullName;
     try
     {
-        var cold = await StartAndMeasureAsync(hostDll, root, dataDirectory, settings, http, $"run {run} cold");
-        var warm = await StartAndMeasureAsync(hostDll, root, dataDirectory, settings, http, $"run {run} warm store");
+        var cold = await StartAndMeasureAsync(hostDll, root, dataDirectory, settings, $"run {run} cold");
+        var warm = await StartAndMeasureAsync(hostDll, root, dataDirectory, settings, $"run {run} warm store");
         results.Add(new RunResult(run, cold, warm));
     }
     finally
@@ -57,97 +55,43 @@ for (var run = 1; run <= settings.Runs; run++)
 Console.WriteLine(Report(results, settings, hostDll, root));
 return 0;
 
-static async Task<Measurement> StartAndMeasureAsync(string hostDll, string root, string dataDirectory, Settings settings, HttpClient http, string label)
+static async Task<Measurement> StartAndMeasureAsync(string hostDll, string root, string dataDirectory, Settings settings, string label)
 {
-    var port = FreePort();
-    var start = new ProcessStartInfo("dotnet")
+    await using var host = SpawnedHost.Start(new HostStartInfo
     {
+        HostAssembly = hostDll,
         WorkingDirectory = root,
-        RedirectStandardOutput = true,
-        RedirectStandardError = true,
-        UseShellExecute = false,
-    };
-    start.ArgumentList.Add(hostDll);
-    start.ArgumentList.Add("--urls");
-    start.ArgumentList.Add($"http://127.0.0.1:{port}");
-
-    // Only what this benchmark sets: no storage provider, connection string or URLs inherited from the shell.
-    foreach (var name in start.Environment.Keys.ToList())
-        if (name.StartsWith("ValueStreams__", StringComparison.OrdinalIgnoreCase) ||
-            name.StartsWith("ConnectionStrings__", StringComparison.OrdinalIgnoreCase) ||
-            name.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase) ||
-            name.StartsWith("DOTNET_ENVIRONMENT", StringComparison.OrdinalIgnoreCase))
-            start.Environment.Remove(name);
-    start.Environment["ValueStreams__Root"] = root;
-    start.Environment["ValueStreams__Storage__DataDirectory"] = dataDirectory;
-    start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-
-    var output = new BoundedLog(200);
-    var clock = Stopwatch.StartNew();
-    using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-    process.OutputDataReceived += (_, e) => output.Add(e.Data);
-    process.ErrorDataReceived += (_, e) => output.Add(e.Data);
-    process.BeginOutputReadLine();
-    process.BeginErrorReadLine();
-
+        Name = label,
+        // Only what this benchmark sets: no storage provider, connection string or URLs inherited from the shell.
+        DroppedVariables = HostStartInfo.HostSettingVariables,
+        Environment = new Dictionary<string, string>
+        {
+            ["ValueStreams__Root"] = root,
+            ["ValueStreams__Storage__DataDirectory"] = dataDirectory,
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        },
+        ReadyTimeout = TimeSpan.FromSeconds(settings.TimeoutSeconds),
+        PollInterval = TimeSpan.FromMilliseconds(20),
+        PollRequestTimeout = TimeSpan.FromSeconds(2),
+        KeptOutputLines = 200,
+    });
     try
     {
-        var ready = new Uri($"http://127.0.0.1:{port}/health/ready");
-        var deadline = TimeSpan.FromSeconds(settings.TimeoutSeconds);
-        while (true)
-        {
-            if (process.HasExited)
-                throw new InvalidOperationException($"{label}: the host exited with code {process.ExitCode} before it was ready.\n{output}");
-            if (clock.Elapsed > deadline)
-                throw new TimeoutException($"{label}: /health/ready did not answer 200 within {deadline.TotalSeconds} s.\n{output}");
-            try
-            {
-                using var response = await http.GetAsync(ready);
-                if (response.StatusCode == HttpStatusCode.OK)
-                    break;
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-            catch (TaskCanceledException)
-            {
-                // a poll timed out: try again
-            }
-            await Task.Delay(20);
-        }
-        var startup = clock.Elapsed;
+        await host.WaitUntilReadyAsync();
+        var startup = host.ReadyAfter;
         Console.Error.WriteLine($"[bench] {label}: ready in {startup.TotalMilliseconds:F0} ms; idling {settings.IdleSeconds} s");
 
         await Task.Delay(TimeSpan.FromSeconds(settings.IdleSeconds));
-        if (process.HasExited)
-            throw new InvalidOperationException($"{label}: the host exited with code {process.ExitCode} while idle.\n{output}");
-        var (rss, hwm) = ReadMemory(process.Id);
+        if (host.HasExited)
+            throw new InvalidOperationException($"{label}: the host exited with code {host.ExitCode} while idle.\n{host.Output}");
+        var (rss, hwm) = ReadMemory(host.ProcessId);
         Console.Error.WriteLine($"[bench] {label}: idle VmRSS {rss / 1024.0:F1} MB, VmHWM {hwm / 1024.0:F1} MB");
         return new Measurement(startup, rss, hwm);
     }
     finally
     {
-        await StopAsync(process);
-    }
-}
-
-static async Task StopAsync(Process process)
-{
-    if (process.HasExited)
-        return;
-    // A normal shutdown (SIGTERM), so the warm-store start follows a clean stop; killed if it takes too long.
-    using (var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)])))
-        await kill!.WaitForExitAsync();
-    using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-    try
-    {
-        await process.WaitForExitAsync(grace.Token);
-    }
-    catch (OperationCanceledException)
-    {
-        process.Kill(entireProcessTree: true);
-        await process.WaitForExitAsync();
+        // A normal shutdown (SIGTERM), so the warm-store start follows a clean stop; killed if it takes too long.
+        await host.StopAsync(TimeSpan.FromSeconds(10));
     }
 }
 
@@ -166,24 +110,6 @@ static (long Rss, long Hwm) ReadMemory(int pid)
 
     static long Kilobytes(string line) =>
         long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-}
-
-static int FreePort()
-{
-    var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-    listener.Stop();
-    return port;
-}
-
-static string RepositoryRoot()
-{
-    foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
-            if (File.Exists(Path.Combine(folder.FullName, "ValueStreams.sln")))
-                return folder.FullName;
-    throw new InvalidOperationException("No ValueStreams.sln above the current directory or this program.");
 }
 
 static string Report(IReadOnlyList<RunResult> results, Settings settings, string hostDll, string root)
@@ -310,29 +236,5 @@ internal sealed record Settings(int Runs, string Configuration, int IdleSeconds,
             }
         }
         return settings;
-    }
-}
-
-/// <summary>The host's last output lines, shown when a start fails.</summary>
-internal sealed class BoundedLog(int capacity)
-{
-    private readonly Queue<string> _lines = new();
-
-    public void Add(string? line)
-    {
-        if (line is null)
-            return;
-        lock (_lines)
-        {
-            _lines.Enqueue(line);
-            if (_lines.Count > capacity)
-                _lines.Dequeue();
-        }
-    }
-
-    public override string ToString()
-    {
-        lock (_lines)
-            return string.Join('\n', _lines);
     }
 }
