@@ -17,15 +17,13 @@
 
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using Microsoft.Playwright;
 using ValueStreams.Core.Catalogue;
 using ValueStreams.Core.Definitions;
 using ValueStreams.Core.Definitions.Format;
 using ValueStreams.Core.Definitions.Validation;
+using ValueStreams.TestSupport;
 
 if (args.Any(a => a is "-h" or "--help" or "-?"))
 {
@@ -39,19 +37,19 @@ if (settings is null)
     return 2;
 }
 
-var root = RepositoryRoot();
+var root = HostBuild.RepositoryRoot(Directory.GetCurrentDirectory(), AppContext.BaseDirectory);
 var environment = settings.Published is null ? "Development" : "Production";
 var hostDll = settings.Published is { } published
     ? Path.Combine(Path.GetFullPath(published), "ValueStreams.Host.dll")
-    : Path.Combine(root, "src", "ValueStreams.Host", "bin", settings.Configuration, "net10.0", "ValueStreams.Host.dll");
+    : HostBuild.HostAssembly(root, settings.Configuration);
 if (!File.Exists(hostDll))
 {
     Console.Error.WriteLine($"The host is not built: {hostDll} is missing. Build it first (see --help).");
     return 1;
 }
-if (!File.Exists(Browser.ChromiumPath))
+if (!File.Exists(Chromium.ExecutablePath))
 {
-    Console.Error.WriteLine($"Chromium is not installed at {Browser.ChromiumPath} (apt-get install -y chromium).");
+    Console.Error.WriteLine($"Chromium is not installed at {Chromium.ExecutablePath} (apt-get install -y chromium).");
     return 1;
 }
 
@@ -64,22 +62,41 @@ if (!report.IsValid)
 }
 
 var dataDirectory = Directory.CreateTempSubdirectory("valuestreams-designer-bench-").FullName;
-var port = FreePort();
-var baseAddress = new Uri($"http://127.0.0.1:{port}/");
-using var host = StartHost(hostDll, root, dataDirectory, port, environment);
+await using var host = SpawnedHost.Start(new HostStartInfo
+{
+    // Started in its own folder, the content root: where the host finds its static assets (wwwroot, the assets manifest).
+    HostAssembly = hostDll,
+    DroppedVariables = HostStartInfo.HostSettingVariables,
+    Environment = new Dictionary<string, string>
+    {
+        ["ValueStreams__Root"] = root,
+        ["ValueStreams__Storage__DataDirectory"] = dataDirectory,
+        ["ASPNETCORE_ENVIRONMENT"] = environment,
+    },
+    ReadyTimeout = TimeSpan.FromSeconds(settings.TimeoutSeconds),
+    PollInterval = TimeSpan.FromMilliseconds(100),
+    PollRequestTimeout = TimeSpan.FromSeconds(30),
+    KeptOutputLines = 200,
+    OnStandardError = line =>
+    {
+        if (line.Contains("fail", StringComparison.OrdinalIgnoreCase))
+            Console.Error.WriteLine($"[host] {line}");
+    },
+});
+var baseAddress = host.BaseAddress;
 try
 {
     using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
-    await WaitUntilReadyAsync(http, host, TimeSpan.FromSeconds(settings.TimeoutSeconds));
+    await host.WaitUntilReadyAsync();
     await ImportAsync(http, stream);
     Console.Error.WriteLine($"[bench] imported '{stream.Id}' ({stream.Steps.Count} steps, {stream.Connections.Count} connections)");
 
     using var playwright = await Playwright.CreateAsync();
     await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
     {
-        ExecutablePath = Browser.ChromiumPath,
+        ExecutablePath = Chromium.ExecutablePath,
         Headless = true,
-        Args = Browser.Args,
+        Args = Chromium.Arguments,
     });
     var context = await browser.NewContextAsync(new BrowserNewContextOptions
     {
@@ -107,7 +124,7 @@ try
 }
 finally
 {
-    await StopAsync(host);
+    await host.StopAsync(TimeSpan.FromSeconds(10));
     try
     {
         Directory.Delete(dataDirectory, recursive: true);
@@ -215,9 +232,7 @@ static async Task SignInAsync(IBrowserContext context)
 
 static async Task ImportAsync(HttpClient http, ValueStreamDefinition stream)
 {
-    using var tokenResponse = await http.PostAsJsonAsync("api/auth/token", new { username = "owner", password = "demo" });
-    tokenResponse.EnsureSuccessStatusCode();
-    var token = (await tokenResponse.Content.ReadFromJsonAsync<TokenResponse>())!.AccessToken;
+    var token = await HostSignIn.TokenAsync(http, "owner");
     using var request = new HttpRequestMessage(HttpMethod.Post, "api/value-streams/import")
     {
         Content = new ByteArrayContent(ValueStreamWriter.WriteUtf8(stream)) { Headers = { { "Content-Type", "application/json" } } },
@@ -226,98 +241,6 @@ static async Task ImportAsync(HttpClient http, ValueStreamDefinition stream)
     using var response = await http.SendAsync(request);
     if (!response.IsSuccessStatusCode)
         throw new InvalidOperationException($"Import answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-}
-
-static Process StartHost(string hostDll, string root, string dataDirectory, int port, string environment)
-{
-    var start = new ProcessStartInfo("dotnet")
-    {
-        // The content root: where the host finds its static assets (wwwroot, the assets manifest).
-        WorkingDirectory = Path.GetDirectoryName(hostDll)!,
-        RedirectStandardOutput = true,
-        RedirectStandardError = true,
-        UseShellExecute = false,
-    };
-    start.ArgumentList.Add(hostDll);
-    start.ArgumentList.Add("--urls");
-    start.ArgumentList.Add($"http://127.0.0.1:{port}");
-    foreach (var name in start.Environment.Keys.ToList())
-        if (name.StartsWith("ValueStreams__", StringComparison.OrdinalIgnoreCase) ||
-            name.StartsWith("ConnectionStrings__", StringComparison.OrdinalIgnoreCase) ||
-            name.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase) ||
-            name.StartsWith("DOTNET_ENVIRONMENT", StringComparison.OrdinalIgnoreCase))
-            start.Environment.Remove(name);
-    start.Environment["ValueStreams__Root"] = root;
-    start.Environment["ValueStreams__Storage__DataDirectory"] = dataDirectory;
-    start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
-    var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-    process.OutputDataReceived += (_, _) => { };
-    process.ErrorDataReceived += (_, e) =>
-    {
-        if (e.Data is { } line && line.Contains("fail", StringComparison.OrdinalIgnoreCase))
-            Console.Error.WriteLine($"[host] {line}");
-    };
-    process.BeginOutputReadLine();
-    process.BeginErrorReadLine();
-    return process;
-}
-
-static async Task WaitUntilReadyAsync(HttpClient http, Process host, TimeSpan timeout)
-{
-    var clock = Stopwatch.StartNew();
-    while (clock.Elapsed < timeout)
-    {
-        if (host.HasExited)
-            throw new InvalidOperationException($"The host exited with code {host.ExitCode} before it was ready.");
-        try
-        {
-            using var response = await http.GetAsync("health/ready");
-            if (response.StatusCode == HttpStatusCode.OK)
-                return;
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-        {
-            // not listening yet
-        }
-        await Task.Delay(100);
-    }
-    throw new TimeoutException($"/health/ready did not answer 200 within {timeout.TotalSeconds} s.");
-}
-
-static async Task StopAsync(Process process)
-{
-    if (process.HasExited)
-        return;
-    using (var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)])))
-        await kill!.WaitForExitAsync();
-    using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-    try
-    {
-        await process.WaitForExitAsync(grace.Token);
-    }
-    catch (OperationCanceledException)
-    {
-        process.Kill(entireProcessTree: true);
-        await process.WaitForExitAsync();
-    }
-}
-
-static int FreePort()
-{
-    var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-    listener.Stop();
-    return port;
-}
-
-static string RepositoryRoot()
-{
-    foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
-            if (File.Exists(Path.Combine(folder.FullName, "ValueStreams.sln")))
-                return folder.FullName;
-    throw new InvalidOperationException("No ValueStreams.sln above the current directory or this program.");
 }
 
 static double Percentile(IReadOnlyCollection<double> values, int percentile)
@@ -376,20 +299,6 @@ static string TotalMemory()
 }
 
 internal sealed record RunResult(double NodesMs, double InteractiveMs, double[] DragMs);
-
-internal sealed record TokenResponse(string AccessToken);
-
-internal static class Browser
-{
-    public const string ChromiumPath = "/usr/bin/chromium";
-
-    /// <summary>The browser tests' launch flags (tests/ValueStreams.BrowserTests/HostProcess.cs).</summary>
-    public static readonly string[] Args =
-    [
-        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync", "--disable-quic",
-    ];
-}
 
 /// <summary>
 /// A valid stream of <c>steps</c> steps shaped like real ones: a start, blocks of human task (with a form and an outcome)
