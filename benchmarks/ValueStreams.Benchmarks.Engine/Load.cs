@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using ValueStreams.TestSupport;
 
 namespace ValueStreams.Benchmarks.Engine;
 
@@ -25,12 +26,7 @@ internal sealed class Api : IDisposable
     public async Task<HttpClient> SignInAsync(string username, CancellationToken cancellationToken)
     {
         var client = NewClient();
-        using var response = await client.PostAsync("api/auth/token",
-            Json(new JsonObject { ["username"] = username, ["password"] = "demo" }.ToJsonString()), cancellationToken);
-        var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        if (response.StatusCode != HttpStatusCode.OK)
-            throw new InvalidOperationException($"Sign-in of {username} answered {(int)response.StatusCode}: {body}");
-        var token = JsonNode.Parse(body)!["accessToken"]!.GetValue<string>();
+        var token = await HostSignIn.TokenAsync(client, username, cancellationToken: cancellationToken);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }

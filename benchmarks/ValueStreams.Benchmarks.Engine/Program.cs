@@ -21,6 +21,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using ValueStreams.Benchmarks.Engine;
+using ValueStreams.TestSupport;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -37,8 +38,8 @@ if (settings is null)
     return 2;
 }
 
-var root = RepositoryRoot();
-var hostDll = Path.Combine(root, "src", "ValueStreams.Host", "bin", settings.Configuration, "net10.0", "ValueStreams.Host.dll");
+var root = HostBuild.RepositoryRoot(Directory.GetCurrentDirectory(), AppContext.BaseDirectory);
+var hostDll = HostBuild.HostAssembly(root, settings.Configuration);
 if (!File.Exists(hostDll))
 {
     Console.Error.WriteLine($"The host is not built: {hostDll} is missing.");
@@ -62,12 +63,12 @@ report.UptimeBefore = Shell.Capture("uptime");
 Log.Progress($"uptime before: {report.UptimeBefore}");
 
 Cluster? cluster = null;
-HostProcess? host = null;
+SpawnedHost? host = null;
 string? dataDirectory = null;
 var exitCode = 0;
 try
 {
-    cluster = await Cluster.CreateAsync(settings.PostgresBin, settings.Port ?? HostProcess.FreePortNumber(), settings.Analysis, settings.PostgresOptions, ct);
+    cluster = await Cluster.CreateAsync(settings.PostgresBin, settings.Port ?? FreePort.Find(), settings.Analysis, settings.PostgresOptions, ct);
     await cluster.StartAsync(ct);
     report.PostgresVersion = await cluster.SqlAsync("postgres", "SELECT version()", ct);
     report.PostgresSettings = await cluster.SqlAsync("postgres",
@@ -91,12 +92,12 @@ try
         await cluster.SqlAsync(database, "CREATE EXTENSION pg_stat_statements", ct);
     dataDirectory = Directory.CreateTempSubdirectory("valuestreams-bench-host-").FullName;
     var connectionString = cluster.ConnectionString(database) + (settings.ConnectionOptions is { } extra ? ";" + extra : "");
-    host = await HostProcess.StartAsync(hostDll, root, dataDirectory, connectionString, settings.HostEnvironment, TimeSpan.FromSeconds(120), ct);
+    host = await StartHostAsync(hostDll, root, dataDirectory, connectionString, settings.HostEnvironment, ct);
     var postmaster = cluster.PostmasterPid();
-    var hostPid = host.Pid;
+    var hostPid = host.ProcessId;
     CpuSample Sample(Stopwatch clock) => CpuSample.Take(clock, hostPid, postmaster);
 
-    using var api = new Api(host.Address);
+    using var api = new Api(host.BaseAddress);
     var owner = await api.SignInAsync("owner", ct);
     var agent = await api.SignInAsync("agent", ct);
     foreach (var (id, file) in new[] { (Streams.AutomatedId, Streams.Automated()), (Streams.TaskToTaskId, Streams.TaskToTask()) })
@@ -153,8 +154,8 @@ try
     }
     if (settings.Analysis)
         report.Explain = await ExplainAsync(cluster, database, ct);
-    report.HostOutputLines = host.OutputLines;
-    report.HostOutputTail = host.RecentOutput;
+    report.HostOutputLines = host.OutputLineCount;
+    report.HostOutputTail = host.Output;
 }
 catch (OperationCanceledException) when (stop.IsCancellationRequested)
 {
@@ -165,13 +166,13 @@ catch (Exception e)
 {
     Console.Error.WriteLine($"The benchmark failed: {e}");
     if (host is not null)
-        Console.Error.WriteLine($"Host output (last lines):\n{host.RecentOutput}");
+        Console.Error.WriteLine($"Host output (last lines):\n{host.Output}");
     exitCode = 1;
 }
 finally
 {
     if (host is not null)
-        await host.DisposeAsync();
+        await StopHostAsync(host);
     if (cluster is not null && settings.KeepServerLog is { } keep && File.Exists(Path.Combine(cluster.Folder, "server.log")))
         File.Copy(Path.Combine(cluster.Folder, "server.log"), keep, overwrite: true);
     if (cluster is not null)
@@ -259,13 +260,60 @@ static async Task<string> ExplainAsync(Cluster cluster, string database, Cancell
     return text.ToString();
 }
 
-static string RepositoryRoot()
+// The built host started as a child process on PostgreSQL, exactly as an operator would:
+// `dotnet ValueStreams.Host.dll --urls http://127.0.0.1:port` with the storage provider, connection string,
+// demo users, Production environment and Warning log level from environment variables. Inherited
+// ValueStreams__*, ConnectionStrings__*, ASPNETCORE_* and Logging__* variables are dropped.
+static async Task<SpawnedHost> StartHostAsync(string hostDll, string root, string dataDirectory, string connectionString,
+    IReadOnlyList<(string Name, string Value)> extraEnvironment, CancellationToken ct)
 {
-    foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
-            if (File.Exists(Path.Combine(folder.FullName, "ValueStreams.sln")))
-                return folder.FullName;
-    throw new InvalidOperationException("No ValueStreams.sln above the current directory or this program.");
+    var environment = new Dictionary<string, string>
+    {
+        ["ValueStreams__Root"] = root,
+        ["ValueStreams__Storage__DataDirectory"] = dataDirectory,
+        ["ValueStreams__Storage__Provider"] = "PostgreSql",
+        ["ConnectionStrings__ValueStreams"] = connectionString,
+        ["ValueStreams__DemoUsers"] = "true",
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["Logging__LogLevel__Default"] = "Warning",
+    };
+    foreach (var (name, value) in extraEnvironment)
+        environment[name] = value;
+    var host = SpawnedHost.Start(new HostStartInfo
+    {
+        HostAssembly = hostDll,
+        WorkingDirectory = root,
+        DroppedVariables = [.. HostStartInfo.HostSettingVariables, "Logging__"],
+        Environment = environment,
+        ReadyTimeout = TimeSpan.FromSeconds(120),
+        PollInterval = TimeSpan.FromMilliseconds(50),
+        PollRequestTimeout = TimeSpan.FromSeconds(2),
+        KeptOutputLines = 200,
+    });
+    Log.Progress($"host started (pid {host.ProcessId}) on {host.BaseAddress}");
+    try
+    {
+        var clock = Stopwatch.StartNew();
+        await host.WaitUntilReadyAsync(ct);
+        Log.Progress($"host ready in {clock.Elapsed.TotalMilliseconds:F0} ms");
+        return host;
+    }
+    catch
+    {
+        await StopHostAsync(host);
+        throw;
+    }
+}
+
+// A normal shutdown (SIGTERM), killed if it takes longer than 15 s.
+static async Task StopHostAsync(SpawnedHost host)
+{
+    if (!host.HasExited)
+    {
+        Log.Progress("stopping the host");
+        await host.StopAsync(TimeSpan.FromSeconds(15));
+    }
+    await host.DisposeAsync();
 }
 
 internal sealed record Settings(
