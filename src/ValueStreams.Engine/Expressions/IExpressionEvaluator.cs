@@ -4,9 +4,24 @@ namespace ValueStreams.Engine.Expressions;
 
 /// <summary>
 /// What a running step can see: the instance's variables (which scripts may change), its input and
-/// the outputs of completed steps by step id.
+/// the outputs of completed steps by step id. One scope serves every evaluation of a run, so the
+/// evaluator may keep its sandbox in it between them; disposing the scope releases that.
 /// </summary>
-public sealed record ExpressionScope(JsonObject Variables, JsonNode? Input, JsonObject Outputs);
+public sealed class ExpressionScope(JsonObject variables, JsonNode? input, JsonObject outputs) : IDisposable
+{
+    public JsonObject Variables { get; } = variables;
+    public JsonNode? Input { get; } = input;
+    public JsonObject Outputs { get; } = outputs;
+
+    /// <summary>What the evaluator keeps between the evaluations of this scope (its sandbox); only the evaluator reads it.</summary>
+    public IDisposable? EvaluatorState { get; set; }
+
+    public void Dispose()
+    {
+        EvaluatorState?.Dispose();
+        EvaluatorState = null;
+    }
+}
 
 /// <summary>An expression or script failed: syntax, a thrown error, or a sandbox limit (time, statements, memory, recursion).</summary>
 public sealed class ExpressionException(string message, Exception? inner = null) : Exception(message, inner);

@@ -14,9 +14,12 @@ using JsEngine = Jint.Engine;
 namespace ValueStreams.Engine.Expressions;
 
 /// <summary>
-/// Runs step JavaScript with Jint: a fresh engine per call, strict mode, no CLR access, no <c>eval</c> or
-/// <c>new Function</c>, and only <c>vars</c>, <c>input</c> and <c>outputs</c> (parsed from JSON, never spliced
-/// into code) besides the standard built-ins. Stateless apart from its limits, so one instance serves all threads.
+/// Runs step JavaScript with Jint: strict mode, no CLR access, no <c>eval</c> or <c>new Function</c>, and only
+/// <c>vars</c>, <c>input</c> and <c>outputs</c> (parsed from JSON afresh for every call, never spliced into code)
+/// besides the standard built-ins. The evaluations of one scope (one run of one instance) share an engine,
+/// kept in <see cref="ExpressionScope.EvaluatorState"/>: each call runs in a block of its own, so declarations
+/// never meet, and an engine whose globals a call changed, or whose call failed, is replaced. Stateless
+/// apart from its limits, so one instance serves all threads.
 /// </summary>
 public sealed partial class JintExpressionEvaluator(ExpressionLimits limits) : IExpressionEvaluator
 {
@@ -113,21 +116,30 @@ public sealed partial class JintExpressionEvaluator(ExpressionLimits limits) : I
         Sandbox? sandbox = null;
         try
         {
-            sandbox = new Sandbox(Limits, scope);
-            return work(sandbox);
+            sandbox = scope.EvaluatorState as Sandbox;
+            if (sandbox is null || sandbox.Limits != Limits)
+            {
+                scope.Dispose();
+                sandbox = new Sandbox(Limits);
+                scope.EvaluatorState = sandbox;
+            }
+            sandbox.Enter(scope);
+            var result = work(sandbox);
+            if (!sandbox.Leave())
+                scope.Dispose(); // the call left something behind in the engine: the next one starts afresh
+            return result;
         }
         catch (ExpressionException)
         {
+            scope.Dispose();
             throw;
         }
         catch (Exception ex)
         {
             // Described while the sandbox is still armed: reading a thrown error's name may run script.
-            throw new ExpressionException(sandbox?.Describe(ex) ?? $"the {kind}'s scope could not be given to the engine: {Sandbox.Describe(ex, Limits)}", ex);
-        }
-        finally
-        {
-            sandbox?.Dispose();
+            var message = sandbox?.Describe(ex) ?? $"the {kind}'s scope could not be given to the engine: {Sandbox.Describe(ex, Limits)}";
+            scope.Dispose();
+            throw new ExpressionException(message, ex);
         }
     }
 
@@ -194,17 +206,27 @@ public sealed partial class JintExpressionEvaluator(ExpressionLimits limits) : I
         }
     }
 
-    /// <summary>One engine for one call, with the scope in it and the call's deadline armed.</summary>
+    /// <summary>
+    /// One engine for the calls of one scope: between <see cref="Enter"/> and <see cref="Leave"/> it holds the
+    /// scope's values and the call's deadline is armed.
+    /// </summary>
     private sealed class Sandbox : IDisposable
     {
+        /// <summary>Every call's code runs inside a block, so its <c>let</c>, <c>const</c> and <c>class</c> stay its own.</summary>
+        private const string BlockOpen = "{";
+        private const string BlockClose = "\n}";
+
         private readonly ExpressionLimits _limits;
         private readonly JsEngine _engine;
         private readonly OperationDeadlineConstraint _deadline = new();
         private readonly JsValue _stringify;
         private readonly uint _maxArraySize;
+        private readonly int _globalCount;
         private bool _wrapped;
 
-        public Sandbox(ExpressionLimits limits, ExpressionScope scope)
+        public ExpressionLimits Limits => _limits;
+
+        public Sandbox(ExpressionLimits limits)
         {
             _limits = limits;
             _maxArraySize = limits.MemoryBytes > 0 ? (uint)Math.Min(limits.MemoryBytes / IntPtr.Size, uint.MaxValue - 1) : uint.MaxValue;
@@ -230,27 +252,80 @@ public sealed partial class JintExpressionEvaluator(ExpressionLimits limits) : I
                 foreach (var name in RemovedGlobals)
                     _engine.Global.Delete(name);
                 _stringify = _engine.Global.GetOwnProperty("JSON").Value.AsObject().GetOwnProperty("stringify").Value;
-
-                _engine.SetValue("vars", Parse(scope.Variables));
-                _engine.SetValue("input", Parse(scope.Input));
-                _engine.SetValue("outputs", Parse(scope.Outputs));
+                foreach (var name in ScopeNames)
+                    _engine.SetValue(name, JsValue.Null);
+                _globalCount = _engine.Global.GetOwnPropertyKeys().Count;
             }
             catch
             {
                 _engine.Dispose();
                 throw;
             }
-            _deadline.Begin(limits.Timeout > TimeSpan.Zero ? limits.Timeout : System.Threading.Timeout.InfiniteTimeSpan, CancellationToken.None);
         }
 
-        /// <summary>JSON text goes through Jint's JSON parser, so a variable's text can never become code.</summary>
-        private JsValue Parse(JsonNode? node) => new JsonParser(_engine).Parse(node?.ToJsonString() ?? "null");
+        private static readonly string[] ScopeNames = ["vars", "input", "outputs"];
+
+        /// <summary>Gives the engine the scope's current values and arms the call's deadline.</summary>
+        public void Enter(ExpressionScope scope)
+        {
+            _wrapped = false;
+            _deadline.Begin(_limits.Timeout > TimeSpan.Zero ? _limits.Timeout : System.Threading.Timeout.InfiniteTimeSpan, CancellationToken.None);
+            _engine.SetValue("vars", Parse(scope.Variables));
+            _engine.SetValue("input", Parse(scope.Input));
+            _engine.SetValue("outputs", Parse(scope.Outputs));
+        }
+
+        /// <summary>Disarms the deadline; false when the call added or removed a global, so the engine must not serve again.</summary>
+        public bool Leave()
+        {
+            _deadline.End();
+            return _engine.Global.GetOwnPropertyKeys().Count == _globalCount;
+        }
+
+        /// <summary>
+        /// A JSON value as a fresh JavaScript value, built as <c>JSON.parse</c> would build it (own data properties,
+        /// even one named <c>__proto__</c>): data is copied, never turned into code, and never shared between calls.
+        /// </summary>
+        private JsValue Parse(JsonNode? node, int depth = 0)
+        {
+            if (depth > MaxDepth)
+                throw new ExpressionException(Invariant($"the scope nests deeper than {MaxDepth} levels"));
+            switch (node)
+            {
+                case null:
+                    return JsValue.Null;
+                case JsonObject fields:
+                    var target = new JsObject(_engine);
+                    foreach (var (name, value) in fields)
+                        target.FastSetDataProperty(name, Parse(value, depth + 1));
+                    return target;
+                case JsonArray items:
+                    var values = new JsValue[items.Count];
+                    for (var i = 0; i < values.Length; i++)
+                        values[i] = Parse(items[i], depth + 1);
+                    return new JsArray(_engine, values);
+                default:
+                    var scalar = node.AsValue();
+                    return scalar.GetValueKind() switch
+                    {
+                        JsonValueKind.String when scalar.TryGetValue<string>(out var text) => JsString.Create(text),
+                        JsonValueKind.Number when scalar.TryGetValue<double>(out var number) && double.IsFinite(number) => JsNumber.Create(number),
+                        JsonValueKind.True => JsBoolean.True,
+                        JsonValueKind.False => JsBoolean.False,
+                        JsonValueKind.Null => JsValue.Null,
+                        // Anything else (a value held as another .NET type) goes through its JSON text.
+                        _ => new JsonParser(_engine).Parse(scalar.ToJsonString()),
+                    };
+            }
+        }
+
+        private const int MaxDepth = 256;
 
         public JsValue Evaluate(string expression)
         {
             // An object literal written bare ({ a: 1 }) would run as a block; evaluate it as the expression it parses as.
             _wrapped = expression.AsSpan().TrimStart().StartsWith("{") && ParsesAsExpression(expression);
-            var code = _wrapped ? "(" + expression + "\n)" : expression;
+            var code = BlockOpen + (_wrapped ? "(" + expression + "\n)" : expression) + BlockClose;
             // Code that does not parse runs unprepared, so its error is raised and described as the engine reports it.
             return PreparedScripts.Get(code) is { } prepared
                 ? Metered(() => _engine.Evaluate(prepared))
@@ -260,10 +335,11 @@ public sealed partial class JintExpressionEvaluator(ExpressionLimits limits) : I
         public void Execute(string script)
         {
             _wrapped = false;
-            if (PreparedScripts.Get(script) is { } prepared)
+            var code = BlockOpen + script + BlockClose;
+            if (PreparedScripts.Get(code) is { } prepared)
                 Metered(() => _engine.Execute(prepared));
             else
-                Metered(() => _engine.Execute(script));
+                Metered(() => _engine.Execute(code));
         }
 
         /// <summary>The <c>vars</c> binding, read without running a getter a script may have put in its place.</summary>
@@ -399,7 +475,7 @@ public sealed partial class JintExpressionEvaluator(ExpressionLimits limits) : I
             var start = ex.Location.Start;
             if (start.Line <= 0)
                 return text;
-            var column = start.Column + 1 - (_wrapped && start.Line == 1 ? 1 : 0);
+            var column = start.Column + 1 - (start.Line == 1 ? BlockOpen.Length + (_wrapped ? 1 : 0) : 0);
             return Invariant($"{text} (line {start.Line}, column {column})");
         }
 

@@ -132,9 +132,9 @@ public sealed class ExpressionEvaluatorTests
     [Fact]
     public void A_script_can_replace_vars_with_another_object()
     {
-        var scope = Scope("""{ "old": 1 }""");
+        var scope = Scope("""{ "old": 1 }""", """{ "n": 21 }""");
 
-        _evaluator.RunScript("vars = { fresh: input.n * 2 }", scope with { Input = JsonNode.Parse("""{ "n": 21 }""") });
+        _evaluator.RunScript("vars = { fresh: input.n * 2 }", scope);
 
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{ "fresh": 42 }"""), scope.Variables));
     }
@@ -271,8 +271,10 @@ public sealed class ExpressionEvaluatorTests
     [Fact]
     public void Allocating_without_end_exceeds_the_memory_limit()
     {
+        // A generous timeout, so that on a busy machine the memory limit is still the one reached first.
+        var evaluator = new JintExpressionEvaluator(new ExpressionLimits { Timeout = TimeSpan.FromSeconds(4) });
         Assert.Equal("the script used more than 16 MB of memory",
-            Refused(() => _evaluator.RunScript("var a=[]; while(true) a.push(new Array(1e6).join('x'))", Incident())));
+            Refused(() => evaluator.RunScript("var a=[]; while(true) a.push(new Array(1e6).join('x'))", Incident())));
     }
 
     [Fact]
@@ -414,5 +416,69 @@ public sealed class ExpressionEvaluatorTests
             _evaluator.RunScript("vars.seen = vars.n + 1", scope);
             Assert.Equal(i + 1, scope.Variables["seen"]!.GetValue<int>());
         });
+    }
+
+    // One scope, many calls: the evaluations of a run share a sandbox
+
+    [Fact]
+    public void Calls_of_one_scope_keep_their_declarations_to_themselves()
+    {
+        using var scope = Scope("""{ "n": 1 }""");
+
+        _evaluator.RunScript("const step = 2; let total = vars.n + step; class Box {} vars.n = total;", scope);
+        _evaluator.RunScript("const step = 10; let total = vars.n + step; class Box {} vars.n = total;", scope);
+
+        Assert.Equal(13, scope.Variables["n"]!.GetValue<int>());
+        Assert.Equal(3, _evaluator.EvaluateValue("let x = 1; x + 2", scope)!.GetValue<int>());
+        Assert.Equal(3, _evaluator.EvaluateValue("let x = 1; x + 2", scope)!.GetValue<int>());
+    }
+
+    [Theory]
+    [InlineData("var leaked = 42;")]
+    [InlineData("globalThis.leaked = 42;")]
+    [InlineData("function declared() {} globalThis.leaked = declared;")]
+    public void A_global_one_call_makes_is_not_seen_by_the_next(string script)
+    {
+        using var scope = Scope();
+
+        _evaluator.RunScript(script, scope);
+
+        Assert.Equal("undefined", _evaluator.EvaluateValue("typeof leaked", scope)!.GetValue<string>());
+    }
+
+    [Fact]
+    public void A_call_sees_variables_as_they_are_now_and_cannot_change_input_for_the_next()
+    {
+        using var scope = Scope("""{ "n": 1 }""", """{ "channel": "email" }""");
+
+        Assert.Equal(1, _evaluator.EvaluateValue("vars.n", scope)!.GetValue<int>());
+        scope.Variables["n"] = 5;
+        _evaluator.RunScript("input.channel = 'phone'; outputs.fake = true;", scope);
+
+        Assert.Equal(5, _evaluator.EvaluateValue("vars.n", scope)!.GetValue<int>());
+        Assert.Equal("email", _evaluator.EvaluateValue("input.channel", scope)!.GetValue<string>());
+        Assert.False(_evaluator.EvaluateCondition("'fake' in outputs", scope));
+    }
+
+    [Fact]
+    public void After_a_refused_call_the_same_scope_evaluates_again()
+    {
+        using var scope = Incident();
+
+        Refused(() => _evaluator.RunScript("while(true){}", scope));
+        Refused(() => _evaluator.RunScript("function f(){ return f() } f()", scope));
+
+        Assert.True(_evaluator.EvaluateCondition("vars.priority === 'P1'", scope));
+    }
+
+    [Fact]
+    public void A_key_named_proto_stays_data_and_errors_keep_their_positions()
+    {
+        using var scope = Scope("""{ "__proto__": { "polluted": true }, "n": 1 }""");
+
+        Assert.False(_evaluator.EvaluateCondition("vars.polluted === true", scope));
+        Assert.True(_evaluator.EvaluateCondition("Object.keys(vars).includes('__proto__')", scope));
+        Assert.Equal("TypeError: Cannot read properties of null (reading 'x') (line 1, column 6)",
+            Assert.Throws<ExpressionException>(() => _evaluator.EvaluateValue("null.x", scope)).Message);
     }
 }
