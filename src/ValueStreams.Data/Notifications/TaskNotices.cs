@@ -11,7 +11,13 @@ namespace ValueStreams.Data.Notifications;
 internal static class TaskNotices
 {
     public static Task WriteAsync(DbConnection connection, DbTransaction transaction, string taskId, string? assignee, string? group,
-        string title, DateTimeOffset at, CancellationToken cancellationToken = default)
+        string title, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        Statement(taskId, assignee, group, title, at) is { } statement
+            ? connection.ExecuteAsync(new CommandDefinition(statement.Sql, statement.Parameters, transaction, cancellationToken: cancellationToken))
+            : Task.CompletedTask;
+
+    /// <summary>The insert that tells them, or null when the task is for nobody yet.</summary>
+    public static (string Sql, object Parameters)? Statement(string taskId, string? assignee, string? group, string title, DateTimeOffset at)
     {
         var (text, sql) = assignee is not null
             ? ($"New task for you: {title}",
@@ -29,8 +35,6 @@ internal static class TaskNotices
                ON CONFLICT (id) DO NOTHING
                """);
         var who = assignee?.Trim().ToLowerInvariant() ?? group;
-        return who is null
-            ? Task.CompletedTask
-            : connection.ExecuteAsync(new CommandDefinition(sql, new { taskId, at, text, who }, transaction, cancellationToken: cancellationToken));
+        return who is null ? null : (sql, new { taskId, at, text, who });
     }
 }

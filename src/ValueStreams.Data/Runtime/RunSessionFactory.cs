@@ -96,7 +96,7 @@ public sealed class RunSessionFactory(ConnectionFactory connections, IJobDispatc
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var session = new RunSession(connection, transaction, connections.Provider, _definitions);
         var result = await work(session);
-        await session.FlushJournalAsync(JournalRowsPerStatement);
+        await session.FlushAsync(JournalRowsPerStatement);
         await transaction.CommitAsync(cancellationToken);
         return (result, session.Enqueued);
     }

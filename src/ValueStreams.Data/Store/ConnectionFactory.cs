@@ -14,16 +14,24 @@ public sealed class ConnectionFactory : IDisposable
     private readonly NpgsqlDataSource? _postgres;
     private readonly string _sqliteConnectionString = "";
 
+    /// <summary>As configured, password included (a data source's own ConnectionString leaves the password out).</summary>
+    private readonly string _postgresConnectionString = "";
+
     public ConnectionFactory(StorageProvider provider, string connectionString)
     {
         Provider = provider;
         if (provider == StorageProvider.PostgreSql)
         {
-            // Runs repeat the same few statements: let Npgsql prepare them once per connection.
+            // Runs repeat the same few statements: let Npgsql prepare them once per connection. Nothing here
+            // changes session state (the one advisory lock has a connection of its own, see RunExclusivelyAsync),
+            // so a pooled connection needs no reset statements when it is handed out again.
             var builder = new NpgsqlConnectionStringBuilder(connectionString);
             if (builder.MaxAutoPrepare == 0)
                 builder.MaxAutoPrepare = 64;
-            _postgres = NpgsqlDataSource.Create(builder.ConnectionString);
+            if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
+                builder.NoResetOnClose = true;
+            _postgresConnectionString = builder.ConnectionString;
+            _postgres = NpgsqlDataSource.Create(_postgresConnectionString);
         }
         else
         {
@@ -43,7 +51,7 @@ public sealed class ConnectionFactory : IDisposable
     public StorageProvider Provider { get; }
 
     /// <summary>The connection string with provider defaults applied (used by migrations).</summary>
-    public string ConnectionString => _postgres?.ConnectionString ?? _sqliteConnectionString;
+    public string ConnectionString => _postgres is null ? _sqliteConnectionString : _postgresConnectionString;
 
     /// <summary>
     /// "column is one of the list parameter": Npgsql takes the list as one array parameter, while Dapper
@@ -73,7 +81,10 @@ public sealed class ConnectionFactory : IDisposable
             await work();
             return;
         }
-        await using var connection = await _postgres.OpenConnectionAsync(cancellationToken);
+        // Not from the pool: the session that holds the lock ends with this connection, whatever happens.
+        var unpooled = new NpgsqlConnectionStringBuilder(_postgresConnectionString) { Pooling = false };
+        await using var connection = new NpgsqlConnection(unpooled.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
         await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection))
         {
             take.Parameters.AddWithValue("key", lockKey);
