@@ -19,6 +19,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(new ConnectionFactory(provider, connectionString));
         services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton<UserRepository>();
+        services.AddSingleton<KeyRingRepository>();
         services.AddSingleton<ValueStreamRepository>();
         services.AddSingleton<RunSessionFactory>();
         services.AddHostedService<OutboxDispatchService>();

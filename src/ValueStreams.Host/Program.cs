@@ -1,10 +1,12 @@
 using Hangfire;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
 using ValueStreams.Core.Catalogue;
 using ValueStreams.Core.Definitions.Validation;
 using ValueStreams.Data;
+using ValueStreams.Data.Identity;
 using ValueStreams.Data.Migrations;
 using ValueStreams.Data.Store;
 using ValueStreams.Designer;
@@ -61,9 +63,9 @@ builder.Services.AddValueStreamsDesigner();
 builder.Services.AddScoped<ValueStreams.Designer.Inbox.IInbox, ValueStreams.Host.Features.Inbox.InboxAdapter>();
 builder.Services.AddScoped<ValueStreams.Designer.Designer.IValueStreamWorkbench, ValueStreams.Host.Features.DesignerWorkbench.WorkbenchAdapter>();
 
-builder.Services.AddDataProtection()
-    .SetApplicationName("ValueStreams")
-    .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(store.DataDirectory, "keys")));
+builder.Services.AddDataProtection().SetApplicationName("ValueStreams");
+builder.Services.AddOptions<KeyManagementOptions>().Configure<KeyRingRepository>((options, keys) =>
+    options.XmlRepository = new StoredKeyRing(keys, Path.Combine(store.DataDirectory, "keys")));
 
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
@@ -90,6 +92,8 @@ await using (var scope = app.Services.CreateAsyncScope())
         if (demoUsers)
             await scope.ServiceProvider.GetRequiredService<DemoUsers>().EnsureAsync(CancellationToken.None);
         await scope.ServiceProvider.GetRequiredService<ShippedStreams>().ImportIfEmptyAsync(CancellationToken.None);
+        // The first key of the key ring is made here, under the lock, so nodes starting together share one key.
+        scope.ServiceProvider.GetRequiredService<IDataProtectionProvider>().CreateProtector("ValueStreams.Startup").Protect("ready");
     });
 }
 

@@ -17,14 +17,14 @@ public sealed class TwoNodeTests(ITestOutputHelper output)
         await using var cluster = await Cluster.CreateAsync();
         var db = new Db(cluster.ConnectionString);
 
-        // Node A first (it migrates and seeds), then node B on the same database and data folder.
+        // Node A first (it migrates and seeds), then node B on the same database, each with a data folder of its own.
         var a = await cluster.StartNodeAsync("node-a");
         var token = await Api.TokenAsync(a, "admin");
         var b = await cluster.StartNodeAsync("node-b");
         progress.Log($"nodes ready: {a.Name} pid {a.ProcessId} at {a.BaseAddress}, {b.Name} pid {b.ProcessId} at {b.BaseAddress}");
 
         using var apiA = Api.For(a, token);
-        using var apiB = Api.For(b, token); // a token issued by node A: the data-protection keys are shared
+        using var apiB = Api.For(b, token); // a token issued by node A: the key ring is in the database
         await apiA.ImportAsync(Streams.Parallel);
 
         // 1,000 starts spread over both nodes. Each start runs the automated branches synchronously and leaves

@@ -60,6 +60,17 @@ public sealed class ConnectionFactory : IDisposable
     public string InList(string column, string parameter) =>
         Provider == StorageProvider.PostgreSql ? $"{column} = ANY(@{parameter})" : $"{column} IN @{parameter}";
 
+    /// <summary>Opens a connection synchronously, for callers that cannot wait asynchronously (the key manager).</summary>
+    public DbConnection Open()
+    {
+        if (_postgres is not null)
+            return _postgres.OpenConnection();
+
+        var connection = new SqliteConnection(_sqliteConnectionString);
+        connection.Open();
+        return connection;
+    }
+
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         if (_postgres is not null)

@@ -3,9 +3,9 @@ using Npgsql;
 namespace ValueStreams.ResilienceTests.Support;
 
 /// <summary>
-/// A fresh PostgreSQL database and one data folder (data-protection keys) shared by every node a test
-/// starts on it, so a bearer token issued by one node is accepted by the others. Disposing kills the
-/// nodes, drops the database and removes the folder.
+/// A fresh PostgreSQL database shared by every node a test starts on it; each node has a data folder of its
+/// own, as separate machines would, so a bearer token one node issued is accepted by the others only through
+/// the key ring in the database. Disposing kills the nodes, drops the database and removes the folders.
 /// </summary>
 public sealed class Cluster : IAsyncDisposable
 {
@@ -48,10 +48,10 @@ public sealed class Cluster : IAsyncDisposable
         return new Cluster(connectionString, dataDirectory);
     }
 
-    /// <summary>Starts one more node on this database and data folder and waits until it is ready.</summary>
+    /// <summary>Starts one more node on this database, with a data folder of its own, and waits until it is ready.</summary>
     public async Task<HostNode> StartNodeAsync(string name)
     {
-        var node = await HostNode.StartAsync(name, ConnectionString, DataDirectory);
+        var node = await HostNode.StartAsync(name, ConnectionString, Directory.CreateDirectory(Path.Combine(DataDirectory, name)).FullName);
         _nodes.Add(node);
         return node;
     }

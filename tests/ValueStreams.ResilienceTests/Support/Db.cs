@@ -20,6 +20,13 @@ public sealed class Db(string connectionString)
         return connection;
     }
 
+    /// <summary>How many data-protection keys the nodes have stored.</summary>
+    public async Task<long> KeyCountAsync()
+    {
+        await using var connection = await OpenAsync();
+        return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM key_ring");
+    }
+
     /// <summary>How many instances of the stream stand in each status.</summary>
     public async Task<Dictionary<string, long>> StatusesAsync(string valueStreamId)
     {
