@@ -24,7 +24,7 @@ COPY --from=build /app ./
 COPY appsettings.json ./appsettings.json
 COPY workflows/ ./workflows/
 
-# The embedded store and the data-protection keys live in /app/data: owned by the non-root user.
+# The embedded store (with its sign-in keys) and the mail pickup folder live in /app/data: owned by the non-root user.
 RUN mkdir -p /app/data && chown -R "$APP_UID:$APP_UID" /app/data
 
 ENV ASPNETCORE_URLS=http://+:8080 \
