@@ -118,6 +118,40 @@ public sealed class CanonicalFormatTests
     }
 
     [Fact]
+    public void Retry_policy_is_written_in_its_field_order_after_the_steps_own_properties_and_reads_back_byte_for_byte()
+    {
+        const string messy = """
+            {"id":"n","name":"N","connections":[],"steps":[{"position":{"x":0,"y":0},"roles":[],"type":"script","id":"s","name":"S",
+             "retry":{"maxDelay":"PT5M","backoff":1.5,"delay":"PT30S","attempts":3},"script":"vars.n = 1;"}]}
+            """;
+        const string step = """
+                {
+                  "id": "s",
+                  "type": "script",
+                  "name": "S",
+                  "valueChainActivities": [],
+                  "practices": [],
+                  "roles": [],
+                  "script": "vars.n = 1;",
+                  "retry": {
+                    "attempts": 3,
+                    "delay": "PT30S",
+                    "backoff": 1.5,
+                    "maxDelay": "PT5M"
+                  },
+                  "position": { "x": 0, "y": 0 }
+                }
+            """;
+
+        var canonical = ValueStreamWriter.Write(ValueStreamReader.Read(messy).Definition!);
+
+        Assert.Contains(step, canonical);
+        var read = ValueStreamReader.Read(canonical);
+        Assert.Empty(read.Errors);
+        Assert.Equal(canonical, ValueStreamWriter.Write(read.Definition!));
+    }
+
+    [Fact]
     public void Moving_one_step_changes_exactly_one_line()
     {
         var definition = ValueStreamReader.Read(Sample).Definition!;

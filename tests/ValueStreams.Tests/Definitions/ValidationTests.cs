@@ -222,6 +222,51 @@ public sealed class ValidationTests
         Assert.Empty(report.Errors);
     }
 
+    [Theory]
+    [InlineData("""{ "attempts": 1, "delay": "PT30S" }""", "steps[4].retry.attempts", "attempts must be 2 to 10, the first attempt included; it is 1")]
+    [InlineData("""{ "attempts": 11, "delay": "PT30S" }""", "steps[4].retry.attempts", "attempts must be 2 to 10, the first attempt included; it is 11")]
+    [InlineData("""{ "attempts": 2.5, "delay": "PT30S" }""", "steps[4].retry.attempts", "must be an integer")]
+    [InlineData("""{ "delay": "PT30S" }""", "steps[4].retry.attempts", "required")]
+    [InlineData("""{ "attempts": 3, "delay": "PT0.5S" }""", "steps[4].retry.delay", "delay must be PT1S to P1D; it is PT0.5S")]
+    [InlineData("""{ "attempts": 3, "delay": "P2D" }""", "steps[4].retry.delay", "delay must be PT1S to P1D; it is P2D")]
+    [InlineData("""{ "attempts": 3, "delay": "-PT30S" }""", "steps[4].retry.delay", "delay must be PT1S to P1D; it is -PT30S")]
+    [InlineData("""{ "attempts": 3, "delay": "soon" }""", "steps[4].retry.delay", "'soon' is not an ISO 8601 duration")]
+    [InlineData("""{ "attempts": 3 }""", "steps[4].retry.delay", "required")]
+    [InlineData("""{ "attempts": 3, "delay": "PT30S", "backoff": 0.5 }""", "steps[4].retry.backoff", "backoff must be 1 to 10; it is 0.5")]
+    [InlineData("""{ "attempts": 3, "delay": "PT30S", "backoff": 12 }""", "steps[4].retry.backoff", "backoff must be 1 to 10; it is 12")]
+    [InlineData("""{ "attempts": 3, "delay": "PT30S", "backoff": "2" }""", "steps[4].retry.backoff", "must be a number")]
+    [InlineData("""{ "attempts": 3, "delay": "PT30S", "maxDelay": "PT10S" }""", "steps[4].retry.maxDelay", "maxDelay PT10S is shorter than the delay PT30S")]
+    [InlineData("""{ "attempts": 3, "delay": "PT30S", "jitter": true }""", "steps[4].retry.jitter", "unknown property")]
+    [InlineData("""3""", "steps[4].retry", "must be an object")]
+    public void Retry_policy_values_out_of_range_are_errors_at_their_paths(string retry, string path, string message)
+    {
+        var report = Validate(root => InsertBetweenWorkingAndDone(root,
+            $$"""{ "id": "tidy", "type": "script", "name": "Tidy up", "valueChainActivities": ["deliver-and-support"], "script": "vars.n = 1;", "retry": {{retry}}, "position": { "x": 0, "y": 0 } }"""));
+
+        AssertError(report, path, message);
+        Assert.Single(report.Errors);
+    }
+
+    [Theory]
+    [InlineData("""{ "attempts": 2, "delay": "PT1S" }""")]
+    [InlineData("""{ "attempts": 10, "delay": "P1D", "backoff": 10, "maxDelay": "P1D" }""")]
+    [InlineData("""{ "attempts": 3, "delay": "PT30S", "backoff": 1.5, "maxDelay": "PT5M" }""")]
+    public void Retry_policy_within_its_ranges_is_valid(string retry)
+    {
+        var report = Validate(root => InsertBetweenWorkingAndDone(root,
+            $$"""{ "id": "tidy", "type": "script", "name": "Tidy up", "valueChainActivities": ["deliver-and-support"], "script": "vars.n = 1;", "retry": {{retry}}, "position": { "x": 0, "y": 0 } }"""));
+
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public void Retry_is_not_a_property_of_a_human_task()
+    {
+        var report = Validate(root => Step(root, "reset")["retry"] = Json("""{ "attempts": 3, "delay": "PT30S" }"""));
+
+        AssertError(report, "steps[1].retry", "unknown property");
+    }
+
     // ---- R1: one demand, at least one value ----
 
     [Fact]

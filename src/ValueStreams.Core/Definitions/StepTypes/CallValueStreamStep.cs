@@ -10,6 +10,7 @@ public sealed class CallValueStreamStep : StepType
             new("valueStream", InputKind.String, "Id of the value stream to start", Required: true),
             new("mode", InputKind.Enum, "Wait for the child to end, or go on at once", Required: true, Options: ["wait", "fire-and-forget"]),
             Inputs.Assignments("input", "Input of the child instance", required: false),
+            Inputs.Retry,
         ],
         [new("done", "Child ended (wait) or started (fire-and-forget)")], null, "account_tree");
 }

@@ -10,6 +10,7 @@ public sealed class CreateRecordStep : StepType
             Inputs.RecordType("Kind of record"),
             Inputs.FieldValues("values", "Field values", required: false),
             new("resultVariable", InputKind.String, "Variable that receives the new record's id"),
+            Inputs.Retry,
         ],
         [new("done", "Record created")], null, "note_add");
 }

@@ -13,6 +13,7 @@ public sealed class DecisionStep : StepType
                 new("expression", InputKind.Expression, "JavaScript condition", Required: true),
             ], UiHint: "condition-editor"),
             new("defaultPort", InputKind.String, "Port taken when no condition holds", Required: true),
+            Inputs.Retry,
         ],
         [], "conditions[].port + defaultPort", "call_split");
 

@@ -16,6 +16,7 @@ public sealed class HttpRequestStep : StepType
             ]),
             new("body", InputKind.Template, "Request body"),
             new("resultVariable", InputKind.String, "Variable that receives the response"),
+            Inputs.Retry,
         ],
-        [new("done", "2xx response"), new("failed", "Error status or no response")], null, "http");
+        [new("done", "2xx response"), new("failed", "Error status or no response, once any retries are spent")], null, "http");
 }

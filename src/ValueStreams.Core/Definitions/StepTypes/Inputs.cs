@@ -54,4 +54,14 @@ internal static class Inputs
         new("respondWithin", InputKind.Duration, "Target to claim the task, ISO 8601 (e.g. PT15M)"),
         new("resolveWithin", InputKind.Duration, "Target to complete the task, ISO 8601 (e.g. PT4H)"),
     ], UiHint: "sla-policy");
+
+    /// <summary>The retry policy of an automated step that can fail; <see cref="RetryPolicy"/> gives its meaning and limits.</summary>
+    public static readonly InputDescriptor Retry = new(RetryPolicy.Property, InputKind.Object,
+        "Try again when the step fails, before the instance faults (an HTTP request leaves by failed)", Fields:
+    [
+        new("attempts", InputKind.Integer, $"Attempts in all, the first included ({RetryPolicy.MinAttempts} to {RetryPolicy.MaxAttempts})", Required: true),
+        new("delay", InputKind.Duration, "Wait before the first retry, ISO 8601 (PT1S to P1D, e.g. PT30S)", Required: true),
+        new("backoff", InputKind.Number, $"Each further wait is the one before times this ({RetryPolicy.MinBackoff:0} to {RetryPolicy.MaxBackoff:0}, default {RetryPolicy.DefaultBackoff:0})"),
+        new("maxDelay", InputKind.Duration, "Longest wait, ISO 8601 (at least the delay)"),
+    ]);
 }

@@ -10,6 +10,7 @@ public sealed class LookupRecordStep : StepType
             Inputs.RecordType("Kind of record"),
             Inputs.FieldValues("filters", "Fields that must match", required: false),
             new("resultVariable", InputKind.String, "Variable that receives the record", Required: true),
+            Inputs.Retry,
         ],
         [new("found", "A record matched"), new("not-found", "No record matched")], null, "search");
 }

@@ -12,6 +12,7 @@ public sealed class NotifyStep : StepType
             new("subject", InputKind.Template, "Subject, for email"),
             new("body", InputKind.Template, "Message text", Required: true),
             new("url", InputKind.Template, "Address, for webhook"),
+            Inputs.Retry,
         ],
         [new("done", "Sent")], null, "mail");
 

@@ -6,6 +6,9 @@ public sealed class ScriptStep : StepType
     public override StepTypeDescriptor Descriptor { get; } = new(
         "script", "Script", "Data", "Runs sandboxed JavaScript; vars, input and outputs are in scope.",
         StepKind.Activity, Automated: true,
-        [new("script", InputKind.Expression, "JavaScript", Required: true, UiHint: "code")],
+        [
+            new("script", InputKind.Expression, "JavaScript", Required: true, UiHint: "code"),
+            Inputs.Retry,
+        ],
         [new("done", "Script finished")], null, "code");
 }

@@ -6,6 +6,9 @@ public sealed class SetVariablesStep : StepType
     public override StepTypeDescriptor Descriptor { get; } = new(
         "set-variables", "Set variables", "Data", "Sets variables from JavaScript expressions.",
         StepKind.Activity, Automated: true,
-        [Inputs.Assignments("assignments", "Variables and their new values", required: true)],
+        [
+            Inputs.Assignments("assignments", "Variables and their new values", required: true),
+            Inputs.Retry,
+        ],
         [new("done", "Variables set")], null, "data_object");
 }

@@ -10,6 +10,7 @@ public sealed class UpdateRecordStep : StepType
             Inputs.RecordType("Kind of record"),
             new("record", InputKind.Expression, "JavaScript expression giving the record id", Required: true),
             Inputs.FieldValues("values", "Field values", required: true),
+            Inputs.Retry,
         ],
         [new("done", "Record updated")], null, "edit_note");
 }

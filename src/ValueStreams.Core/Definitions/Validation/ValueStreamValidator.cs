@@ -13,6 +13,7 @@ public sealed class ValueStreamValidator(ItilCatalogue catalogue)
         VariableRules.Check,
         StreamShapeRules.Check,
         StepPropertyRules.Check,
+        RetryRules.Check,
         CatalogueTagRules.Check,
         RoleRules.Check,
         HumanTaskRules.Check,
