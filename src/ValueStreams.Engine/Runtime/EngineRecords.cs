@@ -26,6 +26,12 @@ public sealed record JournalEntry(
     public const string InstanceResumed = "instance-resumed";
     public const string InstanceMigrated = "instance-migrated";
     public const string Retried = "step-retried";
+
+    /// <summary>A failed step will run again: "attempt 2 of 3 at (due time): (the error)".</summary>
+    public const string RetryScheduled = "retry-scheduled";
+
+    /// <summary>The retry's time has come; the step runs again.</summary>
+    public const string RetryStarted = "retry-started";
 }
 
 /// <summary>A human task as the engine creates it; the inbox deepens what happens to it.</summary>

@@ -64,4 +64,9 @@ public sealed class HttpStepRunner(IRunSessionFactory sessions, IExpressionEvalu
         }
         await engine.ResumeAfterHttpAsync(instanceId, tokenId, succeeded, response, cancellationToken);
     }
+
+    /// <summary>What went wrong with a call, from the response the runner recorded: its status, or why there was none.</summary>
+    public static string FailureOf(JsonNode? response) => response?["status"] is JsonValue status
+        ? $"the endpoint answered HTTP {status.ToJsonString()}"
+        : $"no response: {response?["error"]?.GetValue<string>() ?? "the call did not complete"}";
 }

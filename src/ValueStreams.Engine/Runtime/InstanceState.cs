@@ -15,7 +15,7 @@ public static class InstanceStatus
     public static bool IsFinished(string status) => status is Completed or Cancelled;
 }
 
-/// <summary>What a waiting token waits for: a human task, a timer, an event, a child instance or an HTTP call.</summary>
+/// <summary>What a waiting token waits for: a human task, a timer, an event, a child instance, an HTTP call or the time to retry its step.</summary>
 public sealed record Bookmark(string Kind, string Id)
 {
     public const string Task = "task";
@@ -26,6 +26,9 @@ public sealed record Bookmark(string Kind, string Id)
     public const string Event = "event";
     public const string Child = "child";
     public const string Http = "http";
+
+    /// <summary>The timer after which a failed step runs again (its retry policy); the id is the timer's.</summary>
+    public const string Retry = "retry";
 }
 
 /// <summary>A position in the graph. A token is ready to run its step, waiting on a bookmark, or faulted at its step.</summary>
@@ -35,6 +38,8 @@ public sealed class Token
     public string StepId { get; set; } = "";
     public Bookmark? WaitingFor { get; set; }
     public string? Fault { get; set; }
+
+    /// <summary>Failed attempts of the step the token stands at, counted by its retry policy; a new token starts at 0.</summary>
     public int Attempts { get; set; }
 }
 

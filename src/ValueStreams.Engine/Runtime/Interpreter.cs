@@ -40,7 +40,8 @@ public sealed class Interpreter(IExpressionEvaluator expressions, TimeProvider c
             }
             catch (Exception ex) when (ex is ExpressionException or StepFailedException)
             {
-                await FaultAsync(instance, session, token, ex.Message);
+                if (!await ScheduleRetryAsync(instance, step, token, session, ex.Message))
+                    await FaultAsync(instance, session, token, GiveUp(step, token, ex.Message));
             }
         }
         await SettleAsync(instance, session);
@@ -54,6 +55,37 @@ public sealed class Interpreter(IExpressionEvaluator expressions, TimeProvider c
         await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, token.StepId, JournalEntry.Completed, actor, outcome ?? port, detail));
         MoveOn(instance, Graph.For(definition), token, port);
     }
+
+    /// <summary>
+    /// After a failed attempt of a step whose retry policy has attempts left: counts the attempt and waits for the
+    /// next one on a durable timer, as a timer step does. False (nothing changed) without a policy or attempts left.
+    /// </summary>
+    public async Task<bool> ScheduleRetryAsync(InstanceState instance, StepDefinition step, Token token, IRunSession session, string error)
+    {
+        if (RetryPolicy.Of(step) is not { } policy || token.Attempts + 1 >= policy.Attempts || !instance.Tokens.Contains(token))
+            return false;
+        token.Attempts++;
+        var now = Now;
+        var due = now + policy.WaitBefore(token.Attempts);
+        var timer = await ScheduleTimerAsync(instance, token, step.Id, due, session);
+        token.WaitingFor = new Bookmark(Bookmark.Retry, timer.Id);
+        await session.AppendJournalAsync(new JournalEntry(instance.Id, now, step.Id, JournalEntry.RetryScheduled, "system", null,
+            $"attempt {token.Attempts + 1} of {policy.Attempts} at {due.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)}: {error}"));
+        return true;
+    }
+
+    /// <summary>A token's retry timer has fired: the token is ready, so the next advance enters its step afresh.</summary>
+    public async Task StartRetryAsync(InstanceState instance, ValueStreamDefinition definition, Token token, IRunSession session)
+    {
+        token.WaitingFor = null;
+        var of = definition.FindStep(token.StepId) is { } step && RetryPolicy.Of(step) is { } policy ? $" of {policy.Attempts}" : "";
+        await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, token.StepId, JournalEntry.RetryStarted, "system", null,
+            $"attempt {token.Attempts + 1}{of}"));
+    }
+
+    /// <summary>Why a step that will not run again failed; under a retry policy, after how many attempts.</summary>
+    public static string GiveUp(StepDefinition step, Token token, string error) =>
+        RetryPolicy.Of(step) is null ? error : $"{error} (after {token.Attempts + 1} attempts)";
 
     private DateTimeOffset Now => clock.GetUtcNow();
 
@@ -108,9 +140,7 @@ public sealed class Interpreter(IExpressionEvaluator expressions, TimeProvider c
                 var due = p["duration"] is JsonValue duration
                     ? Now + XmlConvert.ToTimeSpan(duration.GetValue<string>())
                     : ParseTime(expressions.EvaluateValue(Text(p, "until")!, scope));
-                var timer = new TimerRecord(NewId(), instance.Id, token.Id, step.Id, due);
-                await session.CreateTimerAsync(timer);
-                await session.EnqueueAsync(new OutboxJob(NewId(), OutboxJob.FireTimer, OutboxJob.Target(instance.Id, timer.Id), due));
+                var timer = await ScheduleTimerAsync(instance, token, step.Id, due, session);
                 await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, step.Id, JournalEntry.TimerScheduled, "system", null, due.ToString("O")));
                 token.WaitingFor = new Bookmark(Bookmark.Timer, timer.Id);
                 break;
@@ -338,6 +368,15 @@ public sealed class Interpreter(IExpressionEvaluator expressions, TimeProvider c
         var target = graph.Target(stepId, port)
             ?? throw new StepFailedException($"step '{stepId}' has nothing connected to its port '{port}'");
         newToken(target);
+    }
+
+    /// <summary>A durable timer for a token: its row, and the scheduler job that fires it when due.</summary>
+    private static async Task<TimerRecord> ScheduleTimerAsync(InstanceState instance, Token token, string stepId, DateTimeOffset due, IRunSession session)
+    {
+        var timer = new TimerRecord(NewId(), instance.Id, token.Id, stepId, due);
+        await session.CreateTimerAsync(timer);
+        await session.EnqueueAsync(new OutboxJob(NewId(), OutboxJob.FireTimer, OutboxJob.Target(instance.Id, timer.Id), due));
+        return timer;
     }
 
     private async Task FaultAsync(InstanceState instance, IRunSession session, Token token, string message)

@@ -111,12 +111,19 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
                     await session.EnqueueAsync(new OutboxJob(Interpreter.NewId(), OutboxJob.FireTimer, OutboxJob.Target(instanceId, timerId), pending.DueAt));
                 return false;
             }
-            var token = instance.Tokens.Find(t => t.WaitingFor == new Bookmark(Bookmark.Timer, timerId));
+            var token = instance.Tokens.Find(t => t.WaitingFor == new Bookmark(Bookmark.Timer, timerId) || t.WaitingFor == new Bookmark(Bookmark.Retry, timerId));
             if (token is null)
                 return false;
             var definition = await LoadAsync(session, instance.ValueStreamId, instance.Version);
-            await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, timer.StepId, JournalEntry.TimerFired, System));
-            await interpreter.ResumeAsync(instance, definition, token, "done", session, System);
+            if (token.WaitingFor!.Kind == Bookmark.Retry)
+            {
+                await interpreter.StartRetryAsync(instance, definition, token, session);
+            }
+            else
+            {
+                await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, timer.StepId, JournalEntry.TimerFired, System));
+                await interpreter.ResumeAsync(instance, definition, token, "done", session, System);
+            }
             await interpreter.AdvanceAsync(instance, definition, session, System);
             await session.SaveInstanceAsync(instance);
             return true;
@@ -213,10 +220,15 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
                 return false;
             var definition = await LoadAsync(session, instance.ValueStreamId, instance.Version);
             var step = definition.FindStep(token.StepId)!;
-            instance.Outputs[step.Id] = response?.DeepClone();
-            if (step.Properties["resultVariable"]?.GetValue<string>() is { } variable)
-                instance.Variables[variable] = response?.DeepClone();
-            await interpreter.ResumeAsync(instance, definition, token, succeeded ? "done" : "failed", session, System);
+            var failure = succeeded ? null : HttpStepRunner.FailureOf(response);
+            if (failure is null || !await interpreter.ScheduleRetryAsync(instance, step, token, session, failure))
+            {
+                instance.Outputs[step.Id] = response?.DeepClone();
+                if (step.Properties["resultVariable"]?.GetValue<string>() is { } variable)
+                    instance.Variables[variable] = response?.DeepClone();
+                await interpreter.ResumeAsync(instance, definition, token, succeeded ? "done" : "failed", session, System,
+                    detail: failure is null ? null : Interpreter.GiveUp(step, token, failure));
+            }
             await interpreter.AdvanceAsync(instance, definition, session, System);
             await session.SaveInstanceAsync(instance);
             return true;
@@ -239,7 +251,7 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
             return instance;
         }, ct);
 
-    /// <summary>Retries the faulted steps of an instance.</summary>
+    /// <summary>Retries the faulted steps of an instance; a step with a retry policy gets all its attempts again.</summary>
     public Task<InstanceState> RetryAsync(string instanceId, string user, CancellationToken ct = default) =>
         sessions.RunAsync(async session =>
         {
@@ -250,7 +262,7 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
             {
                 await session.AppendJournalAsync(new JournalEntry(instanceId, Now, token.StepId, JournalEntry.Retried, user, null, token.Fault));
                 token.Fault = null;
-                token.Attempts++;
+                token.Attempts = 0;
             }
             instance.Status = InstanceStatus.Running;
             var definition = await LoadAsync(session, instance.ValueStreamId, instance.Version);

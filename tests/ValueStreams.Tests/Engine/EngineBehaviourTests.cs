@@ -150,18 +150,20 @@ public sealed class EngineBehaviourTests
         .Connect("find", "found-value", "found").Connect("find", "missing-value", "not-found")
         .Connect("found-value", "end").Connect("missing-value", "end");
 
-    /// <summary>start → update (incident vars.recordId: status closed) → value → end.</summary>
-    private static StreamFile UpdateOnly() => new StreamFile("eb-update-missing")
-        .Variable("recordId", "string")
-        .Start()
-        .Step("update", "update-record", new JsonObject
+    /// <summary>start → update (incident vars.recordId: status closed; the retry policy if given) → value → end.</summary>
+    internal static StreamFile UpdateOnly(string id = "eb-update-missing", JsonObject? retry = null)
+    {
+        var update = new JsonObject
         {
             ["recordType"] = "incident",
             ["record"] = "vars.recordId",
             ["values"] = StreamFile.Pairs("field", ("status", "'closed'")),
-        })
-        .Milestone().End()
-        .Chain("start", "update", "value", "end");
+        };
+        if (retry is not null)
+            update["retry"] = retry;
+        return new StreamFile(id).Variable("recordId", "string").Start().Step("update", "update-record", update).Milestone().End()
+            .Chain("start", "update", "value", "end");
+    }
 
     /// <summary>start → run (script) → value → end.</summary>
     private static StreamFile ScriptStream(string script, string id = "eb-script") => new StreamFile(id)
