@@ -23,7 +23,7 @@ public sealed class HttpStepRunner(IRunSessionFactory sessions, IExpressionEvalu
             if (instance is null || token is null)
                 return null;
             var step = (await session.LoadDefinitionAsync(instance.ValueStreamId, instance.Version))!.FindStep(token.StepId)!;
-            var scope = new ExpressionScope(instance.Variables, instance.Input, instance.Outputs);
+            using var scope = new ExpressionScope(instance.Variables, instance.Input, instance.Outputs);
             var p = step.Properties;
             var request = new HttpRequestMessage(new HttpMethod(p["method"]!.GetValue<string>()), expressions.RenderTemplate(p["url"]!.GetValue<string>(), scope));
             foreach (var header in (p["headers"] as JsonArray ?? []).OfType<JsonObject>())

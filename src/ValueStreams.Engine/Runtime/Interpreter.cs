@@ -20,6 +20,8 @@ public sealed class Interpreter(IExpressionEvaluator expressions, TimeProvider c
     {
         var graph = Graph.For(definition);
         var executed = 0;
+        // One scope for the whole run: the evaluator keeps one sandbox in it for every step's JavaScript.
+        using var scope = new ExpressionScope(instance.Variables, instance.Input, instance.Outputs);
         while (instance.Tokens.FirstOrDefault(t => t.WaitingFor is null && t.Fault is null) is { } token)
         {
             if (++executed > MaxStepsPerRun)
@@ -36,7 +38,7 @@ public sealed class Interpreter(IExpressionEvaluator expressions, TimeProvider c
             try
             {
                 await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, step.Id, JournalEntry.Entered, actor));
-                await ExecuteAsync(instance, definition, graph, step, token, session, actor);
+                await ExecuteAsync(instance, definition, graph, step, token, session, scope, actor);
             }
             catch (Exception ex) when (ex is ExpressionException or StepFailedException)
             {
@@ -90,9 +92,8 @@ public sealed class Interpreter(IExpressionEvaluator expressions, TimeProvider c
     private DateTimeOffset Now => clock.GetUtcNow();
 
     private async Task ExecuteAsync(InstanceState instance, ValueStreamDefinition definition, Graph graph, StepDefinition step, Token token,
-        IRunSession session, string actor)
+        IRunSession session, ExpressionScope scope, string actor)
     {
-        var scope = new ExpressionScope(instance.Variables, instance.Input, instance.Outputs);
         var p = step.Properties;
         switch (step.Type)
         {
