@@ -178,7 +178,8 @@ public sealed class TimerIdempotencyTests(ITestOutputHelper output)
         var sessions = new RunSessionFactory(connections, new HangfireJobDispatcher(jobs, TimeProvider.System), NullLogger<RunSessionFactory>.Instance);
         var expressions = new JintExpressionEvaluator();
         var engine = new WorkflowEngine(sessions, new Interpreter(expressions, TimeProvider.System), TimeProvider.System);
-        runner = new OutboxJobRunner(engine, new HttpStepRunner(sessions, expressions, engine, new HttpClient()), new NoPeople());
+        runner = new OutboxJobRunner(engine, new HttpStepRunner(sessions, expressions, engine, new HttpClient()), new NoPeople(),
+            new ServiceLevelWatch(connections, TimeProvider.System));
         return engine;
     }
 

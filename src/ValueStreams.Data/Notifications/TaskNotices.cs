@@ -4,9 +4,9 @@ using Dapper;
 namespace ValueStreams.Data.Notifications;
 
 /// <summary>
-/// Tells the people a task is for that it is there: one in-app notification per person (its assignee, or
-/// every member of its group), written in the same transaction as the change that routed the task.
-/// The notification id is the task and the user, so telling someone twice about one task changes nothing.
+/// Tells the people a task is for about it: one in-app notification per person (its assignee, or every member
+/// of its group), written in the same transaction as the change that caused it. The notification id is a key
+/// for what is told (the task itself for a new task) and the user, so telling someone twice changes nothing.
 /// </summary>
 internal static class TaskNotices
 {
@@ -16,25 +16,27 @@ internal static class TaskNotices
             ? connection.ExecuteAsync(new CommandDefinition(statement.Sql, statement.Parameters, transaction, cancellationToken: cancellationToken))
             : Task.CompletedTask;
 
-    /// <summary>The insert that tells them, or null when the task is for nobody yet.</summary>
-    public static (string Sql, object Parameters)? Statement(string taskId, string? assignee, string? group, string title, DateTimeOffset at)
+    /// <summary>The insert that tells them a task is there, or null when the task is for nobody yet.</summary>
+    public static (string Sql, object Parameters)? Statement(string taskId, string? assignee, string? group, string title, DateTimeOffset at) =>
+        Statement(taskId, taskId, assignee, group, assignee is not null ? $"New task for you: {title}" : $"New task for {group}: {title}", at);
+
+    /// <summary>The insert that tells a person (<paramref name="assignee"/>) or else a group's members <paramref name="text"/>, or null for nobody.</summary>
+    public static (string Sql, object Parameters)? Statement(string key, string taskId, string? assignee, string? group, string text, DateTimeOffset at)
     {
-        var (text, sql) = assignee is not null
-            ? ($"New task for you: {title}",
-               """
-               INSERT INTO notifications (id, username, at, text, task_id)
-               SELECT @taskId || ':' || u.id, u.username, @at, @text, @taskId FROM users u
-               WHERE u.normalized_username = @who
-               ON CONFLICT (id) DO NOTHING
-               """)
-            : ($"New task for {group}: {title}",
-               """
-               INSERT INTO notifications (id, username, at, text, task_id)
-               SELECT @taskId || ':' || u.id, u.username, @at, @text, @taskId FROM users u JOIN group_members m ON m.user_id = u.id
-               WHERE m.group_id = @who
-               ON CONFLICT (id) DO NOTHING
-               """);
+        var sql = assignee is not null
+            ? """
+              INSERT INTO notifications (id, username, at, text, task_id)
+              SELECT @key || ':' || u.id, u.username, @at, @text, @taskId FROM users u
+              WHERE u.normalized_username = @who
+              ON CONFLICT (id) DO NOTHING
+              """
+            : """
+              INSERT INTO notifications (id, username, at, text, task_id)
+              SELECT @key || ':' || u.id, u.username, @at, @text, @taskId FROM users u JOIN group_members m ON m.user_id = u.id
+              WHERE m.group_id = @who
+              ON CONFLICT (id) DO NOTHING
+              """;
         var who = assignee?.Trim().ToLowerInvariant() ?? group;
-        return who is null ? null : (sql, new { taskId, at, text, who });
+        return who is null ? null : (sql, new { key, taskId, at, text, who });
     }
 }

@@ -32,12 +32,20 @@ public sealed record JournalEntry(
 
     /// <summary>The retry's time has come; the step runs again.</summary>
     public const string RetryStarted = "retry-started";
+
+    /// <summary>A task of the step missed a service-level target and was escalated (outcome: response or resolution; detail: the task).</summary>
+    public const string ServiceLevelMissed = "sla-missed";
 }
 
-/// <summary>A human task as the engine creates it; the inbox deepens what happens to it.</summary>
+/// <summary>
+/// A human task as the engine creates it; the inbox deepens what happens to it. <paramref name="DueAt"/> orders the
+/// inbox (the resolution target, else the response target); <paramref name="RespondBy"/> and <paramref name="ResolveBy"/>
+/// are the step's service-level targets, watched by <see cref="IServiceLevels"/>.
+/// </summary>
 public sealed record HumanTaskRecord(
     string Id, string InstanceId, string StepId, string TokenId, string Title, string? CandidateGroup, string? Assignee,
-    int? Priority, JsonArray Outcomes, JsonArray Form, DateTimeOffset? DueAt, DateTimeOffset CreatedAt, string Completion);
+    int? Priority, JsonArray Outcomes, JsonArray Form, DateTimeOffset? DueAt, DateTimeOffset CreatedAt, string Completion,
+    DateTimeOffset? RespondBy = null, DateTimeOffset? ResolveBy = null, string? EscalateTo = null);
 
 /// <summary>A pending timer; firing it is a guarded change of this one row.</summary>
 public sealed record TimerRecord(string Id, string InstanceId, string TokenId, string StepId, DateTimeOffset DueAt);
@@ -59,6 +67,21 @@ public interface IPeopleNotifier
     Task EmailNotificationsAsync(CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// Watches the service-level targets of human tasks. A task still unclaimed at its response target, or still
+/// open at its resolution target, is escalated once per target: its priority goes up one, its audit trail and
+/// its instance's journal say which target was missed, and its people and the step's escalation group are
+/// told. Checking twice, or early, changes nothing.
+/// </summary>
+public interface IServiceLevels
+{
+    /// <summary>Escalates the task for every target it has missed and not yet been escalated for; returns how many.</summary>
+    Task<int> CheckAsync(string taskId, CancellationToken cancellationToken);
+
+    /// <summary>Tasks with a target missed this long ago and not escalated (their check job was lost).</summary>
+    Task<IReadOnlyList<(string InstanceId, string TaskId)>> OverdueAsync(TimeSpan overdueBy, CancellationToken cancellationToken);
+}
+
 /// <summary>Work for the scheduler, written in the run's transaction and handed to Hangfire after commit.</summary>
 public sealed record OutboxJob(string Id, string Kind, string TargetId, DateTimeOffset? DueAt)
 {
@@ -67,6 +90,9 @@ public sealed record OutboxJob(string Id, string Kind, string TargetId, DateTime
     public const string ResumeParent = "resume-parent";
     public const string HttpRequest = "http-request";
     public const string DeliverMessage = "deliver-message";
+
+    /// <summary>A task's response or resolution target falls due: escalate it if it was missed (target: instance/task).</summary>
+    public const string CheckServiceLevel = "check-service-level";
 
     /// <summary>A target naming an instance and one thing in it (a timer, a token).</summary>
     public static string Target(string instanceId, string itemId) => $"{instanceId}/{itemId}";

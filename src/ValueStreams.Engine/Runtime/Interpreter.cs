@@ -264,14 +264,18 @@ public sealed class Interpreter(IExpressionEvaluator expressions, TimeProvider c
             _ => null,
         };
         // The task is due by its resolution target, or, where the step only sets one, by its response target.
-        var sla = p["sla"] as JsonObject;
-        var target = sla?["resolveWithin"] as JsonValue ?? sla?["respondWithin"] as JsonValue;
-        var due = target is null ? (DateTimeOffset?)null : Now + XmlConvert.ToTimeSpan(target.GetValue<string>());
+        var sla = p["sla"] as JsonObject ?? [];
+        var now = Now;
+        var respondBy = Target(sla, "respondWithin", now);
+        var resolveBy = Target(sla, "resolveWithin", now);
         var task = new HumanTaskRecord(NewId(), instance.Id, step.Id, token.Id, expressions.RenderTemplate(Text(p, "title") ?? step.Name, scope),
             group, assignee, p["priority"] is JsonValue priority ? priority.GetValue<int>() : null,
             (p["outcomes"] as JsonArray)?.DeepClone().AsArray() ?? [], (p["form"] as JsonArray)?.DeepClone().AsArray() ?? [],
-            due, Now, Text(p, "completion") ?? "any");
+            resolveBy ?? respondBy, now, Text(p, "completion") ?? "any", respondBy, resolveBy, Text(sla, "escalateTo"));
         await session.CreateTaskAsync(task);
+        // Each target is checked when it falls due, by a scheduler job written with the task.
+        foreach (var target in new[] { respondBy, resolveBy }.OfType<DateTimeOffset>().Distinct())
+            await session.EnqueueAsync(new OutboxJob(NewId(), OutboxJob.CheckServiceLevel, OutboxJob.Target(instance.Id, task.Id), target));
         await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, step.Id, JournalEntry.TaskCreated, "system", null, group is null ? task.Id : $"{task.Id} for {group}"));
         return task;
     }
@@ -424,6 +428,9 @@ public sealed class Interpreter(IExpressionEvaluator expressions, TimeProvider c
             fields[Text(item, "field")!] = expressions.EvaluateValue(Text(item, "expression")!, scope);
         return fields;
     }
+
+    private static DateTimeOffset? Target(JsonObject sla, string name, DateTimeOffset from) =>
+        sla[name] is JsonValue within ? from + XmlConvert.ToTimeSpan(within.GetValue<string>()) : null;
 
     private static DateTimeOffset ParseTime(JsonNode? value) =>
         value is JsonValue v && v.TryGetValue<string>(out var text) && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)

@@ -4,7 +4,7 @@ namespace ValueStreams.Engine.Runtime;
 /// Carries out one outbox job for the scheduler. Every kind is idempotent: a job that runs twice (a
 /// retry, a re-dispatch by the reconciler, two nodes) finds its guard already passed and changes nothing.
 /// </summary>
-public sealed class OutboxJobRunner(WorkflowEngine engine, HttpStepRunner http, IPeopleNotifier people)
+public sealed class OutboxJobRunner(WorkflowEngine engine, HttpStepRunner http, IPeopleNotifier people, IServiceLevels serviceLevels)
 {
     public async Task RunAsync(string kind, string target, CancellationToken cancellationToken)
     {
@@ -25,6 +25,9 @@ public sealed class OutboxJobRunner(WorkflowEngine engine, HttpStepRunner http, 
                 break;
             case OutboxJob.DeliverMessage:
                 await people.DeliverMessageAsync(itemId, cancellationToken);
+                break;
+            case OutboxJob.CheckServiceLevel:
+                await serviceLevels.CheckAsync(itemId, cancellationToken);
                 break;
             default:
                 throw new InvalidOperationException($"Unknown outbox job kind '{kind}'.");

@@ -4,7 +4,7 @@ using ValueStreams.Engine.Runtime;
 namespace ValueStreams.Scheduling.Engine;
 
 /// <summary>The Hangfire jobs of the engine: outbox jobs and the reconciler that re-sends what a crash lost.</summary>
-public sealed class EngineJobs(OutboxJobRunner runner, IOutbox outbox, IJobDispatcher dispatcher, IPeopleNotifier people)
+public sealed class EngineJobs(OutboxJobRunner runner, IOutbox outbox, IJobDispatcher dispatcher, IPeopleNotifier people, IServiceLevels serviceLevels)
 {
     public const string ReconcilerId = "engine-reconciler";
     public const string MailerId = "notification-emails";
@@ -21,7 +21,10 @@ public sealed class EngineJobs(OutboxJobRunner runner, IOutbox outbox, IJobDispa
     [AutomaticRetry(Attempts = 0)]
     public Task EmailNotificationsAsync(CancellationToken cancellationToken) => people.EmailNotificationsAsync(cancellationToken);
 
-    /// <summary>Re-dispatches undispatched outbox jobs and fires timers whose job went missing; both are idempotent.</summary>
+    /// <summary>
+    /// Re-dispatches undispatched outbox jobs, fires timers whose job went missing and checks service-level targets
+    /// whose check went missing; all idempotent.
+    /// </summary>
     [DisableConcurrentExecution(timeoutInSeconds: 60)]
     [AutomaticRetry(Attempts = 0)]
     public async Task ReconcileAsync(CancellationToken cancellationToken)
@@ -32,5 +35,8 @@ public sealed class EngineJobs(OutboxJobRunner runner, IOutbox outbox, IJobDispa
 
         var overdue = await outbox.OverdueTimersAsync(TimeSpan.FromMinutes(1), cancellationToken);
         dispatcher.Dispatch(overdue.Select(t => new OutboxJob(Guid.NewGuid().ToString("N"), OutboxJob.FireTimer, OutboxJob.Target(t.InstanceId, t.TimerId), null)).ToList());
+
+        var missed = await serviceLevels.OverdueAsync(TimeSpan.FromMinutes(1), cancellationToken);
+        dispatcher.Dispatch(missed.Select(t => new OutboxJob(Guid.NewGuid().ToString("N"), OutboxJob.CheckServiceLevel, OutboxJob.Target(t.InstanceId, t.TaskId), null)).ToList());
     }
 }

@@ -53,6 +53,7 @@ internal static class Inputs
         new("policy", InputKind.String, "SLA policy id (targets per priority)"),
         new("respondWithin", InputKind.Duration, "Target to claim the task, ISO 8601 (e.g. PT15M)"),
         new("resolveWithin", InputKind.Duration, "Target to complete the task, ISO 8601 (e.g. PT4H)"),
+        new("escalateTo", InputKind.String, "Group told, besides the task's own people, when a target is missed"),
     ], UiHint: "sla-policy");
 
     /// <summary>The retry policy of an automated step that can fail; <see cref="RetryPolicy"/> gives its meaning and limits.</summary>
