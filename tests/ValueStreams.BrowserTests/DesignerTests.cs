@@ -306,6 +306,95 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
         await Expect(Page.Locator("[data-field='steps[1].name'] input")).ToBeDisabledAsync();
     }
 
+    [Fact]
+    public async Task Renaming_a_fork_branch_in_its_chips_keeps_its_connection_as_one_undoable_change()
+    {
+        await OpenAsync("new-it-service");
+        var links = await Page.Locator(".diagram-link").CountAsync();
+        await SelectAsync("assess-in-parallel");
+        var branches = Page.Locator("[data-field='steps[2].branches']");
+
+        await branches.GetByRole(AriaRole.Button, new() { Name = "Rename portfolio" }).ClickAsync();
+        var editor = branches.GetByRole(AriaRole.Textbox, new() { Name = "Rename portfolio" });
+        await editor.FillAsync("portfolio-fit");
+        await editor.PressAsync("Enter");
+
+        await Expect(branches.GetByRole(AriaRole.Button, new() { Name = "Rename portfolio-fit" })).ToBeVisibleAsync();
+        await ExpectLinkedAsync("assess-in-parallel:portfolio-fit");
+        await Expect(Port("assess-in-parallel:portfolio")).ToHaveCountAsync(0);
+        await Expect(Page.Locator(".diagram-link")).ToHaveCountAsync(links);
+        await Expect(Page.Locator("[data-testid=validation-summary]")).ToContainTextAsync("No errors");
+        Assert.Equal(["costs-and-risks->assess-costs-and-risks", "portfolio-fit->prioritise-against-other-work"], await ConnectionsFromAsync("assess-in-parallel"));
+
+        // One undo step takes back the new name and the moved connection together.
+        await UndoAsync();
+        await ExpectLinkedAsync("assess-in-parallel:portfolio");
+        await Expect(Port("assess-in-parallel:portfolio-fit")).ToHaveCountAsync(0);
+        await Expect(Page.Locator("[data-testid=dirty-badge]")).ToHaveCountAsync(0);
+        await Page.Locator("button[aria-label='Redo']").ClickAsync();
+        await ExpectLinkedAsync("assess-in-parallel:portfolio-fit");
+    }
+
+    [Fact]
+    public async Task Removing_a_fork_branch_removes_its_connection_and_undo_brings_both_back()
+    {
+        await OpenAsync("new-it-service");
+        var links = await Page.Locator(".diagram-link").CountAsync();
+        await SelectAsync("assess-in-parallel");
+
+        await RemoveAndUndoAsync(Page.Locator("[data-field='steps[2].branches']").GetByRole(AriaRole.Button, new() { Name = "Remove portfolio" }),
+            "assess-in-parallel:portfolio", ["costs-and-risks->assess-costs-and-risks"], links);
+
+        await Expect(Page.Locator("[data-testid=dirty-badge]")).ToHaveCountAsync(0);
+        await Expect(Page.Locator("[data-testid=validation-summary]")).ToContainTextAsync("No errors");
+    }
+
+    [Fact]
+    public async Task A_decisions_condition_ports_follow_renames_and_removals_in_its_connections()
+    {
+        await OpenAsync("normal-change");
+        var links = await Page.Locator(".diagram-link").CountAsync();
+        await SelectAsync("change-type");
+
+        // Renamed: the connection moves to the new port, one undo step takes both back.
+        await RenameInFieldAsync("steps[3].conditions[0].port", "change-type:standard-change", links);
+        await UndoAsync();
+        await ExpectLinkedAsync("change-type:standard");
+        await Expect(Page.Locator("[data-testid=dirty-badge]")).ToHaveCountAsync(0);
+
+        // Renamed to the default port: that port keeps the one connection it had; the renamed port's goes.
+        await FillAsync(Field("steps[3].conditions[0].port"), "normal");
+        await Expect(Port("change-type:standard")).ToHaveCountAsync(0);
+        await Expect(Page.Locator(".diagram-link")).ToHaveCountAsync(links - 1);
+        Assert.Equal(["emergency->authorise-emergency-change", "normal->assess-change"], await ConnectionsFromAsync("change-type"));
+        await UndoAsync();
+        await ExpectLinkedAsync("change-type:standard");
+
+        // Removed: the condition's connection goes with it.
+        await RemoveAndUndoAsync(Page.Locator("[data-testid=list-conditions]").GetByRole(AriaRole.Button, new() { Name = "Remove condition 2" }),
+            "change-type:emergency", ["normal->assess-change", "standard->record-pre-authorisation"], links);
+        await Expect(Page.Locator("[data-testid=validation-summary]")).ToContainTextAsync("No errors");
+    }
+
+    [Fact]
+    public async Task A_human_tasks_outcomes_follow_renames_and_removals_in_its_connections()
+    {
+        await OpenAsync("new-it-service");
+        var links = await Page.Locator(".diagram-link").CountAsync();
+        await SelectAsync("agree-to-investigate");
+
+        await RenameInFieldAsync("steps[1].outcomes[1].id", "agree-to-investigate:declined", links);
+        Assert.Equal(["declined->not-pursued", "investigate->assess-in-parallel"], await ConnectionsFromAsync("agree-to-investigate"));
+
+        await RemoveAndUndoAsync(Page.Locator("[data-testid=list-outcomes]").GetByRole(AriaRole.Button, new() { Name = "Remove outcome 2" }),
+            "agree-to-investigate:declined", ["investigate->assess-in-parallel"], links);
+
+        await UndoAsync();
+        await ExpectLinkedAsync("agree-to-investigate:do-not-investigate");
+        await Expect(Page.Locator(".diagram-link")).ToHaveCountAsync(links);
+        await Expect(Page.Locator("[data-testid=dirty-badge]")).ToHaveCountAsync(0);
+    }
+
     private static string Describe(IEnumerable<AxeResultItem> violations)
     {
         var text = new StringBuilder();
@@ -334,6 +423,62 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
                 return now;
             box = now;
         }
+    }
+
+    /// <summary>Opens a shipped stream in the designer at a size where its first steps show, and waits for every step.</summary>
+    private async Task OpenAsync(string streamId)
+    {
+        await Page.SetViewportSizeAsync(1920, 1080);
+        await SignInAsync("owner", path: $"/value-streams/{streamId}/design");
+        using var file = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Host.RepoRoot, "workflows", $"{streamId}.json")));
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(file.RootElement.GetProperty("steps").GetArrayLength(), new() { Timeout = 30_000 });
+    }
+
+    private ILocator Port(string port) => Page.Locator($"[data-port='{port}']");
+
+    private async Task ExpectLinkedAsync(string port)
+    {
+        await Expect(Port(port)).ToHaveCountAsync(1);
+        await Expect(Port(port)).ToHaveClassAsync(new Regex("vs-port-linked"));
+    }
+
+    /// <summary>Gives a port a new name in the field that names it; the connection that left by the old name leaves by the new one.</summary>
+    private async Task RenameInFieldAsync(string fieldPath, string newPort, int links)
+    {
+        await FillAsync(Field(fieldPath), newPort.Split(':')[1]);
+        await ExpectLinkedAsync(newPort);
+        await Expect(Page.Locator(".diagram-link")).ToHaveCountAsync(links);
+    }
+
+    /// <summary>
+    /// Removes what names a port (a branch, a condition, an outcome) and checks that its connection went with it, leaving
+    /// the step's other connections; one undo brings both back.
+    /// </summary>
+    private async Task RemoveAndUndoAsync(ILocator removeButton, string port, IReadOnlyList<string> remaining, int links)
+    {
+        await removeButton.ClickAsync();
+        await Expect(Port(port)).ToHaveCountAsync(0);
+        await Expect(Page.Locator(".diagram-link")).ToHaveCountAsync(links - 1);
+        Assert.Equal(remaining, await ConnectionsFromAsync(port.Split(':')[0]));
+
+        await UndoAsync();
+        await ExpectLinkedAsync(port);
+        await Expect(Page.Locator(".diagram-link")).ToHaveCountAsync(links);
+    }
+
+    private async Task UndoAsync() => await Page.Locator("button[aria-label='Undo']").ClickAsync();
+
+    /// <summary>The connections leaving a step in the file the JSON tab shows ("port->to", sorted); the Step tab shows again afterwards.</summary>
+    private async Task<IReadOnlyList<string>> ConnectionsFromAsync(string stepId)
+    {
+        await Page.Locator("[data-testid=tab-json]").ClickAsync();
+        using var file = JsonDocument.Parse(await Page.Locator("[data-testid=json-view]").TextContentAsync() ?? "");
+        await Page.Locator("[data-testid=tab-step]").ClickAsync();
+        return file.RootElement.GetProperty("connections").EnumerateArray()
+            .Where(c => c.GetProperty("from").GetString() == stepId)
+            .Select(c => $"{(c.TryGetProperty("port", out var port) ? port.GetString() : "done")}->{c.GetProperty("to").GetString()}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
     }
 
     private ILocator Node(string stepId) => Page.Locator($".diagram-node[data-node-id='{stepId}']");

@@ -277,15 +277,47 @@ public sealed class DesignerSession
         return true;
     }
 
-    /// <summary>Renames a port its step's properties name (an outcome, a condition's port, a branch) in the connections that leave by it.</summary>
-    public static void RenamePort(ValueStreamDefinition d, string stepId, string oldPort, string newPort)
+    /// <summary>
+    /// Applies a change to one step's properties as one undoable step, its connections following its ports (see
+    /// <see cref="FollowPorts"/>). Without a step (the stream's own fields) it is a plain <see cref="Edit"/>.
+    /// </summary>
+    public void EditStep(string? stepId, string key, Action<ValueStreamDefinition> change, TimeSpan? coalesceWithin = null) =>
+        Edit(key, d =>
+        {
+            IReadOnlyList<string> before = stepId is null ? [] : PortsOf(d, stepId);
+            change(d);
+            if (stepId is not null)
+                FollowPorts(d, stepId, before);
+        }, coalesceWithin);
+
+    /// <summary>
+    /// Keeps a step's connections on the ports it has after a change of its properties (fork branches, decision
+    /// conditions and default port, human-task outcomes): when one port went and one came, the port was renamed and
+    /// its connection moves to the new name; otherwise the connections of ports that went are removed. A port that is
+    /// still named elsewhere in the step (two conditions sharing one) keeps its connection.
+    /// </summary>
+    public static void FollowPorts(ValueStreamDefinition d, string stepId, IReadOnlyList<string> before)
     {
-        if (oldPort.Length == 0 || oldPort == newPort)
+        var after = PortsOf(d, stepId);
+        var gone = before.Except(after, StringComparer.Ordinal).ToList();
+        if (gone.Count == 0)
             return;
-        for (var i = 0; i < d.Connections.Count; i++)
-            if (d.Connections[i].From == stepId && d.Connections[i].Port == oldPort)
-                d.Connections[i] = d.Connections[i] with { Port = newPort };
+        var added = after.Except(before, StringComparer.Ordinal).ToList();
+        var renamedTo = gone.Count == 1 && added.Count == 1 ? added[0] : null;
+        for (var i = d.Connections.Count - 1; i >= 0; i--)
+        {
+            var connection = d.Connections[i];
+            if (connection.From != stepId || !gone.Contains(connection.Port, StringComparer.Ordinal))
+                continue;
+            if (renamedTo is null)
+                d.Connections.RemoveAt(i);
+            else
+                d.Connections[i] = connection with { Port = renamedTo };
+        }
     }
+
+    private static IReadOnlyList<string> PortsOf(ValueStreamDefinition d, string stepId) =>
+        d.FindStep(stepId) is { } step && StepTypeCatalogue.Find(step.Type) is { } type ? type.PortsOf(step) : [];
 
     private void Restore(string text)
     {

@@ -1,9 +1,8 @@
 using System.Text;
-using ValueStreams.Core.Definitions.StepTypes;
 
 namespace ValueStreams.Designer.Designer;
 
-/// <summary>Property names as field labels (<c>resultVariable</c> → "Result variable"), and which properties name ports.</summary>
+/// <summary>Property names as field labels (<c>resultVariable</c> → "Result variable") and list items (<c>outcomes</c> → "outcome").</summary>
 public static class Labels
 {
     public static string Of(string propertyName)
@@ -22,19 +21,7 @@ public static class Labels
         return text.ToString();
     }
 
-    /// <summary>
-    /// Whether a property names one of the step's ports, from the descriptor's <see cref="StepTypeDescriptor.DynamicPorts"/>
-    /// (<c>outcomes[].id</c>, <c>conditions[].port + defaultPort</c>): renaming it must follow in the connections.
-    /// </summary>
-    public static bool NamesPort(StepTypeDescriptor descriptor, string? listName, string propertyName)
-    {
-        if (descriptor.DynamicPorts is not { } spec)
-            return false;
-        var wanted = listName is null ? propertyName : $"{listName}[].{propertyName}";
-        return spec.Split('+', StringSplitOptions.TrimEntries).Contains(wanted, StringComparer.Ordinal);
-    }
-
-    /// <summary>The singular of a list's name for its add button and new items ("outcomes" → "outcome", "form" → "field").</summary>
+    /// <summary>The singular of a list's name for its add button and new items ("outcomes" → "outcome", "branches" → "branch", "form" → "field").</summary>
     public static string Singular(string listName) => listName switch
     {
         "form" => "field",
@@ -42,6 +29,7 @@ public static class Labels
         "filters" => "filter",
         "input" => "input",
         _ when listName.EndsWith("ies", StringComparison.Ordinal) => listName[..^3] + "y",
+        _ when listName.EndsWith("ches", StringComparison.Ordinal) => listName[..^2],
         _ when listName.EndsWith('s') => listName[..^1],
         _ => listName,
     };
