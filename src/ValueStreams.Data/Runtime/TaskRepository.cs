@@ -5,11 +5,15 @@ using ValueStreams.Data.Store;
 
 namespace ValueStreams.Data.Runtime;
 
-/// <summary>A human task as the inbox shows it.</summary>
+/// <summary>
+/// A human task as the inbox shows it. Besides the due time that orders the inbox, the step's service-level
+/// targets (respond by: claimed; resolve by: completed) and when each was missed, if it was (the task was then escalated).
+/// </summary>
 public sealed record TaskView(
     string Id, string InstanceId, string ValueStreamId, string StepId, string Title, string? Group, string? Assignee, string Status,
     int? Priority, JsonNode Outcomes, JsonNode Form, DateTimeOffset? DueAt, DateTimeOffset CreatedAt, string? ClaimedBy,
-    DateTimeOffset? ClaimedAt, string? CompletedBy, DateTimeOffset? CompletedAt, string? Outcome, JsonNode? Data, string Sla)
+    DateTimeOffset? ClaimedAt, string? CompletedBy, DateTimeOffset? CompletedAt, string? Outcome, JsonNode? Data, string Sla,
+    DateTimeOffset? RespondBy = null, DateTimeOffset? ResolveBy = null, DateTimeOffset? ResponseMissedAt = null, DateTimeOffset? ResolutionMissedAt = null)
 {
     /// <summary>
     /// Where the task stands against its due time: none (no due time), on-track, at-risk (less than a
@@ -45,7 +49,8 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
         t.id AS Id, t.instance_id AS InstanceId, i.value_stream_id AS ValueStreamId, t.step_id AS StepId, t.title AS Title,
         t.candidate_group AS CandidateGroup, t.assignee AS Assignee, t.status AS Status, t.priority AS Priority,
         t.outcomes AS Outcomes, t.form AS Form, t.due_at AS DueAt, t.created_at AS CreatedAt, t.claimed_by AS ClaimedBy,
-        t.claimed_at AS ClaimedAt, t.completed_by AS CompletedBy, t.completed_at AS CompletedAt, t.outcome AS Outcome, t.data AS Data
+        t.claimed_at AS ClaimedAt, t.completed_by AS CompletedBy, t.completed_at AS CompletedAt, t.outcome AS Outcome, t.data AS Data,
+        t.respond_by AS RespondBy, t.resolve_by AS ResolveBy, t.response_missed_at AS ResponseMissedAt, t.resolution_missed_at AS ResolutionMissedAt
         """;
 
     /// <summary>
@@ -255,9 +260,14 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
         public DateTimeOffset? CompletedAt { get; init; }
         public string? Outcome { get; init; }
         public string? Data { get; init; }
+        public DateTimeOffset? RespondBy { get; init; }
+        public DateTimeOffset? ResolveBy { get; init; }
+        public DateTimeOffset? ResponseMissedAt { get; init; }
+        public DateTimeOffset? ResolutionMissedAt { get; init; }
 
         public TaskView ToView(DateTimeOffset now) => new(Id, InstanceId, ValueStreamId, StepId, Title, CandidateGroup, Assignee, Status, Priority,
             JsonNode.Parse(Outcomes)!, JsonNode.Parse(Form)!, DueAt, CreatedAt, ClaimedBy, ClaimedAt, CompletedBy, CompletedAt, Outcome,
-            Data is null ? null : JsonNode.Parse(Data), TaskView.SlaState(CreatedAt, DueAt, CompletedAt ?? now));
+            Data is null ? null : JsonNode.Parse(Data), TaskView.SlaState(CreatedAt, DueAt, CompletedAt ?? now),
+            RespondBy, ResolveBy, ResponseMissedAt, ResolutionMissedAt);
     }
 }

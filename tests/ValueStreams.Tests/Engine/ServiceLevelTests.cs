@@ -59,6 +59,9 @@ public sealed class ServiceLevelTests
         var task = await api.OpenTaskAsync(instance, "triage");
         var taskId = EngineApi.IdOf(task);
         Assert.Equal(JsonValueKind.Null, task.GetProperty("priority").ValueKind);
+        Assert.Equal(JsonValueKind.Null, task.GetProperty("responseMissedAt").ValueKind);
+        Assert.Equal(task.GetProperty("resolveBy").GetDateTimeOffset(), task.GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Equal(TimeSpan.FromSeconds(7), task.GetProperty("resolveBy").GetDateTimeOffset() - task.GetProperty("respondBy").GetDateTimeOffset());
 
         // Nobody claims it: the scheduler's check escalates it for the response target.
         var first = Assert.Single(await WaitForEscalationsAsync(api, taskId, 1));
@@ -73,7 +76,10 @@ public sealed class ServiceLevelTests
         Assert.Equal("resolution target missed; priority now 2", both[1].GetProperty("detail").GetString());
         Assert.Contains("Resolution target missed: Task triage", await NoticesAsync(api, "agent"));
         Assert.Contains("Resolution target missed: Task triage", await NoticesAsync(api, "deskmanager"));
-        Assert.Equal(2, (await api.OpenTaskAsync(instance, "triage")).GetProperty("priority").GetInt32());
+        var escalated = await api.OpenTaskAsync(instance, "triage");
+        Assert.Equal(2, escalated.GetProperty("priority").GetInt32());
+        Assert.True(escalated.GetProperty("responseMissedAt").GetDateTimeOffset() >= escalated.GetProperty("respondBy").GetDateTimeOffset());
+        Assert.True(escalated.GetProperty("resolutionMissedAt").GetDateTimeOffset() >= escalated.GetProperty("resolveBy").GetDateTimeOffset());
 
         // A check that runs again (a retried or re-sent job) changes nothing.
         var watch = api.Host.Services.GetRequiredService<IServiceLevels>();
