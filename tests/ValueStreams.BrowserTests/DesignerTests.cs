@@ -395,6 +395,34 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
         await Expect(Page.Locator("[data-testid=dirty-badge]")).ToHaveCountAsync(0);
     }
 
+    [Fact]
+    public async Task The_overview_map_shows_every_step_moves_the_view_when_clicked_or_dragged_and_stays_off_once_turned_off()
+    {
+        await OpenAsync("new-it-service");
+        var map = Page.Locator("[data-testid=minimap]");
+        await Expect(map.Locator(".navigator-node")).ToHaveCountAsync(await Page.Locator(".diagram-node").CountAsync());
+        await Expect(Page.Locator("[data-testid=minimap-toggle]")).ToHaveAttributeAsync("aria-pressed", "true");
+
+        // The stream opens at its start; a click at the map's right end shows its last steps.
+        var box = (await map.BoundingBoxAsync())!;
+        var first = (await Node("website-need-identified").BoundingBoxAsync())!;
+        await Page.Mouse.ClickAsync(box.X + box.Width - 12, box.Y + box.Height / 2);
+        var after = await UntilAsync(() => LeftOfAsync("website-need-identified"), x => x < first.X - 1000);
+
+        // Dragging on the map to the left moves the view back towards the start.
+        await DragAsync(box.X + box.Width - 12, box.Y + box.Height / 2, box.X + box.Width / 2, box.Y + box.Height / 2);
+        await UntilAsync(() => LeftOfAsync("website-need-identified"), x => x > after + 300);
+
+        await Page.Locator("[data-testid=minimap-toggle]").ClickAsync();
+        await Expect(map).ToHaveCountAsync(0);
+        await Page.ReloadAsync();
+        await Expect(Page.Locator(".diagram-node").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(Page.Locator("[data-testid=minimap-toggle]")).ToHaveAttributeAsync("aria-pressed", "false");
+        await Expect(map).ToHaveCountAsync(0);
+        await Page.Locator("[data-testid=minimap-toggle]").ClickAsync();
+        await Expect(map.Locator(".navigator-node").First).ToBeVisibleAsync();
+    }
+
     private static string Describe(IEnumerable<AxeResultItem> violations)
     {
         var text = new StringBuilder();
@@ -432,6 +460,22 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
         await SignInAsync("owner", path: $"/value-streams/{streamId}/design");
         using var file = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Host.RepoRoot, "workflows", $"{streamId}.json")));
         await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(file.RootElement.GetProperty("steps").GetArrayLength(), new() { Timeout = 30_000 });
+    }
+
+    private async Task<double> LeftOfAsync(string stepId) => (await Node(stepId).BoundingBoxAsync())!.X;
+
+    /// <summary>Reads a value until it satisfies a condition (5 s at most) and returns it.</summary>
+    private async Task<double> UntilAsync(Func<Task<double>> read, Func<double, bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (true)
+        {
+            var value = await read();
+            if (condition(value))
+                return value;
+            Assert.True(DateTime.UtcNow < deadline, $"The value stayed {value}.");
+            await Page.WaitForTimeoutAsync(100);
+        }
     }
 
     private ILocator Port(string port) => Page.Locator($"[data-port='{port}']");

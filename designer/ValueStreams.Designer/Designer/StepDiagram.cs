@@ -182,12 +182,15 @@ public sealed class StepDiagram
     /// <summary>Pans (keeping the zoom) so that the step is in the middle of the canvas.</summary>
     public void CenterOn(string stepId)
     {
-        if (Diagram.Container is not { } container || !_nodes.TryGetValue(stepId, out var node))
-            return;
-        var zoom = Diagram.Zoom;
-        var centreX = node.Position.X + NodeGeometry.Width / 2.0;
-        var centreY = node.Position.Y + node.Look.Height / 2.0;
-        Diagram.SetPan(container.Width / 2 - centreX * zoom, container.Height / 2 - centreY * zoom);
+        if (_nodes.TryGetValue(stepId, out var node))
+            CenterOn(node.Position.X + NodeGeometry.Width / 2.0, node.Position.Y + node.Look.Height / 2.0);
+    }
+
+    /// <summary>Pans (keeping the zoom) so that a point of the canvas is in its middle.</summary>
+    public void CenterOn(double x, double y)
+    {
+        if (Diagram.Container is { } container)
+            Diagram.SetPan(container.Width / 2 - x * Diagram.Zoom, container.Height / 2 - y * Diagram.Zoom);
     }
 
     /// <summary>Pans as little as needed (keeping the zoom) for the whole step to show, with a margin.</summary>
