@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json.Nodes;
 using ValueStreams.Core.Definitions.Forms;
 using ValueStreams.Core.Identity;
+using ValueStreams.Data.Identity;
 using ValueStreams.Data.Runtime;
 using ValueStreams.Engine.Runtime;
 using ValueStreams.Host.Features.Auth;
@@ -24,6 +25,8 @@ public sealed record TaskCommandResult(
     public static TaskCommandResult Forbidden(TaskView task) =>
         new(TaskVerdict.Forbidden, $"Task '{task.Id}' is for group '{task.Group}'; you are not a candidate.");
 
+    public static TaskCommandResult Forbidden(string message) => new(TaskVerdict.Forbidden, message);
+
     public static TaskCommandResult Conflict(string message) => new(TaskVerdict.Conflict, message);
 
     public static TaskCommandResult Invalid(string message, IEnumerable<FieldError> errors) => new(TaskVerdict.Invalid, message, errors.ToList());
@@ -42,9 +45,10 @@ public sealed record TaskCommandResult(
 }
 
 /// <summary>
-/// Who may act on a human task, and the guarded changes to it (claim, release, complete, comment, …): one
-/// place for the rules the task API and the inbox pages both follow. Candidates are the members of the
-/// task's group and its assignee; admins may act on any task as an audited override.
+/// Who may act on a human task, and the guarded changes to it (claim, release, complete, delegate, reassign,
+/// escalate, comment): one place for the rules the task API and the inbox pages both follow. Candidates are
+/// the members of the task's group and its assignee; only admins reassign; admins may act on any task as an
+/// audited override. The <c>May…</c> checks tell the pages which actions to offer.
 /// </summary>
 public static class TaskCommands
 {
@@ -77,8 +81,20 @@ public static class TaskCommands
         IsCandidate(task, user) && task.Status == "claimed" && (task.ClaimedBy == Name(user) || IsAdmin(user));
 
     /// <summary>A candidate may complete an open task, or a claimed one the user holds (admins: anyone's).</summary>
-    public static bool MayComplete(TaskView task, ClaimsPrincipal user) =>
-        IsCandidate(task, user) && IsOpen(task) && (task.Status != "claimed" || task.ClaimedBy == Name(user) || IsAdmin(user));
+    public static bool MayComplete(TaskView task, ClaimsPrincipal user) => IsCandidate(task, user) && IsOpenToUser(task, user);
+
+    /// <summary>A candidate may hand an open task to one person, or a claimed one the user holds (admins: anyone's).</summary>
+    public static bool MayDelegate(TaskView task, ClaimsPrincipal user) => IsCandidate(task, user) && IsOpenToUser(task, user);
+
+    /// <summary>Only admins may route an open or claimed task to another group.</summary>
+    public static bool MayReassign(TaskView task, ClaimsPrincipal user) => IsAdmin(user) && IsOpen(task);
+
+    /// <summary>A candidate may escalate an open or claimed task, whoever holds it.</summary>
+    public static bool MayEscalate(TaskView task, ClaimsPrincipal user) => IsCandidate(task, user) && IsOpen(task);
+
+    /// <summary>The task is open, or claimed by the user (admins: by anyone).</summary>
+    private static bool IsOpenToUser(TaskView task, ClaimsPrincipal user) =>
+        IsOpen(task) && (task.Status != "claimed" || task.ClaimedBy == Name(user) || IsAdmin(user));
 
     public static async Task<TaskCommandResult> ClaimAsync(TaskRepository repository, string id, ClaimsPrincipal user, ILogger audit, CancellationToken ct)
     {
@@ -141,6 +157,50 @@ public static class TaskCommands
             };
         }
     }
+
+    /// <summary>Hands the task to one existing user, who may then claim it; refused while someone else holds it.</summary>
+    public static async Task<TaskCommandResult> DelegateAsync(TaskRepository repository, UserRepository users, string id, string? assignee,
+        ClaimsPrincipal user, CancellationToken ct)
+    {
+        var person = string.IsNullOrWhiteSpace(assignee) ? null : await users.FindAsync(assignee, ct);
+        if (person is null)
+            return TaskCommandResult.Invalid("Delegate to whom?", [new("assignee", $"'{assignee}' is not a user")]);
+        return await ActAsync(repository, id, user,
+            task => MayDelegate(task, user) ? repository.DelegateAsync(id, Name(user), person.Username, ct) : Task.FromResult(false),
+            $"Task '{id}' is held by someone else or closed.", ct);
+    }
+
+    /// <summary>Routes the task to an existing group, optionally to one existing user (admins only).</summary>
+    public static async Task<TaskCommandResult> ReassignAsync(TaskRepository repository, UserRepository users, string id, string? group,
+        string? assignee, ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (!IsAdmin(user))
+            return TaskCommandResult.Forbidden("Only admins may reassign tasks.");
+        if (string.IsNullOrWhiteSpace(group) || !await IsGroupAsync(users, group, ct))
+            return TaskCommandResult.Invalid("Reassign to which group?", [new("group", $"'{group}' is not a group")]);
+        var person = assignee is null ? null : await users.FindAsync(assignee, ct);
+        if (assignee is not null && person is null)
+            return TaskCommandResult.Invalid("Reassign to whom?", [new("assignee", $"'{assignee}' is not a user")]);
+        return await ActAsync(repository, id, user,
+            task => MayReassign(task, user) ? repository.ReassignAsync(id, Name(user), group, person?.Username, ct) : Task.FromResult(false),
+            $"Task '{id}' is closed.", ct);
+    }
+
+    /// <summary>Raises the task's priority with a reason (required, at most <see cref="MaxCommentLength"/> characters), optionally routing it to an escalation group.</summary>
+    public static async Task<TaskCommandResult> EscalateAsync(TaskRepository repository, UserRepository users, string id, string? group,
+        string? reason, ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(reason) || reason.Length > MaxCommentLength)
+            return TaskCommandResult.Invalid("Say why the task is escalated.", [new("reason", $"required, at most {MaxCommentLength} characters")]);
+        if (group is not null && !await IsGroupAsync(users, group, ct))
+            return TaskCommandResult.Invalid("Escalate to which group?", [new("group", $"'{group}' is not a group")]);
+        return await ActAsync(repository, id, user,
+            task => MayEscalate(task, user) ? repository.EscalateAsync(id, Name(user), group, reason, ct) : Task.FromResult(false),
+            $"Task '{id}' is closed.", ct);
+    }
+
+    private static async Task<bool> IsGroupAsync(UserRepository users, string group, CancellationToken ct) =>
+        (await users.ListGroupsAsync(ct)).Any(g => g.Id == group);
 
     /// <summary>Adds a comment or work-log entry (see <see cref="TaskComment.Kinds"/>) to the task's instance.</summary>
     public static async Task<TaskCommandResult> CommentAsync(TaskRepository repository, string id, string? kind, string? text,

@@ -4,7 +4,6 @@ using ValueStreams.Data.Identity;
 using ValueStreams.Data.Notifications;
 using ValueStreams.Data.Runtime;
 using ValueStreams.Engine.Runtime;
-using ValueStreams.Host.Features.Auth;
 using ValueStreams.Host.Features.Errors;
 using ValueStreams.Host.Features.Instances;
 
@@ -17,8 +16,6 @@ public static class TaskEndpoints
     public sealed record ReassignRequest(string? Group, string? Assignee);
     public sealed record EscalateRequest(string? Group, string? Reason);
     public sealed record CommentRequest(string? Text, string? Kind);
-
-    private const int MaxCommentLength = TaskCommands.MaxCommentLength;
 
     public static void MapTaskEndpoints(this RouteGroupBuilder api)
     {
@@ -80,41 +77,17 @@ public static class TaskEndpoints
 
         tasks.MapPost("/{id}/delegate", async (string id, DelegateRequest request, TaskRepository repository, UserRepository users,
                 ClaimsPrincipal user, CancellationToken ct) =>
-            {
-                if (string.IsNullOrWhiteSpace(request.Assignee) || await users.FindAsync(request.Assignee, ct) is null)
-                    return ApiProblem.Validation("Delegate to whom?", [new("assignee", $"'{request.Assignee}' is not a user")]);
-                return await ActAsync(id, repository, user, ct, task =>
-                    task.ClaimedBy is { } holder && holder != Name(user) && !TaskCommands.IsAdmin(user)
-                        ? Task.FromResult(false)
-                        : repository.DelegateAsync(id, Name(user), request.Assignee, ct),
-                    $"Task '{id}' is held by someone else or closed.");
-            })
-            .WithSummary("Hand the task to one person (candidates and admins)");
+                (await TaskCommands.DelegateAsync(repository, users, id, request.Assignee, user, ct)).Answer(done => TypedResults.Ok(done.Task)))
+            .WithSummary("Hand the task to one person (candidates and admins; not while someone else holds it)");
 
         tasks.MapPost("/{id}/reassign", async (string id, ReassignRequest request, TaskRepository repository, UserRepository users,
                 ClaimsPrincipal user, CancellationToken ct) =>
-            {
-                var groups = (await users.ListGroupsAsync(ct)).Select(g => g.Id).ToHashSet();
-                if (string.IsNullOrWhiteSpace(request.Group) || !groups.Contains(request.Group))
-                    return ApiProblem.Validation("Reassign to which group?", [new("group", $"'{request.Group}' is not a group")]);
-                if (request.Assignee is not null && await users.FindAsync(request.Assignee, ct) is null)
-                    return ApiProblem.Validation("Reassign to whom?", [new("assignee", $"'{request.Assignee}' is not a user")]);
-                return await ActAsync(id, repository, user, ct, _ => repository.ReassignAsync(id, Name(user), request.Group, request.Assignee, ct),
-                    $"Task '{id}' is closed.");
-            })
-            .RequireAuthorization(AuthSetup.Policies.Admin)
-            .WithSummary("Route the task to another group, optionally to one person in it (admins)");
+                (await TaskCommands.ReassignAsync(repository, users, id, request.Group, request.Assignee, user, ct)).Answer(done => TypedResults.Ok(done.Task)))
+            .WithSummary("Route the task to another group, optionally to one person (admins)");
 
         tasks.MapPost("/{id}/escalate", async (string id, EscalateRequest request, TaskRepository repository, UserRepository users,
                 ClaimsPrincipal user, CancellationToken ct) =>
-            {
-                if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > MaxCommentLength)
-                    return ApiProblem.Validation("Say why the task is escalated.", [new("reason", $"required, at most {MaxCommentLength} characters")]);
-                if (request.Group is not null && !(await users.ListGroupsAsync(ct)).Any(g => g.Id == request.Group))
-                    return ApiProblem.Validation("Escalate to which group?", [new("group", $"'{request.Group}' is not a group")]);
-                return await ActAsync(id, repository, user, ct, _ => repository.EscalateAsync(id, Name(user), request.Group, request.Reason, ct),
-                    $"Task '{id}' is closed.");
-            })
+                (await TaskCommands.EscalateAsync(repository, users, id, request.Group, request.Reason, user, ct)).Answer(done => TypedResults.Ok(done.Task)))
             .WithSummary("Raise the task's priority and optionally route it to an escalation group (candidates and admins)");
 
         tasks.MapGet("/{id}/history", async (string id, TaskRepository repository, CancellationToken ct) =>
@@ -134,11 +107,6 @@ public static class TaskEndpoints
                     .Answer(done => TypedResults.Created($"/api/tasks/{id}/comments", done.Comment)))
             .WithSummary("Add a comment or work-log entry (kinds: comment, work-log, symptoms, business-impact, cis-affected, action-done, action-planned)");
     }
-
-    /// <summary>The guarded change of <see cref="TaskCommands.ActAsync"/>, answered as the API does: 200 with the task, or the problem.</summary>
-    private static async Task<IResult> ActAsync(string id, TaskRepository repository, ClaimsPrincipal user, CancellationToken ct,
-        Func<TaskView, Task<bool>> change, string conflict) =>
-        (await TaskCommands.ActAsync(repository, id, user, change, conflict, ct)).Answer(done => TypedResults.Ok(done.Task));
 
     private static string Name(ClaimsPrincipal user) => TaskCommands.Name(user);
 
