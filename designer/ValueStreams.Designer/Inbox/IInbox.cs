@@ -28,6 +28,24 @@ public interface IInbox
     /// <summary>Completes the task; a failure names each failing form field (by field name) with the server's message.</summary>
     Task<InboxResult> CompleteAsync(string taskId, string outcome, JsonObject data, CancellationToken cancellationToken = default);
 
+    /// <summary>Hands the task to one user, who may then claim it (<see cref="InboxTaskDetails.CanDelegate"/>).</summary>
+    Task<InboxResult> DelegateAsync(string taskId, string assignee, CancellationToken cancellationToken = default);
+
+    /// <summary>Routes the task to another group, optionally to one user (<see cref="InboxTaskDetails.CanReassign"/>).</summary>
+    Task<InboxResult> ReassignAsync(string taskId, string group, string? assignee, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Raises the task's priority with a reason of at most <see cref="MaxReasonLength"/> characters, optionally routing it to
+    /// an escalation group (<see cref="InboxTaskDetails.CanEscalate"/>).
+    /// </summary>
+    Task<InboxResult> EscalateAsync(string taskId, string reason, string? group, CancellationToken cancellationToken = default);
+
+    /// <summary>The longest escalation reason the server takes.</summary>
+    int MaxReasonLength { get; }
+
+    /// <summary>The people (with their groups) and the groups a task can be delegated, reassigned or escalated to.</summary>
+    Task<InboxDirectory> DirectoryAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Adds a comment or work-log entry; <paramref name="kind"/> is one of <see cref="CommentKinds"/>.</summary>
     Task<InboxResult> AddCommentAsync(string taskId, string kind, string text, CancellationToken cancellationToken = default);
 
@@ -74,14 +92,15 @@ public sealed record InboxComment(DateTimeOffset At, string Author, string Kind,
 public sealed record InboxTaskEvent(DateTimeOffset At, string Actor, string Action, string? Detail);
 
 /// <summary>
-/// A task page's content. <see cref="Form"/> holds the task's form fields as the value stream defines them
+/// A task page's content. The <c>Can…</c> flags say which actions the server's rules allow the user now. <see cref="Form"/> holds the task's form fields as the value stream defines them
 /// (name, label, type, required, options, min, max, pattern, recordType, help, default); check data
 /// against it with <c>FormRules</c>, as the server does.
 /// </summary>
 public sealed record InboxTaskDetails(
     InboxTask Task, string? StepDescription, JsonArray Form, IReadOnlyList<InboxOutcome> Outcomes, JsonObject? Data,
     string? InstanceStatus, JsonObject Variables, IReadOnlyList<InboxJournalLine> Journal, IReadOnlyList<InboxComment> Comments,
-    IReadOnlyList<InboxTaskEvent> History, bool CanClaim, bool CanRelease, bool CanComplete, bool CanComment);
+    IReadOnlyList<InboxTaskEvent> History, bool CanClaim, bool CanRelease, bool CanComplete, bool CanComment,
+    bool CanDelegate, bool CanReassign, bool CanEscalate);
 
 /// <summary>
 /// How an action went. <see cref="FieldErrors"/> maps form field names to the server's messages; other
@@ -101,3 +120,13 @@ public sealed record InboxNotifications(int Unread, IReadOnlyList<InboxNotificat
 
 /// <summary>An id and the name to show for it (value streams, users).</summary>
 public sealed record InboxChoice(string Id, string Name);
+
+/// <summary>A user a task can be handed to, with the ids of the groups the user belongs to.</summary>
+public sealed record InboxPerson(string Username, string Name, IReadOnlyList<string> Groups)
+{
+    /// <summary>How pickers show the person: "Name (username)".</summary>
+    public string Label => $"{Name} ({Username})";
+}
+
+/// <summary>Everyone and every group, sorted by user name and group id.</summary>
+public sealed record InboxDirectory(IReadOnlyList<InboxPerson> People, IReadOnlyList<InboxChoice> Groups);

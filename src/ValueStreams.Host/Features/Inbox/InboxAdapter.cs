@@ -100,7 +100,10 @@ public sealed class InboxAdapter(
             CanClaim: TaskCommands.MayClaim(task, user),
             CanRelease: TaskCommands.MayRelease(task, user),
             CanComplete: TaskCommands.MayComplete(task, user),
-            CanComment: TaskCommands.IsCandidate(task, user));
+            CanComment: TaskCommands.IsCandidate(task, user),
+            CanDelegate: TaskCommands.MayDelegate(task, user),
+            CanReassign: TaskCommands.MayReassign(task, user),
+            CanEscalate: TaskCommands.MayEscalate(task, user));
     }
 
     public async Task<InboxResult> ClaimAsync(string taskId, CancellationToken cancellationToken = default) =>
@@ -111,6 +114,21 @@ public sealed class InboxAdapter(
 
     public async Task<InboxResult> CompleteAsync(string taskId, string outcome, JsonObject data, CancellationToken cancellationToken = default) =>
         ToResult(await TaskCommands.CompleteAsync(tasks, engine, taskId, outcome, data, await UserAsync(), audit, cancellationToken));
+
+    public async Task<InboxResult> DelegateAsync(string taskId, string assignee, CancellationToken cancellationToken = default) =>
+        ToResult(await TaskCommands.DelegateAsync(tasks, users, taskId, assignee, await UserAsync(), cancellationToken));
+
+    public async Task<InboxResult> ReassignAsync(string taskId, string group, string? assignee, CancellationToken cancellationToken = default) =>
+        ToResult(await TaskCommands.ReassignAsync(tasks, users, taskId, group, assignee, await UserAsync(), cancellationToken));
+
+    public async Task<InboxResult> EscalateAsync(string taskId, string reason, string? group, CancellationToken cancellationToken = default) =>
+        ToResult(await TaskCommands.EscalateAsync(tasks, users, taskId, group, reason, await UserAsync(), cancellationToken));
+
+    public int MaxReasonLength => TaskCommands.MaxCommentLength;
+
+    public async Task<InboxDirectory> DirectoryAsync(CancellationToken cancellationToken = default) =>
+        new((await users.ListAsync(cancellationToken)).Select(u => new InboxPerson(u.Username, u.DisplayName, u.Groups)).ToList(),
+            (await users.ListGroupsAsync(cancellationToken)).Select(g => new InboxChoice(g.Id, g.Name)).ToList());
 
     public async Task<InboxResult> AddCommentAsync(string taskId, string kind, string text, CancellationToken cancellationToken = default) =>
         ToResult(await TaskCommands.CommentAsync(tasks, taskId, kind, text, await UserAsync(), cancellationToken));
