@@ -1,19 +1,10 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using Deque.AxeCore.Commons;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace ValueStreams.BrowserTests;
 
-public sealed class InboxTests(HostProcess host) : BrowserTest(host)
+public sealed class InboxTests(HostProcess host) : InboxBrowserTest(host)
 {
-    private const string LogTaskTitle = "Log and prioritise the incident reported by phone";
-    private static readonly string[] BlockingImpacts = ["serious", "critical"];
-
     [Fact]
     public async Task An_agent_works_the_first_incident_tasks_from_the_inbox_and_the_engineer_receives_the_next()
     {
@@ -61,17 +52,11 @@ public sealed class InboxTests(HostProcess host) : BrowserTest(host)
         await Expect(Page.Locator("a.vs-task-link", new() { HasText = summary })).ToHaveCountAsync(0);
 
         // Network support's engineer now finds the diagnosis task in their inbox.
-        var engineerPage = await Host.NewPageAsync();
-        try
+        await AsAnotherUserAsync("engineer", "/inbox", async engineerPage =>
         {
-            await HostProcess.SignInAsync(engineerPage, "engineer", "demo", "/inbox");
             await Assertions.Expect(engineerPage.Locator("#inbox-title")).ToBeVisibleAsync();
             await Assertions.Expect(engineerPage.Locator("a.vs-task-link", new() { HasText = $"Diagnose: {summary}" })).ToBeVisibleAsync();
-        }
-        finally
-        {
-            await engineerPage.Context.CloseAsync();
-        }
+        });
     }
 
     [Fact]
@@ -80,8 +65,7 @@ public sealed class InboxTests(HostProcess host) : BrowserTest(host)
         using var agentApi = await ApiAsync("agent");
         var taskId = await StartIncidentAsync(agentApi);
 
-        await SignInAsync("agent", path: $"/tasks/{taskId}");
-        await WaitForInteractiveAsync("task-page");
+        await OpenTaskAsync("agent", taskId);
         await ClaimAsync();
         await Page.Locator("#field-summary").FillAsync("Printer offline");
         await Page.Locator("#field-reporterName").FillAsync("Walt Warehouse");
@@ -114,6 +98,8 @@ public sealed class InboxTests(HostProcess host) : BrowserTest(host)
         await SignInAsync("agent", path: "/inbox");
         await Expect(TaskLink(taskId)).ToBeVisibleAsync();
         await WaitForInteractiveAsync("inbox");
+        // The new task's notification shows the bell's unread badge, which is checked too.
+        await Expect(Page.Locator("[data-testid=notification-bell] .mud-badge")).ToBeVisibleAsync();
         await AssertNoBlockingViolationsAsync("inbox");
 
         await TaskLink(taskId).ClickAsync();
@@ -169,34 +155,6 @@ public sealed class InboxTests(HostProcess host) : BrowserTest(host)
         await Expect(Page.Locator("#inbox-title")).ToBeVisibleAsync();
     }
 
-    /// <summary>
-    /// A screenshot of the whole page as one tall window shows it (a full-page shot of a scrolled page draws the
-    /// fixed app bar and drawer mid-page), taken once snackbars are gone.
-    /// </summary>
-    private async Task WholePageScreenshotAsync(string fileName)
-    {
-        await Expect(Page.Locator(".mud-snackbar")).ToHaveCountAsync(0, new() { Timeout = 20_000 });
-        var viewport = Page.ViewportSize!;
-        var height = await Page.EvaluateAsync<int>("() => document.documentElement.scrollHeight");
-        await Page.SetViewportSizeAsync(viewport.Width, Math.Max(viewport.Height, height));
-        await Page.EvaluateAsync("() => window.scrollTo(0, 0)");
-        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Host.Screenshot(fileName) });
-        await Page.SetViewportSizeAsync(viewport.Width, viewport.Height);
-    }
-
-    private ILocator TaskLink(string taskId) => Page.Locator($"a.vs-task-link[data-task-id='{taskId}']");
-
-    /// <summary>Waits until the page's Blazor circuit is attached (buttons do nothing in the prerendered page).</summary>
-    private Task WaitForInteractiveAsync(string testId) =>
-        Expect(Page.Locator($"[data-testid={testId}][data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 15_000 });
-
-    private async Task ClaimAsync()
-    {
-        await Page.Locator("[data-testid=claim]").ClickAsync();
-        await Expect(Page.Locator("[data-testid=task-status]")).ToHaveTextAsync("Claimed by you");
-        await Expect(Page.Locator("[data-testid=release]")).ToBeVisibleAsync();
-    }
-
     private async Task FillLogIncidentFormAsync(string summary)
     {
         await Page.Locator("#field-summary").FillAsync(summary);
@@ -206,11 +164,10 @@ public sealed class InboxTests(HostProcess host) : BrowserTest(host)
         await Page.Locator("#field-reporterEmail").FillAsync("walt@example.com");
     }
 
-    /// <summary>Picks an option of a choice field (a MudSelect): open it, then click the option.</summary>
+    /// <summary>Picks an option of a choice field (a MudSelect).</summary>
     private async Task ChooseAsync(string field, string option)
     {
-        await Page.Locator($"[data-field={field}] div.mud-select").First.ClickAsync();
-        await Page.Locator(".mud-popover-open .mud-list-item", new() { HasText = option }).First.ClickAsync();
+        await ChooseAsync(Page.Locator($"[data-field={field}]"), option);
         await Expect(Page.Locator($"#field-{field}")).ToHaveValueAsync(option);
     }
 
@@ -219,57 +176,5 @@ public sealed class InboxTests(HostProcess host) : BrowserTest(host)
         var button = Page.Locator($"[data-outcome={outcome}]");
         await Expect(button).ToBeEnabledAsync();
         await button.ClickAsync();
-    }
-
-    private async Task AssertNoBlockingViolationsAsync(string what)
-    {
-        // Snackbars fade in and out: checked mid-fade their colours read as low contrast. Check the page once they are gone.
-        await Expect(Page.Locator(".mud-snackbar")).ToHaveCountAsync(0, new() { Timeout = 20_000 });
-        var result = await Page.RunAxe();
-        var blocking = result.Violations.Where(v => BlockingImpacts.Contains(v.Impact)).ToList();
-        Assert.True(blocking.Count == 0, $"axe found {blocking.Count} serious/critical violation(s) on the {what} ({Page.Url}):\n{Describe(blocking)}");
-    }
-
-    private static string Describe(IEnumerable<AxeResultItem> violations)
-    {
-        var text = new StringBuilder();
-        foreach (var violation in violations)
-        {
-            text.AppendLine($"- [{violation.Impact}] {violation.Id}: {violation.Help}");
-            foreach (var node in violation.Nodes)
-                text.AppendLine($"    at {node.Target}: {node.Html}");
-        }
-        return text.ToString();
-    }
-
-    /// <summary>An API client signed in with a bearer token from <c>POST /api/auth/token</c>.</summary>
-    private async Task<HttpClient> ApiAsync(string username)
-    {
-        var http = new HttpClient { BaseAddress = Host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        using var response = await http.PostAsJsonAsync("api/auth/token", new { username, password = "demo" });
-        response.EnsureSuccessStatusCode();
-        using var token = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.RootElement.GetProperty("accessToken").GetString());
-        return http;
-    }
-
-    /// <summary>Starts an incident-resolution instance and returns the id of its first task (logging the incident, for the service desk).</summary>
-    private static async Task<string> StartIncidentAsync(HttpClient api)
-    {
-        using var started = await api.PostAsJsonAsync("api/value-streams/incident-resolution/instances", new { });
-        Assert.True(started.IsSuccessStatusCode, $"starting the instance answered {(int)started.StatusCode}: {await started.Content.ReadAsStringAsync()}");
-        using var instance = JsonDocument.Parse(await started.Content.ReadAsStringAsync());
-        var instanceId = instance.RootElement.GetProperty("id").GetString();
-        using var tasks = await GetJsonAsync(api, $"api/tasks?scope=group&instance={instanceId}");
-        var task = Assert.Single(tasks.RootElement.EnumerateArray());
-        Assert.Equal(LogTaskTitle, task.GetProperty("title").GetString());
-        return task.GetProperty("id").GetString()!;
-    }
-
-    private static async Task<JsonDocument> GetJsonAsync(HttpClient api, string path)
-    {
-        using var response = await api.GetAsync(path);
-        response.EnsureSuccessStatusCode();
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync());
     }
 }
