@@ -192,15 +192,16 @@ internal sealed class RunSession : IRunSession
         return row.ToTaskRow();
     }
 
-    public async Task<TaskRow?> FindTaskAsync(string taskId)
+    public async Task<(TaskRow Task, InstanceState Instance)?> LockInstanceOfTaskAsync(string taskId)
     {
+        // One round trip for both; on PostgreSQL only the instance's row is locked, as LockInstanceAsync locks it.
         var row = await connection.QuerySingleOrDefaultAsync<TaskRowData>(await Command(
-            """
-            SELECT id AS Id, instance_id AS InstanceId, step_id AS StepId, token_id AS TokenId, status AS Status,
-                   candidate_group AS CandidateGroup, assignee AS Assignee, claimed_by AS ClaimedBy
-            FROM tasks WHERE id = @taskId
+            $"""
+            SELECT t.id AS Id, t.instance_id AS InstanceId, t.step_id AS StepId, t.token_id AS TokenId, t.status AS Status,
+                   t.candidate_group AS CandidateGroup, t.assignee AS Assignee, t.claimed_by AS ClaimedBy, i.state AS State
+            FROM tasks t JOIN instances i ON i.id = t.instance_id WHERE t.id = @taskId{(IsPostgres ? " FOR UPDATE OF i" : "")}
             """, new { taskId }));
-        return row?.ToTaskRow();
+        return row is null ? null : (row.ToTaskRow(), InstanceStateJson.Read(row.State!));
     }
 
     public async Task CancelOpenTasksAsync(string instanceId, DateTimeOffset at)
@@ -384,6 +385,9 @@ internal sealed class RunSession : IRunSession
         public string? CandidateGroup { get; init; }
         public string? Assignee { get; init; }
         public string? ClaimedBy { get; init; }
+
+        /// <summary>The instance's state, when the query read it too.</summary>
+        public string? State { get; init; }
 
         public TaskRow ToTaskRow() => new(Id, InstanceId, StepId, TokenId, Status, CandidateGroup, Assignee, ClaimedBy);
     }

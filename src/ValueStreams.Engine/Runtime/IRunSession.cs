@@ -27,7 +27,8 @@ public interface IRunSession
     /// <summary>Marks an open or claimed task completed; false if it was not open (completed, cancelled or unknown).</summary>
     Task<TaskRow?> CompleteTaskAsync(string taskId, string outcome, JsonObject data, string actor, DateTimeOffset at);
 
-    Task<TaskRow?> FindTaskAsync(string taskId);
+    /// <summary>A task and its instance, held as <see cref="LockInstanceAsync"/> holds it, read together; null for an unknown task.</summary>
+    Task<(TaskRow Task, InstanceState Instance)?> LockInstanceOfTaskAsync(string taskId);
 
     Task CancelOpenTasksAsync(string instanceId, DateTimeOffset at);
 

@@ -36,9 +36,9 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
     public Task<InstanceState> CompleteTaskAsync(string taskId, string outcome, JsonObject data, string user, CancellationToken ct = default) =>
         sessions.RunAsync(async session =>
         {
-            var task = await session.FindTaskAsync(taskId)
+            var (task, instance) = await session.LockInstanceOfTaskAsync(taskId)
                 ?? throw new EngineException(EngineRefusal.NotFound, $"Task '{taskId}' was not found.");
-            var instance = await LockRunnableAsync(session, task.InstanceId);
+            EnsureRunnable(instance);
             var definition = await LoadAsync(session, instance.ValueStreamId, instance.Version);
             var step = definition.FindStep(task.StepId)!;
             var outcomes = (step.Properties["outcomes"] as JsonArray ?? []).OfType<JsonObject>()
@@ -333,12 +333,10 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
         await session.LockInstanceAsync(instanceId)
             ?? throw new EngineException(EngineRefusal.NotFound, $"Instance '{instanceId}' was not found.");
 
-    private static async Task<InstanceState> LockRunnableAsync(IRunSession session, string instanceId)
+    private static void EnsureRunnable(InstanceState instance)
     {
-        var instance = await LockAsync(session, instanceId);
         if (instance.Status is not (InstanceStatus.Waiting or InstanceStatus.Running))
-            throw new EngineException(EngineRefusal.Conflict, $"Instance '{instanceId}' is {instance.Status}.");
-        return instance;
+            throw new EngineException(EngineRefusal.Conflict, $"Instance '{instance.Id}' is {instance.Status}.");
     }
 
     private static async Task<ValueStreamDefinition> LoadAsync(IRunSession session, string valueStreamId, int version) =>
