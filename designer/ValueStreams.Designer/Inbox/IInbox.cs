@@ -72,11 +72,14 @@ public sealed record InboxQuery(
     InboxScope Scope = InboxScope.Group, InboxStatus Status = InboxStatus.Open, string? ValueStreamId = null, string? Search = null,
     InboxSort Sort = InboxSort.DueSoonest);
 
-/// <summary>A task as a row of the inbox. <see cref="Sla"/> is none, on-track, at-risk or breached.</summary>
+/// <summary>
+/// A task as a row of the inbox. <see cref="Sla"/> is none, on-track, at-risk or breached; <see cref="MissedTargets"/>
+/// names the service-level targets (response, resolution) the task missed and was escalated for.
+/// </summary>
 public sealed record InboxTask(
     string Id, string InstanceId, string ValueStreamId, string ValueStreamName, string StepId, string Title, string? Group, string? Assignee,
     string Status, int? Priority, DateTimeOffset? DueAt, DateTimeOffset CreatedAt, string? ClaimedBy, string? CompletedBy,
-    DateTimeOffset? CompletedAt, string? Outcome, string Sla)
+    DateTimeOffset? CompletedAt, string? Outcome, string Sla, IReadOnlyList<string>? MissedTargets = null)
 {
     public bool IsOpen => Status is "open" or "claimed";
 }

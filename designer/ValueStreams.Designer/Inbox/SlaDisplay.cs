@@ -33,6 +33,14 @@ public static class SlaDisplay
     /// <summary>The CSS class of the SLA badge (see <c>InboxStyles</c>).</summary>
     public static string CssClass(InboxTask task, DateTimeOffset now) => $"vs-sla vs-sla-{State(task, now)}";
 
+    /// <summary>"Escalated: response target missed", or both targets; null when no target was missed.</summary>
+    public static string? Missed(InboxTask task) => task.MissedTargets switch
+    {
+        null or [] => null,
+        [var one] => $"Escalated: {one} target missed",
+        _ => $"Escalated: {string.Join(" and ", task.MissedTargets)} targets missed",
+    };
+
     /// <summary>A short duration: 2d 3h, 4h 05m, 12m 30s, 45s.</summary>
     public static string Span(TimeSpan span)
     {
