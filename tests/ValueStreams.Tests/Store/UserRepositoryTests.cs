@@ -64,6 +64,26 @@ public sealed class UserRepositoryTests
 
     [Theory]
     [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task The_directory_lists_every_user_with_their_own_roles_and_groups(StorageProvider provider)
+    {
+        var (store, users) = await NewStoreAsync(provider);
+        await using var _ = store;
+        await users.CreateAsync("zed", "Zed", null, "h", [Roles.Agent], ["network-support"]);
+        await users.CreateAsync("amy", "Amy", null, "h", [Roles.Admin, Roles.Agent], ["service-desk", "network-support"]);
+        await users.CreateAsync("bob", "Bob", null, "h", [Roles.ProcessOwner], []);
+
+        var listed = await users.ListAsync();
+
+        Assert.Equal(["amy", "bob", "zed"], listed.Select(u => u.Username));
+        Assert.Equal([Roles.Admin, Roles.Agent], listed[0].Roles);
+        Assert.Equal(["network-support", "service-desk"], listed[0].Groups);
+        Assert.Equal([Roles.ProcessOwner], listed[1].Roles);
+        Assert.Empty(listed[1].Groups);
+        Assert.Equal(["network-support"], listed[2].Groups);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
     public async Task A_user_in_an_unknown_group_is_not_stored_at_all(StorageProvider provider)
     {
         var (store, users) = await NewStoreAsync(provider);
