@@ -42,8 +42,8 @@ public interface IValueStreamWorkbench
     /// <summary>The canonical file text of a stored revision, or <c>null</c> when it does not exist.</summary>
     Task<string?> ExportAsync(string id, StreamRevision revision, CancellationToken cancellationToken = default);
 
-    /// <summary>Starts an instance of the published version, to try the stream out.</summary>
-    Task<TestRunResult> StartTestInstanceAsync(string id, CancellationToken cancellationToken = default);
+    /// <summary>Starts an instance of the published version with an input (its variables' starting values), to try the stream out.</summary>
+    Task<TestRunResult> StartTestInstanceAsync(string id, System.Text.Json.Nodes.JsonObject? input, CancellationToken cancellationToken = default);
 
     /// <summary>Where a test instance stands now, with its journal; <c>null</c> when it does not exist.</summary>
     Task<TestRunStatus?> TestInstanceAsync(string instanceId, CancellationToken cancellationToken = default);

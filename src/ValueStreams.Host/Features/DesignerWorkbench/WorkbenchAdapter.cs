@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Components.Authorization;
 using ValueStreams.Core.Definitions;
 using ValueStreams.Core.Definitions.Diff;
@@ -124,14 +125,14 @@ public sealed class WorkbenchAdapter(
     public async Task<string?> ExportAsync(string id, StreamRevision revision, CancellationToken cancellationToken = default) =>
         (await StoredAsync(id, revision, cancellationToken)).Stored?.Content;
 
-    public async Task<TestRunResult> StartTestInstanceAsync(string id, CancellationToken cancellationToken = default)
+    public async Task<TestRunResult> StartTestInstanceAsync(string id, JsonObject? input, CancellationToken cancellationToken = default)
     {
         var user = await UserAsync();
         if (!CanEdit(user))
             return new TestRunResult(null, ReadOnlyRefusal);
         try
         {
-            var instance = await engine.StartAsync(id, input: null, correlationId: null, Name(user), cancellationToken);
+            var instance = await engine.StartAsync(id, input, correlationId: null, Name(user), cancellationToken);
             return new TestRunResult(await TestInstanceAsync(instance.Id, cancellationToken), null);
         }
         catch (EngineException refused)
