@@ -85,6 +85,14 @@ public abstract class InboxBrowserTest(HostProcess host) : BrowserTest(host)
         return http;
     }
 
+    /// <summary>Imports and publishes a value stream file through the API, as the process owner.</summary>
+    protected async Task ImportAsOwnerAsync(string file)
+    {
+        using var ownerApi = await ApiAsync("owner");
+        using var imported = await ownerApi.PostAsync("api/value-streams/import", new StringContent(file, System.Text.Encoding.UTF8, "application/json"));
+        Assert.True(imported.IsSuccessStatusCode, $"import answered {(int)imported.StatusCode}: {await imported.Content.ReadAsStringAsync()}");
+    }
+
     /// <summary>Starts an incident-resolution instance and returns the id of its first task (logging the incident, for the service desk).</summary>
     protected static async Task<string> StartIncidentAsync(HttpClient api)
     {

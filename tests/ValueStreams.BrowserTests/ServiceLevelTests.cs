@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 
 namespace ValueStreams.BrowserTests;
@@ -39,9 +38,7 @@ public sealed class ServiceLevelTests(HostProcess host) : InboxBrowserTest(host)
     [Fact]
     public async Task A_task_left_unclaimed_past_its_response_target_shows_as_escalated_in_the_inbox_and_on_its_page()
     {
-        using var ownerApi = await ApiAsync("owner");
-        using var imported = await ownerApi.PostAsync("api/value-streams/import", new StringContent(Stream, Encoding.UTF8, "application/json"));
-        Assert.True(imported.IsSuccessStatusCode, $"import answered {(int)imported.StatusCode}: {await imported.Content.ReadAsStringAsync()}");
+        await ImportAsOwnerAsync(Stream);
         using var agentApi = await ApiAsync("agent");
         using var started = await agentApi.PostAsJsonAsync($"api/value-streams/{StreamId}/instances", new { });
         Assert.True(started.IsSuccessStatusCode, $"start answered {(int)started.StatusCode}");

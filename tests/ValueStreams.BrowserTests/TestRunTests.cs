@@ -1,4 +1,3 @@
-using System.Text;
 
 namespace ValueStreams.BrowserTests;
 
@@ -35,9 +34,7 @@ public sealed class TestRunTests(HostProcess host) : InboxBrowserTest(host)
     [Fact]
     public async Task A_test_run_starts_with_the_input_typed_and_refuses_input_that_is_not_an_object()
     {
-        using var ownerApi = await ApiAsync("owner");
-        using var imported = await ownerApi.PostAsync("api/value-streams/import", new StringContent(Stream, Encoding.UTF8, "application/json"));
-        Assert.True(imported.IsSuccessStatusCode, $"import answered {(int)imported.StatusCode}: {await imported.Content.ReadAsStringAsync()}");
+        await ImportAsOwnerAsync(Stream);
 
         await SignInAsync("owner", path: $"/value-streams/{StreamId}/design");
         await Expect(Page.Locator("[data-testid=state-badge]")).ToHaveTextAsync("Published v1", new() { Timeout = 15_000 });
