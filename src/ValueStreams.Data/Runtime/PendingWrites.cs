@@ -23,8 +23,6 @@ internal sealed class PendingWrites(DbConnection connection, DbTransaction trans
 
     public void Add(string sql, object parameters) => Add(sql, () => parameters);
 
-    public bool IsEmpty => _writes.Count == 0;
-
     public async Task FlushAsync()
     {
         if (_writes.Count == 0)

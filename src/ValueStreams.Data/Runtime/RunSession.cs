@@ -247,7 +247,7 @@ internal sealed class RunSession : IRunSession
 
     private void AppendTaskEvent(string taskId, DateTimeOffset at, string actor, string action, string? detail) =>
         _pending.Add(
-            "INSERT INTO task_events (task_id, at, actor, action, detail) VALUES (@taskId, @at, @actor, @action, @detail)",
+            TaskStatements.AppendEvent,
             new { taskId, at, actor, action, detail });
 
     public Task CreateTimerAsync(TimerRecord timer)

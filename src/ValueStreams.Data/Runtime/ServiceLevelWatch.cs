@@ -17,9 +17,6 @@ public sealed class ServiceLevelWatch(ConnectionFactory connections, TimeProvide
     /// <summary>A target in the words people read, and the guarded change that records it missed.</summary>
     private sealed record Target(string Name, string Sql);
 
-    private const string Escalate =
-        "priority = CASE WHEN priority IS NULL OR priority > 1 THEN COALESCE(priority, 4) - 1 ELSE 1 END";
-
     private const string Returning =
         """
         RETURNING instance_id AS InstanceId, step_id AS StepId, title AS Title, candidate_group AS CandidateGroup,
@@ -29,12 +26,12 @@ public sealed class ServiceLevelWatch(ConnectionFactory connections, TimeProvide
     private static readonly Target[] Targets =
     [
         new("response", $"""
-            UPDATE tasks SET response_missed_at = @now, {Escalate}
+            UPDATE tasks SET response_missed_at = @now, {TaskStatements.RaisePriority}
             WHERE id = @taskId AND status = 'open' AND respond_by IS NOT NULL AND respond_by <= @now AND response_missed_at IS NULL
             {Returning}
             """),
         new("resolution", $"""
-            UPDATE tasks SET resolution_missed_at = @now, {Escalate}
+            UPDATE tasks SET resolution_missed_at = @now, {TaskStatements.RaisePriority}
             WHERE id = @taskId AND status IN ('open', 'claimed') AND resolve_by IS NOT NULL AND resolve_by <= @now AND resolution_missed_at IS NULL
             {Returning}
             """),
@@ -56,8 +53,7 @@ public sealed class ServiceLevelWatch(ConnectionFactory connections, TimeProvide
             var what = $"{target.Name} target missed";
             var detail = Invariant($"{what}; priority now {task.Priority}");
             await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO task_events (task_id, at, actor, action, detail) VALUES (@taskId, @now, 'system', 'escalated', @detail)",
-                new { taskId, now, detail }, transaction, cancellationToken: cancellationToken));
+                TaskStatements.AppendEvent, new { taskId, at = now, actor = "system", action = "escalated", detail }, transaction, cancellationToken: cancellationToken));
             await connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO journal (instance_id, at, step_id, event, actor, outcome, detail) VALUES (@InstanceId, @now, @StepId, @Event, 'system', @outcome, @taskId)",
                 new { task.InstanceId, now, task.StepId, Event = JournalEntry.ServiceLevelMissed, outcome = target.Name, taskId }, transaction, cancellationToken: cancellationToken));

@@ -148,8 +148,8 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
     /// <summary>Raises the task's priority by one (1 is highest) and, when given, routes it to an escalation group.</summary>
     public Task<bool> EscalateAsync(string taskId, string actor, string? group, string reason, CancellationToken cancellationToken = default) =>
         ChangeAsync(taskId, actor, "escalated", group is null ? reason : $"to {group}: {reason}",
-            """
-            UPDATE tasks SET priority = CASE WHEN priority IS NULL OR priority > 1 THEN COALESCE(priority, 4) - 1 ELSE 1 END,
+            $"""
+            UPDATE tasks SET {TaskStatements.RaisePriority},
                              candidate_group = COALESCE(CAST(@group AS TEXT), candidate_group),
                              status = CASE WHEN CAST(@group AS TEXT) IS NULL THEN status ELSE 'open' END,
                              claimed_by = CASE WHEN CAST(@group AS TEXT) IS NULL THEN claimed_by ELSE NULL END
@@ -199,7 +199,7 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
         {
             var now = clock.GetUtcNow();
             await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO task_events (task_id, at, actor, action, detail) VALUES (@taskId, @at, @actor, @action, @detail)",
+                TaskStatements.AppendEvent,
                 new { taskId, at = now, actor, action, detail }, transaction, cancellationToken: cancellationToken));
             if (action is "delegated" or "reassigned" or "escalated")
             {
@@ -217,7 +217,7 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO task_events (task_id, at, actor, action, detail) VALUES (@taskId, @at, @actor, @action, @detail)",
+            TaskStatements.AppendEvent,
             new { taskId, at = clock.GetUtcNow(), actor, action, detail }, cancellationToken: cancellationToken));
     }
 
