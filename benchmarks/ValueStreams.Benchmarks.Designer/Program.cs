@@ -25,17 +25,9 @@ using ValueStreams.Core.Definitions.Format;
 using ValueStreams.Core.Definitions.Validation;
 using ValueStreams.TestSupport;
 
-if (args.Any(a => a is "-h" or "--help" or "-?"))
-{
-    Console.WriteLine(Settings.Usage);
-    return 0;
-}
-var settings = Settings.Parse(args);
-if (settings is null)
-{
-    Console.Error.WriteLine(Settings.Usage);
-    return 2;
-}
+if (BenchmarkArguments.ExitBeforeStart(args, Settings.Usage, Settings.Parse, out var parsed) is { } exit)
+    return exit;
+var settings = parsed!;
 
 var root = HostBuild.RepositoryRoot(Directory.GetCurrentDirectory(), AppContext.BaseDirectory);
 var environment = settings.Published is null ? "Development" : "Production";
@@ -394,47 +386,15 @@ internal sealed record Settings(int Runs, int Steps, int DragMoves, string Confi
           -h, --help                     this text
         """;
 
-    public static Settings? Parse(string[] args)
-    {
-        var settings = new Settings(5, 200, 50, "Release", 120, null);
-        for (var i = 0; i < args.Length; i++)
+    public static Settings? Parse(string[] args) =>
+        BenchmarkArguments.Parse(args, new Settings(5, 200, 50, "Release", 120, null), (settings, read) => read.Option switch
         {
-            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-            int Positive() => int.TryParse(Next(), CultureInfo.InvariantCulture, out var n) && n > 0
-                ? n
-                : throw new ArgumentException($"{args[i - 1]} needs a positive whole number");
-            try
-            {
-                switch (args[i])
-                {
-                    case "--runs": settings = settings with { Runs = Positive() }; break;
-                    case "--steps": settings = settings with { Steps = Positive() }; break;
-                    case "--moves": settings = settings with { DragMoves = Positive() }; break;
-                    case "--timeout-seconds": settings = settings with { TimeoutSeconds = Positive() }; break;
-                    case "--published": settings = settings with { Published = Next() }; break;
-                    case "--configuration" or "-c":
-                        var configuration = Next();
-                        settings = settings with
-                        {
-                            Configuration = configuration.ToLowerInvariant() switch
-                            {
-                                "release" => "Release",
-                                "debug" => "Debug",
-                                _ => throw new ArgumentException($"--configuration is Release or Debug, not {configuration}"),
-                            },
-                        };
-                        break;
-                    default:
-                        Console.Error.WriteLine($"Unknown option {args[i]}");
-                        return null;
-                }
-            }
-            catch (ArgumentException e)
-            {
-                Console.Error.WriteLine(e.Message);
-                return null;
-            }
-        }
-        return settings;
-    }
+            "--runs" => settings with { Runs = read.Positive() },
+            "--steps" => settings with { Steps = read.Positive() },
+            "--moves" => settings with { DragMoves = read.Positive() },
+            "--timeout-seconds" => settings with { TimeoutSeconds = read.Positive() },
+            "--published" => settings with { Published = read.Value() },
+            "--configuration" or "-c" => settings with { Configuration = read.Configuration() },
+            _ => throw read.Unknown(),
+        });
 }

@@ -26,17 +26,9 @@ using ValueStreams.TestSupport;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
-if (args.Any(a => a is "-h" or "--help" or "-?"))
-{
-    Console.WriteLine(Settings.Usage);
-    return 0;
-}
-var settings = Settings.Parse(args);
-if (settings is null)
-{
-    Console.Error.WriteLine(Settings.Usage);
-    return 2;
-}
+if (BenchmarkArguments.ExitBeforeStart(args, Settings.Usage, Settings.Parse, out var parsed) is { } exit)
+    return exit;
+var settings = parsed!;
 
 var root = HostBuild.RepositoryRoot(Directory.GetCurrentDirectory(), AppContext.BaseDirectory);
 var hostDll = HostBuild.HostAssembly(root, settings.Configuration);
@@ -361,53 +353,26 @@ internal sealed record Settings(
           -h, --help              this text
         """;
 
-    public static Settings? Parse(string[] args)
-    {
-        var s = new Settings(8, 30, 5, 500, 20, 30, 10, null, "/usr/lib/postgresql/15/bin", "Release", false);
-        for (var i = 0; i < args.Length; i++)
+    public static Settings? Parse(string[] args) =>
+        BenchmarkArguments.Parse(args, new Settings(8, 30, 5, 500, 20, 30, 10, null, "/usr/lib/postgresql/15/bin", "Release", false), (s, read) => read.Option switch
         {
-            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-            int Positive() => int.TryParse(Next(), CultureInfo.InvariantCulture, out var n) && n > 0
-                ? n
-                : throw new ArgumentException($"{args[i - 1]} needs a positive whole number");
-            try
-            {
-                s = args[i] switch
-                {
-                    "--clients" => s with { Clients = Positive() },
-                    "--seconds" => s with { Seconds = Positive() },
-                    "--warmup-seconds" => s with { WarmupSeconds = Positive() },
-                    "--latency-instances" => s with { LatencyInstances = Positive() },
-                    "--latency-warmup" => s with { LatencyWarmup = Positive() },
-                    "--pgbench-seconds" => s with { PgbenchSeconds = Positive() },
-                    "--pgbench-scale" => s with { PgbenchScale = Positive() },
-                    "--port" => s with { Port = Positive() },
-                    "--pg-bin" => s with { PostgresBin = Next() },
-                    "--analysis" => s with { Analysis = true },
-                    "--host-env" => Next() is var pair && pair.IndexOf('=') > 0
-                        ? s with { HostEnvironment = [.. s.HostEnvironment, (pair[..pair.IndexOf('=')], pair[(pair.IndexOf('=') + 1)..])] }
-                        : throw new ArgumentException("--host-env needs NAME=VALUE"),
-                    "--connection-options" => s with { ConnectionOptions = Next() },
-                    "--pg-option" => s with { PostgresOptions = [.. s.PostgresOptions, Next()] },
-                    "--keep-server-log" => s with { KeepServerLog = Path.GetFullPath(Next()) },
-                    "--configuration" or "-c" => s with
-                    {
-                        Configuration = Next().ToLowerInvariant() switch
-                        {
-                            "release" => "Release",
-                            "debug" => "Debug",
-                            var other => throw new ArgumentException($"--configuration is Release or Debug, not {other}"),
-                        },
-                    },
-                    _ => throw new ArgumentException($"Unknown option {args[i]}"),
-                };
-            }
-            catch (ArgumentException e)
-            {
-                Console.Error.WriteLine(e.Message);
-                return null;
-            }
-        }
-        return s;
-    }
+            "--clients" => s with { Clients = read.Positive() },
+            "--seconds" => s with { Seconds = read.Positive() },
+            "--warmup-seconds" => s with { WarmupSeconds = read.Positive() },
+            "--latency-instances" => s with { LatencyInstances = read.Positive() },
+            "--latency-warmup" => s with { LatencyWarmup = read.Positive() },
+            "--pgbench-seconds" => s with { PgbenchSeconds = read.Positive() },
+            "--pgbench-scale" => s with { PgbenchScale = read.Positive() },
+            "--port" => s with { Port = read.Positive() },
+            "--pg-bin" => s with { PostgresBin = read.Value() },
+            "--analysis" => s with { Analysis = true },
+            "--host-env" => read.Value() is var pair && pair.IndexOf('=') > 0
+                ? s with { HostEnvironment = [.. s.HostEnvironment, (pair[..pair.IndexOf('=')], pair[(pair.IndexOf('=') + 1)..])] }
+                : throw new ArgumentException("--host-env needs NAME=VALUE"),
+            "--connection-options" => s with { ConnectionOptions = read.Value() },
+            "--pg-option" => s with { PostgresOptions = [.. s.PostgresOptions, read.Value()] },
+            "--keep-server-log" => s with { KeepServerLog = Path.GetFullPath(read.Value()) },
+            "--configuration" or "-c" => s with { Configuration = read.Configuration() },
+            _ => throw read.Unknown(),
+        });
 }
