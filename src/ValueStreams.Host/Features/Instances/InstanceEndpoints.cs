@@ -4,6 +4,7 @@ using ValueStreams.Data.Runtime;
 using ValueStreams.Engine.Runtime;
 using ValueStreams.Host.Features.Auth;
 using ValueStreams.Host.Features.Errors;
+using ValueStreams.Core.Identity;
 
 namespace ValueStreams.Host.Features.Instances;
 
@@ -27,6 +28,7 @@ public static class InstanceEndpoints
                 await EngineProblems.Answer(
                     () => engine.StartAsync(id, request?.Input, request?.CorrelationId, Name(user), ct),
                     instance => TypedResults.Created($"/api/instances/{instance.Id}", Describe(instance))))
+            .WithAccess(Access.SignedIn)
             .WithTags("Instances").WithSummary("Start an instance of the published version")
             .Produces<InstanceResponse>(StatusCodes.Status201Created);
 
@@ -34,18 +36,21 @@ public static class InstanceEndpoints
 
         instances.MapGet("/", async (string? valueStream, string? status, int? limit, InstanceQueries queries, CancellationToken ct) =>
                 TypedResults.Ok(await queries.ListAsync(valueStream, status, limit ?? 100, ct)))
+            .WithAccess(Access.SignedIn)
             .WithSummary("Instances, newest first (?valueStream=, ?status=, ?limit=)");
 
         instances.MapGet("/{id}", async (string id, InstanceQueries queries, CancellationToken ct) =>
                 await queries.FindAsync(id, ct) is { } instance
                     ? TypedResults.Ok(Describe(instance))
                     : ApiProblem.Status(StatusCodes.Status404NotFound, $"Instance '{id}' was not found."))
+            .WithAccess(Access.InstanceParticipant)
             .WithSummary("An instance with its variables and the steps where it stands");
 
         instances.MapGet("/{id}/journal", async (string id, InstanceQueries queries, CancellationToken ct) =>
                 await queries.FindAsync(id, ct) is null
                     ? ApiProblem.Status(StatusCodes.Status404NotFound, $"Instance '{id}' was not found.")
                     : TypedResults.Ok(await queries.JournalAsync(id, ct)))
+            .WithAccess(Access.InstanceParticipant)
             .WithSummary("Every step entered, completed or faulted, with time, actor and outcome");
 
         Control(instances, "/{id}/cancel", "Cancel the instance: open tasks, timers and event waits are cancelled too",
@@ -59,12 +64,12 @@ public static class InstanceEndpoints
 
         instances.MapPost("/{id}/timers/fire", async (string id, WorkflowEngine engine, CancellationToken ct) =>
                 await EngineProblems.Answer(() => engine.FirePendingTimersAsync(id, ct), fired => TypedResults.Ok(new { fired })))
-            .RequireAuthorization(AuthSetup.Policies.Admin)
+            .WithAccess(Access.Admin)
             .WithSummary("Fire the instance's pending timers now (operations and testing)");
 
         instances.MapPost("/{id}/migrate", async (string id, MigrateRequest request, WorkflowEngine engine, ClaimsPrincipal user, CancellationToken ct) =>
                 await EngineProblems.Answer(() => engine.MigrateAsync(id, request.Version, Name(user), ct), instance => TypedResults.Ok(Describe(instance))))
-            .RequireAuthorization(AuthSetup.Policies.Admin)
+            .WithAccess(Access.Admin)
             .WithSummary("Move a waiting instance to another version when its waiting steps exist there");
 
         api.MapPost("/events", async (EventRequest request, WorkflowEngine engine, ClaimsPrincipal user, CancellationToken ct) =>
@@ -77,6 +82,7 @@ public static class InstanceEndpoints
                 var resumed = await engine.DeliverEventAsync(request.Name!, request.CorrelationId!, request.Payload, Name(user), ct);
                 return TypedResults.Ok(new { resumed });
             })
+            .WithAccess(Access.SignedIn)
             .WithTags("Instances").WithSummary("Resume the instances waiting for this event and correlation id");
     }
 
@@ -84,7 +90,7 @@ public static class InstanceEndpoints
         Func<WorkflowEngine, string, string, CancellationToken, Task<InstanceState>> action) =>
         instances.MapPost(pattern, async (string id, WorkflowEngine engine, ClaimsPrincipal user, CancellationToken ct) =>
                 await EngineProblems.Answer(() => action(engine, id, Name(user), ct), instance => TypedResults.Ok(Describe(instance))))
-            .RequireAuthorization(AuthSetup.Policies.Admin)
+            .WithAccess(Access.Admin)
             .WithSummary(summary);
 
     public static InstanceResponse Describe(InstanceState instance) => new(
