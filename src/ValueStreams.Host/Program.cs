@@ -58,6 +58,7 @@ builder.Services.AddSingleton(outbound);
 builder.Services.AddHttpClient<HttpStepRunner>().ConfigurePrimaryHttpMessageHandler(outbound.Handler);
 builder.Services.AddHttpClient("webhooks").ConfigurePrimaryHttpMessageHandler(outbound.Handler);
 builder.Services.AddSingleton(builder.Configuration.GetSection(MailOptions.Section).Get<MailOptions>() ?? new MailOptions());
+builder.Services.AddSingleton(builder.Configuration.GetSection(TaskOptions.Section).Get<TaskOptions>() ?? new TaskOptions());
 builder.Services.AddTransient<IPeopleNotifier, PeopleNotifier>();
 builder.Services.AddValueStreamsData(store.Provider, store.ConnectionString);
 builder.Services.AddValueStreamsScheduling(store.Provider, store.SchedulerLocation, schedulingOptions);

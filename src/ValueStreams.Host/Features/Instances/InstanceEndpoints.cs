@@ -34,22 +34,22 @@ public static class InstanceEndpoints
 
         var instances = api.MapGroup("/instances").WithTags("Instances");
 
-        instances.MapGet("/", async (string? valueStream, string? status, int? limit, InstanceQueries queries, CancellationToken ct) =>
-                TypedResults.Ok(await queries.ListAsync(valueStream, status, limit ?? 100, ct)))
+        instances.MapGet("/", async (string? valueStream, string? status, int? limit, InstanceQueries queries, ClaimsPrincipal user, CancellationToken ct) =>
+                TypedResults.Ok(await queries.ListAsync(valueStream, status, limit ?? 100, user.ToViewer(), ct)))
             .WithAccess(Access.SignedIn)
-            .WithSummary("Instances, newest first (?valueStream=, ?status=, ?limit=)");
+            .WithSummary("The instances you may see, newest first (?valueStream=, ?status=, ?limit=)");
 
-        instances.MapGet("/{id}", async (string id, InstanceQueries queries, CancellationToken ct) =>
-                await queries.FindAsync(id, ct) is { } instance
+        instances.MapGet("/{id}", async (string id, InstanceQueries queries, InstanceAccess access, ClaimsPrincipal user, CancellationToken ct) =>
+                await access.MaySeeAsync(id, user.ToViewer(), ct) && await queries.FindAsync(id, ct) is { } instance
                     ? TypedResults.Ok(Describe(instance))
-                    : ApiProblem.Status(StatusCodes.Status404NotFound, $"Instance '{id}' was not found."))
+                    : NotFound(id))
             .WithAccess(Access.InstanceParticipant)
             .WithSummary("An instance with its variables and the steps where it stands");
 
-        instances.MapGet("/{id}/journal", async (string id, InstanceQueries queries, CancellationToken ct) =>
-                await queries.FindAsync(id, ct) is null
-                    ? ApiProblem.Status(StatusCodes.Status404NotFound, $"Instance '{id}' was not found.")
-                    : TypedResults.Ok(await queries.JournalAsync(id, ct)))
+        instances.MapGet("/{id}/journal", async (string id, InstanceQueries queries, InstanceAccess access, ClaimsPrincipal user, CancellationToken ct) =>
+                await access.MaySeeAsync(id, user.ToViewer(), ct)
+                    ? TypedResults.Ok(await queries.JournalAsync(id, ct))
+                    : NotFound(id))
             .WithAccess(Access.InstanceParticipant)
             .WithSummary("Every step entered, completed or faulted, with time, actor and outcome");
 
@@ -72,18 +72,21 @@ public static class InstanceEndpoints
             .WithAccess(Access.Admin)
             .WithSummary("Move a waiting instance to another version when its waiting steps exist there");
 
-        api.MapPost("/events", async (EventRequest request, WorkflowEngine engine, ClaimsPrincipal user, CancellationToken ct) =>
+        api.MapPost("/events", async (EventRequest request, WorkflowEngine engine, InstanceAccess access, ClaimsPrincipal user, CancellationToken ct) =>
             {
                 var errors = new List<FieldError>();
                 if (string.IsNullOrWhiteSpace(request.Name)) errors.Add(new("name", "An event name is required."));
                 if (string.IsNullOrWhiteSpace(request.CorrelationId)) errors.Add(new("correlationId", "A correlation id is required."));
                 if (errors.Count > 0)
                     return ApiProblem.Validation("The event is incomplete.", errors);
-                var resumed = await engine.DeliverEventAsync(request.Name!, request.CorrelationId!, request.Payload, Name(user), ct);
+                // Only the instances the caller may see are resumed; the others are not revealed by the count either.
+                var viewer = user.ToViewer();
+                var resumed = await engine.DeliverEventAsync(request.Name!, request.CorrelationId!, request.Payload, Name(user),
+                    (instanceId, token) => access.MaySeeAsync(instanceId, viewer, token), ct);
                 return TypedResults.Ok(new { resumed });
             })
             .WithAccess(Access.SignedIn)
-            .WithTags("Instances").WithSummary("Resume the instances waiting for this event and correlation id");
+            .WithTags("Instances").WithSummary("Resume the instances you may act on that wait for this event and correlation id");
     }
 
     private static void Control(RouteGroupBuilder instances, string pattern, string summary,
@@ -97,6 +100,8 @@ public static class InstanceEndpoints
         instance.Id, instance.ValueStreamId, instance.Version, instance.Status, instance.CorrelationId, instance.Variables, instance.Input,
         instance.Tokens.Select(t => new ActiveStep(t.StepId, t.Id, t.WaitingFor?.Kind, t.WaitingFor?.Id, t.Fault)).ToList(),
         instance.CreatedBy, instance.CreatedAt, instance.UpdatedAt, instance.CompletedAt, instance.ParentInstanceId);
+
+    private static IResult NotFound(string id) => ApiProblem.Status(StatusCodes.Status404NotFound, $"Instance '{id}' was not found.");
 
     private static string Name(ClaimsPrincipal user) => user.Identity?.Name ?? "unknown";
 }

@@ -43,8 +43,8 @@ public static class TaskEndpoints
             .WithAccess(Access.SignedIn)
             .WithSummary("Tasks: ?scope=mine|group|all (all: admins) &status=open|done &instance=");
 
-        tasks.MapGet("/{id}", async (string id, TaskRepository repository, CancellationToken ct) =>
-                await repository.FindAsync(id, ct) is { } task
+        tasks.MapGet("/{id}", async (string id, TaskRepository repository, ClaimsPrincipal user, CancellationToken ct) =>
+                await TaskCommands.FindVisibleAsync(repository, id, user, ct) is { } task
                     ? TypedResults.Ok(task)
                     : ApiProblem.Status(StatusCodes.Status404NotFound, $"Task '{id}' was not found."))
             .WithAccess(Access.TaskCandidate)
@@ -96,21 +96,21 @@ public static class TaskEndpoints
             .WithAccess(Access.Admin)
             .WithSummary("Route the task to another group, optionally to one person (admins)");
 
-        tasks.MapPost("/{id}/escalate", async (string id, EscalateRequest request, TaskRepository repository, UserRepository users,
+        tasks.MapPost("/{id}/escalate", async (string id, EscalateRequest request, TaskRepository repository, TaskOptions options,
                 ClaimsPrincipal user, CancellationToken ct) =>
-                (await TaskCommands.EscalateAsync(repository, users, id, request.Group, request.Reason, user, ct)).Answer(done => TypedResults.Ok(done.Task)))
+                (await TaskCommands.EscalateAsync(repository, options, id, request.Group, request.Reason, user, ct)).Answer(done => TypedResults.Ok(done.Task)))
             .WithAccess(Access.TaskCandidate)
-            .WithSummary("Raise the task's priority and optionally route it to an escalation group (candidates and admins)");
+            .WithSummary("Raise the task's priority and optionally route it to its escalation group (the step's sla.escalateTo or the configured one; candidates and admins)");
 
-        tasks.MapGet("/{id}/history", async (string id, TaskRepository repository, CancellationToken ct) =>
-                await repository.FindAsync(id, ct) is null
+        tasks.MapGet("/{id}/history", async (string id, TaskRepository repository, ClaimsPrincipal user, CancellationToken ct) =>
+                await TaskCommands.FindVisibleAsync(repository, id, user, ct) is null
                     ? ApiProblem.Status(StatusCodes.Status404NotFound, $"Task '{id}' was not found.")
                     : TypedResults.Ok(await repository.HistoryAsync(id, ct)))
             .WithAccess(Access.TaskCandidate)
             .WithSummary("Who did what to the task, and when");
 
-        tasks.MapGet("/{id}/comments", async (string id, TaskRepository repository, CancellationToken ct) =>
-                await repository.FindAsync(id, ct) is { } task
+        tasks.MapGet("/{id}/comments", async (string id, TaskRepository repository, ClaimsPrincipal user, CancellationToken ct) =>
+                await TaskCommands.FindVisibleAsync(repository, id, user, ct) is { } task
                     ? TypedResults.Ok(await repository.CommentsAsync(task.InstanceId, ct))
                     : ApiProblem.Status(StatusCodes.Status404NotFound, $"Task '{id}' was not found."))
             .WithAccess(Access.TaskCandidate)
