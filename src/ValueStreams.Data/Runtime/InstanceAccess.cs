@@ -16,18 +16,25 @@ public sealed class InstanceAccess(ConnectionFactory connections)
 {
     /// <summary>
     /// A condition on the instance row aliased <paramref name="instance"/> that holds when the viewer may see it;
-    /// adds its parameters (<c>@viewer</c>, <c>@viewerGroups</c>) to <paramref name="parameters"/>.
+    /// adds its parameters (<c>@viewer</c>, <c>@viewerGroup0</c>…) to <paramref name="parameters"/>.
     /// </summary>
     public static string Condition(string instance, Viewer viewer, DynamicParameters parameters)
     {
         if (viewer.IsAdmin)
             return "1 = 1";
         parameters.Add("viewer", viewer.Username);
-        parameters.Add("viewerGroups", viewer.Groups.ToArray());
+        // One parameter per group, written out, so the same SQL runs on both stores; only parameter names reach the SQL.
+        var groups = new List<string>();
+        for (var i = 0; i < viewer.Groups.Count; i++)
+        {
+            parameters.Add($"viewerGroup{i}", viewer.Groups[i]);
+            groups.Add($"@viewerGroup{i}");
+        }
+        var inGroups = groups.Count == 0 ? "" : $" OR seen.candidate_group IN ({string.Join(", ", groups)})";
         return $"""
             ({instance}.created_by = @viewer OR EXISTS (
                 SELECT 1 FROM tasks seen WHERE seen.instance_id = {instance}.id
-                AND (seen.assignee = @viewer OR seen.claimed_by = @viewer OR seen.completed_by = @viewer OR seen.candidate_group IN @viewerGroups)))
+                AND (seen.assignee = @viewer OR seen.claimed_by = @viewer OR seen.completed_by = @viewer{inGroups})))
             """;
     }
 

@@ -19,7 +19,7 @@ public sealed class TaskHolderTests
 
     /// <summary>start → work (service-desk, assigned to secondline: agent and secondline are both candidates) → value → end.</summary>
     private static StreamFile Shared() => new StreamFile("sv-shared")
-        .Start().Task("work", group: "service-desk", assignee: "secondline").Milestone().End().Chain("start", "work", "value", "end");
+        .Start().Task("work", group: "service-desk", assignee: "user:secondline").Milestone().End().Chain("start", "work", "value", "end");
 
     [Theory]
     [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
