@@ -26,6 +26,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<TaskRepository>();
         services.AddSingleton<NotificationRepository>();
         services.AddSingleton<InstanceQueries>();
+        services.AddSingleton<InstanceAccess>();
         services.AddSingleton<IServiceLevels, ServiceLevelWatch>();
         services.AddSingleton<IRunSessionFactory>(sp => sp.GetRequiredService<RunSessionFactory>());
         services.AddSingleton<IOutbox>(sp => sp.GetRequiredService<RunSessionFactory>());

@@ -26,6 +26,7 @@ using ValueStreams.Engine.Expressions;
 using ValueStreams.Engine.Runtime;
 using ValueStreams.Host.Hosting;
 using ValueStreams.Scheduling.Hosting;
+using ValueStreams.Core.Identity;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -57,6 +58,7 @@ builder.Services.AddSingleton(outbound);
 builder.Services.AddHttpClient<HttpStepRunner>().ConfigurePrimaryHttpMessageHandler(outbound.Handler);
 builder.Services.AddHttpClient("webhooks").ConfigurePrimaryHttpMessageHandler(outbound.Handler);
 builder.Services.AddSingleton(builder.Configuration.GetSection(MailOptions.Section).Get<MailOptions>() ?? new MailOptions());
+builder.Services.AddSingleton(builder.Configuration.GetSection(TaskOptions.Section).Get<TaskOptions>() ?? new TaskOptions());
 builder.Services.AddTransient<IPeopleNotifier, PeopleNotifier>();
 builder.Services.AddValueStreamsData(store.Provider, store.ConnectionString);
 builder.Services.AddValueStreamsScheduling(store.Provider, store.SchedulerLocation, schedulingOptions);
@@ -108,13 +110,13 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
 
-app.MapStaticAssets();
+app.MapStaticAssets().WithAccess(Access.Anonymous);
 app.MapHealthEndpoints();
-app.MapOpenApi();
-app.MapScalarApiReference(options => options.WithTitle("ValueStreams API"));
+app.MapOpenApi().WithAccess(Access.Anonymous);
+app.MapScalarApiReference(options => options.WithTitle("ValueStreams API")).WithAccess(Access.Anonymous);
 app.MapAuthEndpoints();
 
-// Every API endpoint needs a signed-in caller; sign-in and health are mapped outside this group.
+// Every endpoint and page declares who may call it (Features/Access); API endpoints need a signed-in caller besides.
 var api = app.MapGroup("/api").RequireAuthorization();
 api.MapCatalogueEndpoints();
 api.MapDefinitionEndpoints();
@@ -127,13 +129,14 @@ app.MapHangfireDashboard("/hangfire", new DashboardOptions
         DashboardTitle = "ValueStreams jobs",
         AppPath = "/",
     })
-    .RequireAuthorization(AuthSetup.Policies.Admin);
+    .WithAccess(Access.Admin);
 
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode()
     .AddAdditionalAssemblies(typeof(DesignerServiceCollectionExtensions).Assembly)
-    .RequireAuthorization();
+    .WithFrameworkAccess(Access.SignedIn);
 
+app.EnsureEveryEndpointHasARule();
 app.Run();
 
 /// <summary>Entry point, visible to the API tests' <c>WebApplicationFactory</c>.</summary>

@@ -36,7 +36,7 @@ public interface IInbox
 
     /// <summary>
     /// Raises the task's priority with a reason of at most <see cref="MaxReasonLength"/> characters, optionally routing it to
-    /// an escalation group (<see cref="InboxTaskDetails.CanEscalate"/>).
+    /// one of its escalation groups (<see cref="InboxTaskDetails.CanEscalate"/>, <see cref="InboxTaskDetails.EscalationGroups"/>).
     /// </summary>
     Task<InboxResult> EscalateAsync(string taskId, string reason, string? group, CancellationToken cancellationToken = default);
 
@@ -95,7 +95,8 @@ public sealed record InboxComment(DateTimeOffset At, string Author, string Kind,
 public sealed record InboxTaskEvent(DateTimeOffset At, string Actor, string Action, string? Detail);
 
 /// <summary>
-/// A task page's content. The <c>Can…</c> flags say which actions the server's rules allow the user now. <see cref="Form"/> holds the task's form fields as the value stream defines them
+/// A task page's content. The <c>Can…</c> flags say which actions the server's rules allow the user now;
+/// <see cref="EscalationGroups"/> are the only groups an escalation may route the task to. <see cref="Form"/> holds the task's form fields as the value stream defines them
 /// (name, label, type, required, options, min, max, pattern, recordType, help, default); check data
 /// against it with <c>FormRules</c>, as the server does.
 /// </summary>
@@ -103,7 +104,7 @@ public sealed record InboxTaskDetails(
     InboxTask Task, string? StepDescription, JsonArray Form, IReadOnlyList<InboxOutcome> Outcomes, JsonObject? Data,
     string? InstanceStatus, JsonObject Variables, IReadOnlyList<InboxJournalLine> Journal, IReadOnlyList<InboxComment> Comments,
     IReadOnlyList<InboxTaskEvent> History, bool CanClaim, bool CanRelease, bool CanComplete, bool CanComment,
-    bool CanDelegate, bool CanReassign, bool CanEscalate);
+    bool CanDelegate, bool CanReassign, bool CanEscalate, IReadOnlyList<string> EscalationGroups);
 
 /// <summary>
 /// How an action went. <see cref="FieldErrors"/> maps form field names to the server's messages; other

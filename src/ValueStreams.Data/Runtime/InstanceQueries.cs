@@ -33,17 +33,22 @@ public sealed class InstanceQueries(ConnectionFactory connections)
         return rows.Select(r => new JournalLine(r.Sequence, r.At, r.StepId, r.Event, r.Actor, r.Outcome, r.Detail)).ToList();
     }
 
-    public async Task<IReadOnlyList<InstanceSummary>> ListAsync(string? valueStreamId, string? status, int limit, CancellationToken cancellationToken = default)
+    /// <summary>The instances the viewer may see (<see cref="InstanceAccess"/>), newest first.</summary>
+    public async Task<IReadOnlyList<InstanceSummary>> ListAsync(string? valueStreamId, string? status, int limit, Viewer viewer,
+        CancellationToken cancellationToken = default)
     {
+        var parameters = new DynamicParameters(new { valueStreamId, status, limit = Math.Clamp(limit, 1, 1000) });
+        var visible = InstanceAccess.Condition("i", viewer, parameters);
         await using var connection = await connections.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<SummaryRow>(new CommandDefinition(
-            """
-            SELECT id AS Id, value_stream_id AS ValueStreamId, version AS Version, status AS Status, correlation_id AS CorrelationId,
-                   created_by AS CreatedBy, created_at AS CreatedAt, updated_at AS UpdatedAt, completed_at AS CompletedAt
-            FROM instances
-            WHERE (CAST(@valueStreamId AS TEXT) IS NULL OR value_stream_id = @valueStreamId) AND (CAST(@status AS TEXT) IS NULL OR status = @status)
-            ORDER BY created_at DESC LIMIT @limit
-            """, new { valueStreamId, status, limit = Math.Clamp(limit, 1, 1000) }, cancellationToken: cancellationToken));
+            $"""
+            SELECT i.id AS Id, i.value_stream_id AS ValueStreamId, i.version AS Version, i.status AS Status, i.correlation_id AS CorrelationId,
+                   i.created_by AS CreatedBy, i.created_at AS CreatedAt, i.updated_at AS UpdatedAt, i.completed_at AS CompletedAt
+            FROM instances i
+            WHERE (CAST(@valueStreamId AS TEXT) IS NULL OR i.value_stream_id = @valueStreamId) AND (CAST(@status AS TEXT) IS NULL OR i.status = @status)
+              AND {visible}
+            ORDER BY i.created_at DESC LIMIT @limit
+            """, parameters, cancellationToken: cancellationToken));
         return rows.Select(r => new InstanceSummary(r.Id, r.ValueStreamId, r.Version, r.Status, r.CorrelationId, r.CreatedBy, r.CreatedAt, r.UpdatedAt, r.CompletedAt)).ToList();
     }
 

@@ -176,16 +176,17 @@ internal sealed class RunSession : IRunSession
         return Task.CompletedTask;
     }
 
-    public async Task<TaskRow?> CompleteTaskAsync(string taskId, string outcome, JsonObject data, string actor, DateTimeOffset at)
+    public async Task<TaskRow?> CompleteTaskAsync(string taskId, string outcome, JsonObject data, string actor, DateTimeOffset at, bool overrideClaim)
     {
-        // The guarded change and the row it changed, in one statement (SQLite has RETURNING too).
+        // The guarded change and the row it changed, in one statement (SQLite has RETURNING too). The holder is part of
+        // the guard, so a claim that lands between the caller's check and this statement is not completed over.
         var row = await connection.QuerySingleOrDefaultAsync<TaskRowData>(await Command(
             """
             UPDATE tasks SET status = 'completed', outcome = @outcome, data = @data, completed_by = @actor, completed_at = @at
-            WHERE id = @taskId AND status IN ('open', 'claimed')
+            WHERE id = @taskId AND (status = 'open' OR (status = 'claimed' AND (claimed_by = @actor OR @overrideClaim)))
             RETURNING id AS Id, instance_id AS InstanceId, step_id AS StepId, token_id AS TokenId, status AS Status,
                       candidate_group AS CandidateGroup, assignee AS Assignee, claimed_by AS ClaimedBy
-            """, new { taskId, outcome, data = data.ToJsonString(), actor, at }));
+            """, new { taskId, outcome, data = data.ToJsonString(), actor, at, overrideClaim }));
         if (row is null)
             return null;
         AppendTaskEvent(taskId, at, actor, "completed", outcome);

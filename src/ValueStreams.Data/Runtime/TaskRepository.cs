@@ -13,7 +13,8 @@ public sealed record TaskView(
     string Id, string InstanceId, string ValueStreamId, string StepId, string Title, string? Group, string? Assignee, string Status,
     int? Priority, JsonNode Outcomes, JsonNode Form, DateTimeOffset? DueAt, DateTimeOffset CreatedAt, string? ClaimedBy,
     DateTimeOffset? ClaimedAt, string? CompletedBy, DateTimeOffset? CompletedAt, string? Outcome, JsonNode? Data, string Sla,
-    DateTimeOffset? RespondBy = null, DateTimeOffset? ResolveBy = null, DateTimeOffset? ResponseMissedAt = null, DateTimeOffset? ResolutionMissedAt = null)
+    DateTimeOffset? RespondBy = null, DateTimeOffset? ResolveBy = null, DateTimeOffset? ResponseMissedAt = null, DateTimeOffset? ResolutionMissedAt = null,
+    string? EscalateTo = null)
 {
     /// <summary>
     /// Where the task stands against its due time: none (no due time), on-track, at-risk (less than a
@@ -38,6 +39,9 @@ public sealed record TaskComment(string Id, string TaskId, DateTimeOffset At, st
 /// <summary>One line of a task's audit trail.</summary>
 public sealed record TaskEvent(DateTimeOffset At, string Actor, string Action, string? Detail);
 
+/// <summary>How a claim ended: newly claimed, already held by the same user (nothing changed), or refused (someone else holds it, or it is closed).</summary>
+public enum ClaimOutcome { Claimed, AlreadyHeld, Refused }
+
 /// <summary>Whose tasks to list.</summary>
 public enum TaskScope { Mine, Group, All }
 
@@ -50,23 +54,27 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
         t.candidate_group AS CandidateGroup, t.assignee AS Assignee, t.status AS Status, t.priority AS Priority,
         t.outcomes AS Outcomes, t.form AS Form, t.due_at AS DueAt, t.created_at AS CreatedAt, t.claimed_by AS ClaimedBy,
         t.claimed_at AS ClaimedAt, t.completed_by AS CompletedBy, t.completed_at AS CompletedAt, t.outcome AS Outcome, t.data AS Data,
-        t.respond_by AS RespondBy, t.resolve_by AS ResolveBy, t.response_missed_at AS ResponseMissedAt, t.resolution_missed_at AS ResolutionMissedAt
+        t.respond_by AS RespondBy, t.resolve_by AS ResolveBy, t.response_missed_at AS ResponseMissedAt, t.resolution_missed_at AS ResolutionMissedAt,
+        t.escalate_to AS EscalateTo
         """;
 
     /// <summary>
     /// Open tasks (open or claimed) or done ones (completed or cancelled), for a scope: mine (assigned to
     /// or claimed by the user), my groups' (candidate group among the user's groups), or all. Due first.
+    /// An instance narrows the scope to that instance's tasks; it never widens it.
     /// </summary>
     public async Task<IReadOnlyList<TaskView>> ListAsync(TaskScope scope, bool open, string username, IReadOnlyList<string> groups,
         string? instanceId = null, int limit = 200, CancellationToken cancellationToken = default)
     {
         // Statuses are written out, not bound, so the planner can use the partial indexes on open tasks.
         var statuses = open ? "t.status IN ('open', 'claimed')" : "t.status IN ('completed', 'cancelled')";
+        if (instanceId is not null)
+            statuses += " AND t.instance_id = @instanceId";
         var parameters = new DynamicParameters(new { username, instanceId, limit = Math.Clamp(limit, 1, 1000) });
         string where;
-        if (instanceId is not null || scope == TaskScope.All)
+        if (scope == TaskScope.All)
         {
-            where = $"{statuses} AND (CAST(@instanceId AS TEXT) IS NULL OR t.instance_id = @instanceId)";
+            where = statuses;
         }
         else
         {
@@ -113,16 +121,38 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
         return row?.ToView(clock.GetUtcNow());
     }
 
-    /// <summary>open → claimed by the user; claiming a task one already holds changes nothing. False when someone else holds it or it is closed.</summary>
-    public async Task<bool> ClaimAsync(string taskId, string username, CancellationToken cancellationToken = default)
+    /// <summary>The task, when it exists and the viewer may see its instance (<see cref="InstanceAccess"/>); else null.</summary>
+    public async Task<TaskView?> FindAsync(string taskId, Viewer viewer, CancellationToken cancellationToken = default)
     {
+        var parameters = new DynamicParameters(new { taskId });
+        var visible = InstanceAccess.Condition("i", viewer, parameters);
         await using var connection = await connections.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            $"SELECT {Columns} FROM tasks t JOIN instances i ON i.id = t.instance_id WHERE t.id = @taskId AND {visible}",
+            parameters, cancellationToken: cancellationToken));
+        return row?.ToView(clock.GetUtcNow());
+    }
+
+    /// <summary>
+    /// open → claimed by the user, with its history line in the same transaction. Claiming a task one already
+    /// holds changes nothing and writes no line; someone else's claim or a closed task refuses.
+    /// </summary>
+    public async Task<ClaimOutcome> ClaimAsync(string taskId, string username, bool asOverride, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var changed = await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE tasks SET status = 'claimed', claimed_by = @username, claimed_at = @now
-            WHERE id = @taskId AND (status = 'open' OR (status = 'claimed' AND claimed_by = @username))
-            """, new { taskId, username, now = clock.GetUtcNow() }, cancellationToken: cancellationToken));
-        return changed == 1;
+            "UPDATE tasks SET status = 'claimed', claimed_by = @username, claimed_at = @now WHERE id = @taskId AND status = 'open'",
+            new { taskId, username, now }, transaction, cancellationToken: cancellationToken));
+        if (changed == 1)
+            await connection.ExecuteAsync(new CommandDefinition(TaskStatements.AppendEvent,
+                new { taskId, at = now, actor = username, action = asOverride ? "claimed (admin override)" : "claimed", detail = (string?)null },
+                transaction, cancellationToken: cancellationToken));
+        var holder = changed == 1 ? username : await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+            "SELECT claimed_by FROM tasks WHERE id = @taskId AND status = 'claimed'", new { taskId }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return changed == 1 ? ClaimOutcome.Claimed : holder == username ? ClaimOutcome.AlreadyHeld : ClaimOutcome.Refused;
     }
 
     /// <summary>claimed by the user (or anyone, for admins) → open again.</summary>
@@ -131,11 +161,17 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
             "UPDATE tasks SET status = 'open', claimed_by = NULL, claimed_at = NULL WHERE id = @taskId AND status = 'claimed' AND (@any OR claimed_by = @actor)",
             new { taskId, actor, any = anyClaimant }, cancellationToken);
 
-    /// <summary>Hands an open or claimed task to one person, who may then claim it.</summary>
-    public Task<bool> DelegateAsync(string taskId, string actor, string assignee, CancellationToken cancellationToken = default) =>
+    /// <summary>
+    /// Hands an open task, or one the actor holds, to one person, who may then claim it; someone else's claim
+    /// refuses unless <paramref name="overrideClaim"/> (admins).
+    /// </summary>
+    public Task<bool> DelegateAsync(string taskId, string actor, string assignee, bool overrideClaim = false, CancellationToken cancellationToken = default) =>
         ChangeAsync(taskId, actor, "delegated", assignee,
-            "UPDATE tasks SET assignee = @assignee, status = 'open', claimed_by = NULL, claimed_at = NULL WHERE id = @taskId AND status IN ('open', 'claimed')",
-            new { taskId, assignee }, cancellationToken);
+            """
+            UPDATE tasks SET assignee = @assignee, status = 'open', claimed_by = NULL, claimed_at = NULL
+            WHERE id = @taskId AND (status = 'open' OR (status = 'claimed' AND (claimed_by = @actor OR @overrideClaim)))
+            """,
+            new { taskId, assignee, actor, overrideClaim }, cancellationToken);
 
     /// <summary>Routes an open or claimed task to another group (and optionally one person in it).</summary>
     public Task<bool> ReassignAsync(string taskId, string actor, string group, string? assignee, CancellationToken cancellationToken = default) =>
@@ -155,10 +191,6 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
                              claimed_by = CASE WHEN CAST(@group AS TEXT) IS NULL THEN claimed_by ELSE NULL END
             WHERE id = @taskId AND status IN ('open', 'claimed')
             """, new { taskId, group }, cancellationToken);
-
-    /// <summary>Records that the user claimed the task (the claim itself is <see cref="ClaimAsync"/>).</summary>
-    public Task RecordClaimAsync(string taskId, string actor, bool asOverride, CancellationToken cancellationToken = default) =>
-        AppendEventAsync(taskId, actor, asOverride ? "claimed (admin override)" : "claimed", null, cancellationToken);
 
     public async Task<TaskComment> AddCommentAsync(string taskId, string instanceId, string author, string kind, string text, CancellationToken cancellationToken = default)
     {
@@ -213,14 +245,6 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
         return changed == 1;
     }
 
-    private async Task AppendEventAsync(string taskId, string actor, string action, string? detail, CancellationToken cancellationToken)
-    {
-        await using var connection = await connections.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            TaskStatements.AppendEvent,
-            new { taskId, at = clock.GetUtcNow(), actor, action, detail }, cancellationToken: cancellationToken));
-    }
-
     private sealed class CommentRow
     {
         public string Id { get; init; } = "";
@@ -264,10 +288,11 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
         public DateTimeOffset? ResolveBy { get; init; }
         public DateTimeOffset? ResponseMissedAt { get; init; }
         public DateTimeOffset? ResolutionMissedAt { get; init; }
+        public string? EscalateTo { get; init; }
 
         public TaskView ToView(DateTimeOffset now) => new(Id, InstanceId, ValueStreamId, StepId, Title, CandidateGroup, Assignee, Status, Priority,
             JsonNode.Parse(Outcomes)!, JsonNode.Parse(Form)!, DueAt, CreatedAt, ClaimedBy, ClaimedAt, CompletedBy, CompletedAt, Outcome,
             Data is null ? null : JsonNode.Parse(Data), TaskView.SlaState(CreatedAt, DueAt, CompletedAt ?? now),
-            RespondBy, ResolveBy, ResponseMissedAt, ResolutionMissedAt);
+            RespondBy, ResolveBy, ResponseMissedAt, ResolutionMissedAt, EscalateTo);
     }
 }

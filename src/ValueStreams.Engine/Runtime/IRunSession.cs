@@ -24,8 +24,11 @@ public interface IRunSession
 
     Task CreateTaskAsync(HumanTaskRecord task);
 
-    /// <summary>Marks an open or claimed task completed; false if it was not open (completed, cancelled or unknown).</summary>
-    Task<TaskRow?> CompleteTaskAsync(string taskId, string outcome, JsonObject data, string actor, DateTimeOffset at);
+    /// <summary>
+    /// Marks an open task, or one the actor holds, completed; null if it was not open (completed, cancelled or unknown)
+    /// or someone else holds it, unless <paramref name="overrideClaim"/>.
+    /// </summary>
+    Task<TaskRow?> CompleteTaskAsync(string taskId, string outcome, JsonObject data, string actor, DateTimeOffset at, bool overrideClaim);
 
     /// <summary>A task and its instance, held as <see cref="LockInstanceAsync"/> holds it, read together; null for an unknown task.</summary>
     Task<(TaskRow Task, InstanceState Instance)?> LockInstanceOfTaskAsync(string taskId);

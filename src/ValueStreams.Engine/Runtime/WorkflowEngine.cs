@@ -33,7 +33,8 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
         }, ct);
 
     /// <summary>Completes a task with an outcome and form data, then runs on. The caller has checked who may.</summary>
-    public Task<InstanceState> CompleteTaskAsync(string taskId, string outcome, JsonObject data, string user, CancellationToken ct = default) =>
+    public Task<InstanceState> CompleteTaskAsync(string taskId, string outcome, JsonObject data, string user, bool overrideClaim = false,
+        CancellationToken ct = default) =>
         sessions.RunAsync(async session =>
         {
             var (task, instance) = await session.LockInstanceOfTaskAsync(taskId)
@@ -47,8 +48,10 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
                 throw new EngineException(EngineRefusal.Invalid, $"'{outcome}' is not an outcome of this task.",
                     [("outcome", $"must be one of {string.Join(", ", outcomes)}")]);
 
-            var completed = await session.CompleteTaskAsync(taskId, outcome, data, user, Now)
-                ?? throw new EngineException(EngineRefusal.Conflict, $"Task '{taskId}' is no longer open.");
+            var completed = await session.CompleteTaskAsync(taskId, outcome, data, user, Now, overrideClaim)
+                ?? throw new EngineException(EngineRefusal.Conflict, task.Status == "claimed" && task.ClaimedBy != user && !overrideClaim
+                    ? $"Task '{taskId}' is claimed by {task.ClaimedBy}."
+                    : $"Task '{taskId}' is no longer open or is claimed by someone else.");
             var token = instance.Tokens.Find(t => t.WaitingFor == new Bookmark(Bookmark.Task, taskId)
                     || t.WaitingFor == new Bookmark(Bookmark.Tasks, completed.TokenId))
                 ?? throw new EngineException(EngineRefusal.Conflict, $"Task '{taskId}' no longer has a waiting step.");
@@ -145,13 +148,19 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
         return fired;
     }
 
-    /// <summary>Delivers an event to every instance waiting for it with that correlation id; returns how many resumed.</summary>
-    public async Task<int> DeliverEventAsync(string eventName, string correlationId, JsonNode? payload, string user, CancellationToken ct = default)
+    /// <summary>
+    /// Delivers an event to every instance waiting for it with that correlation id that <paramref name="mayResume"/>
+    /// admits (the caller's right to act on the instance; every one when null); returns how many resumed.
+    /// </summary>
+    public async Task<int> DeliverEventAsync(string eventName, string correlationId, JsonNode? payload, string user,
+        Func<string, CancellationToken, Task<bool>>? mayResume = null, CancellationToken ct = default)
     {
         var subscriptions = await sessions.RunAsync(session => session.FindSubscriptionsAsync(eventName, correlationId), ct);
         var resumed = 0;
         foreach (var subscription in subscriptions)
         {
+            if (mayResume is not null && !await mayResume(subscription.InstanceId, ct))
+                continue;
             var done = await sessions.RunAsync(async session =>
             {
                 var instance = await session.LockInstanceAsync(subscription.InstanceId);

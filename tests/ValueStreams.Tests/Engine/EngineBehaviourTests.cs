@@ -208,15 +208,15 @@ public sealed class EngineBehaviourTests
     // ---------------------------------------------------------------- tasks API
 
     [Fact]
-    public async Task A_user_outside_the_tasks_group_can_neither_claim_nor_complete_it()
+    public async Task A_user_outside_the_tasks_instance_can_neither_see_claim_nor_complete_it()
     {
         await using var api = await EngineApi.StartAsync();
         await api.PublishAsync(Desk());
         var instance = IdOf(await api.StartAsync("eb-desk"));
         var task = IdOf(await api.OpenTaskAsync(instance, "triage"));
 
-        await ProblemAsync(await api.ClaimAsync("engineer", task), HttpStatusCode.Forbidden);
-        await ProblemAsync(await api.TryCompleteAsync("engineer", task, "resolved", ValidTriage), HttpStatusCode.Forbidden);
+        await ProblemAsync(await api.ClaimAsync("engineer", task), HttpStatusCode.NotFound);
+        await ProblemAsync(await api.TryCompleteAsync("engineer", task, "resolved", ValidTriage), HttpStatusCode.NotFound);
 
         var still = await api.OpenTaskAsync(instance, "triage");
         Assert.Equal("open", still.GetProperty("status").GetString());

@@ -1,3 +1,4 @@
+using ValueStreams.Core.Identity;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -17,7 +18,7 @@ public static class AuthEndpoints
     public static void MapAuthEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/auth/token", IssueTokenAsync)
-            .AllowAnonymous()
+            .WithAccess(Access.Anonymous)
             .WithTags("Auth")
             .WithSummary("Exchange a user name and password for a bearer token")
             .Produces<AccessTokenResponse>()
@@ -25,8 +26,9 @@ public static class AuthEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
-        app.MapPost("/account/login", SignInWithFormAsync).AllowAnonymous().ExcludeFromDescription();
-        app.MapPost("/account/logout", (Delegate)SignOutAsync).ExcludeFromDescription();
+        app.MapPost("/account/login", SignInWithFormAsync).WithAccess(Access.Anonymous).ExcludeFromDescription();
+        // Signing out asks nothing of the caller: without a cookie it only leads back to the login page.
+        app.MapPost("/account/logout", (Delegate)SignOutAsync).WithAccess(Access.Anonymous).ExcludeFromDescription();
     }
 
     private static async Task<IResult> IssueTokenAsync(TokenRequest? request, SignInService signIn, FailedLoginThrottle throttle, HttpContext http)

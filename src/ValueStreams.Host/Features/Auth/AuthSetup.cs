@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using ValueStreams.Core.Identity;
+using ValueStreams.Designer.Shared;
 
 namespace ValueStreams.Host.Features.Auth;
 
@@ -10,8 +12,11 @@ public static class AuthSetup
 {
     public const string Scheme = "ValueStreams";
 
+    /// <summary>The policy names behind the access rules (<see cref="AccessAttribute.PolicyName"/>).</summary>
     public static class Policies
     {
+        public const string Anonymous = "anonymous";
+        public const string SignedIn = "signed-in";
         public const string Admin = "admin";
         public const string ProcessOwner = "process-owner";
         public const string Agent = "agent";
@@ -47,6 +52,10 @@ public static class AuthSetup
             });
 
         services.AddAuthorizationBuilder()
+            // An endpoint that declares no access rule still needs a signed-in caller (and start-up refuses it anyway).
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Policies.Anonymous, policy => policy.RequireAssertion(_ => true))
+            .AddPolicy(Policies.SignedIn, policy => policy.RequireAuthenticatedUser())
             .AddPolicy(Policies.Admin, policy => policy.RequireRole(Roles.Admin))
             .AddPolicy(Policies.ProcessOwner, policy => policy.RequireRole(Roles.ProcessOwner, Roles.Admin))
             .AddPolicy(Policies.Agent, policy => policy.RequireRole(Roles.Agent, Roles.Admin));

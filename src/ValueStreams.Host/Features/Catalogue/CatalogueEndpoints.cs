@@ -1,4 +1,6 @@
 using ValueStreams.Core.Catalogue;
+using ValueStreams.Core.Identity;
+using ValueStreams.Host.Features.Auth;
 
 namespace ValueStreams.Host.Features.Catalogue;
 
@@ -14,6 +16,7 @@ public static class CatalogueEndpoints
     {
         api.MapGet("/catalogue", (ItilCatalogue catalogue) =>
                 TypedResults.Ok(new CatalogueResponse(catalogue.ValueChainActivities, catalogue.PracticeGroups, catalogue.Practices)))
+            .WithAccess(Access.SignedIn)
             .WithTags("Catalogue")
             .WithSummary("The ITIL 4 value chain activities and the 34 practices with their heat levels");
     }

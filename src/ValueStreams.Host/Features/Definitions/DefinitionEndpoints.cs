@@ -5,6 +5,7 @@ using ValueStreams.Core.Definitions.StepTypes;
 using ValueStreams.Data.Definitions;
 using ValueStreams.Host.Features.Auth;
 using ValueStreams.Host.Features.Errors;
+using ValueStreams.Core.Identity;
 
 namespace ValueStreams.Host.Features.Definitions;
 
@@ -20,27 +21,30 @@ public static class DefinitionEndpoints
     public static void MapDefinitionEndpoints(this RouteGroupBuilder api)
     {
         api.MapGet("/step-types", () => TypedResults.Ok(StepTypeCatalogue.Descriptors))
+            .WithAccess(Access.SignedIn)
             .WithTags("Definitions").WithSummary("Step type descriptors: inputs, ports and UI hints");
 
         var streams = api.MapGroup("/value-streams").WithTags("Definitions");
 
         streams.MapGet("/", async (ValueStreamRepository repository, CancellationToken ct) =>
                 TypedResults.Ok(await repository.ListAsync(ct)))
+            .WithAccess(Access.SignedIn)
             .WithSummary("Value streams with their published and latest versions");
 
         streams.MapGet("/{id}", GetFileAsync)
+            .WithAccess(Access.SignedIn)
             .WithSummary("The value stream file in canonical form: published, ?version=N, or ?draft=true")
             .Produces(StatusCodes.Status200OK, contentType: FileContentType)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         streams.MapPut("/{id}/draft", SaveDraftAsync)
-            .RequireAuthorization(AuthSetup.Policies.ProcessOwner)
+            .WithAccess(Access.ProcessOwner)
             .WithSummary("Save a draft (body: the file); 400 with errors when it is invalid")
             .Accepts<object>(FileContentType)
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
         streams.MapPost("/{id}/publish", PublishAsync)
-            .RequireAuthorization(AuthSetup.Policies.ProcessOwner)
+            .WithAccess(Access.ProcessOwner)
             .WithSummary("Publish the draft as the next version")
             .ProducesProblem(StatusCodes.Status409Conflict);
 
@@ -49,15 +53,17 @@ public static class DefinitionEndpoints
                 var versions = await repository.VersionsAsync(id, ct);
                 return versions.Count == 0 ? NotFound(id) : TypedResults.Ok(versions);
             })
+            .WithAccess(Access.SignedIn)
             .WithSummary("Published versions with who published them and when");
 
         streams.MapGet("/{id}/diff", DiffAsync)
+            .WithAccess(Access.SignedIn)
             .WithSummary("Semantic diff between two versions (?from=N&to=M; to defaults to the draft, else the published version)")
             .Produces<DiffReport>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         streams.MapPost("/{id}/versions/{version:int}/restore", RestoreAsync)
-            .RequireAuthorization(AuthSetup.Policies.ProcessOwner)
+            .WithAccess(Access.ProcessOwner)
             .WithSummary("Make an old version the new draft (publish it to make it current)")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -69,11 +75,12 @@ public static class DefinitionEndpoints
                 var report = library.Validate(body);
                 return TypedResults.Ok(new ValidationResponse(report.IsValid, ToFieldErrors(report.Errors), ToFieldErrors(report.Warnings)));
             })
+            .WithAccess(Access.SignedIn)
             .Accepts<object>(FileContentType)
             .WithSummary("Validate a file without storing it");
 
         streams.MapPost("/import", ImportAsync)
-            .RequireAuthorization(AuthSetup.Policies.ProcessOwner)
+            .WithAccess(Access.ProcessOwner)
             .Accepts<object>(FileContentType)
             .WithSummary("Import a file and publish it; the same content as the current version is 'unchanged'");
     }

@@ -10,7 +10,9 @@ using ValueStreams.Data.Definitions;
 using ValueStreams.Data.Runtime;
 using ValueStreams.Designer.Designer;
 using ValueStreams.Engine.Runtime;
+using ValueStreams.Host.Features.Auth;
 using ValueStreams.Host.Features.Definitions;
+
 
 namespace ValueStreams.Host.Features.DesignerWorkbench;
 
@@ -25,6 +27,7 @@ public sealed class WorkbenchAdapter(
     ValueStreamValidator validator,
     WorkflowEngine engine,
     InstanceQueries instances,
+    InstanceAccess access,
     AuthenticationStateProvider authentication) : IValueStreamWorkbench
 {
     private const string ReadOnlyRefusal = "Only process owners and admins may change value streams.";
@@ -143,6 +146,8 @@ public sealed class WorkbenchAdapter(
 
     public async Task<TestRunStatus?> TestInstanceAsync(string instanceId, CancellationToken cancellationToken = default)
     {
+        if (!await access.MaySeeAsync(instanceId, (await UserAsync()).ToViewer(), cancellationToken))
+            return null;
         var instance = await instances.FindAsync(instanceId, cancellationToken);
         if (instance is null)
             return null;

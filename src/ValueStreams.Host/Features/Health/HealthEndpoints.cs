@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ValueStreams.Data.Store;
 using ValueStreams.Scheduling.Hosting;
+using ValueStreams.Core.Identity;
+using ValueStreams.Host.Features.Auth;
 
 namespace ValueStreams.Host.Features.Health;
 
@@ -21,8 +23,8 @@ public static class HealthEndpoints
     /// <summary><c>/health/live</c> answers while the process serves; <c>/health/ready</c> checks the store and the scheduler.</summary>
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Ready), ResponseWriter = WriteAsync });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync }).WithAccess(Access.Anonymous);
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Ready), ResponseWriter = WriteAsync }).WithAccess(Access.Anonymous);
     }
 
     private static Task WriteAsync(HttpContext context, HealthReport report)

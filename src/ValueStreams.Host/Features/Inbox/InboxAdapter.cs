@@ -20,7 +20,8 @@ namespace ValueStreams.Host.Features.Inbox;
 /// </summary>
 public sealed class InboxAdapter(
     TaskRepository tasks, NotificationRepository notifications, InstanceQueries instances, ValueStreamRepository streams,
-    UserRepository users, WorkflowEngine engine, AuthenticationStateProvider authentication, ILogger<TaskRepository> audit) : IInbox
+    UserRepository users, WorkflowEngine engine, AuthenticationStateProvider authentication, TaskOptions taskOptions,
+    ILogger<TaskRepository> audit) : IInbox
 {
     private static readonly TimeSpan NamesLifetime = TimeSpan.FromMinutes(1);
 
@@ -64,14 +65,17 @@ public sealed class InboxAdapter(
     }
 
     public async Task<InboxTask?> FindAsync(string taskId, CancellationToken cancellationToken = default) =>
-        await tasks.FindAsync(taskId, cancellationToken) is { } task ? ToInbox(task, await NamesAsync(cancellationToken)) : null;
+        await TaskCommands.FindVisibleAsync(tasks, taskId, await UserAsync(), cancellationToken) is { } task
+            ? ToInbox(task, await NamesAsync(cancellationToken))
+            : null;
 
+    /// <summary>The task page's content; null (not found) when the user may not see the task's instance.</summary>
     public async Task<InboxTaskDetails?> GetAsync(string taskId, CancellationToken cancellationToken = default)
     {
-        var task = await tasks.FindAsync(taskId, cancellationToken);
+        var user = await UserAsync();
+        var task = await TaskCommands.FindVisibleAsync(tasks, taskId, user, cancellationToken);
         if (task is null)
             return null;
-        var user = await UserAsync();
         var instance = await instances.FindAsync(task.InstanceId, cancellationToken);
         var definition = instance is null ? null : await DefinitionAsync(instance.ValueStreamId, instance.Version, cancellationToken);
         var stepNames = definition?.Steps.ToDictionary(s => s.Id, s => s.Name, StringComparer.Ordinal) ?? [];
@@ -103,7 +107,8 @@ public sealed class InboxAdapter(
             CanComment: TaskCommands.IsCandidate(task, user),
             CanDelegate: TaskCommands.MayDelegate(task, user),
             CanReassign: TaskCommands.MayReassign(task, user),
-            CanEscalate: TaskCommands.MayEscalate(task, user));
+            CanEscalate: TaskCommands.MayEscalate(task, user),
+            EscalationGroups: TaskCommands.EscalationGroups(task, taskOptions));
     }
 
     public async Task<InboxResult> ClaimAsync(string taskId, CancellationToken cancellationToken = default) =>
@@ -122,7 +127,7 @@ public sealed class InboxAdapter(
         ToResult(await TaskCommands.ReassignAsync(tasks, users, taskId, group, assignee, await UserAsync(), cancellationToken));
 
     public async Task<InboxResult> EscalateAsync(string taskId, string reason, string? group, CancellationToken cancellationToken = default) =>
-        ToResult(await TaskCommands.EscalateAsync(tasks, users, taskId, group, reason, await UserAsync(), cancellationToken));
+        ToResult(await TaskCommands.EscalateAsync(tasks, taskOptions, taskId, group, reason, await UserAsync(), cancellationToken));
 
     public int MaxReasonLength => TaskCommands.MaxCommentLength;
 

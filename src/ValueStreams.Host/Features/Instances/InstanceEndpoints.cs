@@ -4,6 +4,7 @@ using ValueStreams.Data.Runtime;
 using ValueStreams.Engine.Runtime;
 using ValueStreams.Host.Features.Auth;
 using ValueStreams.Host.Features.Errors;
+using ValueStreams.Core.Identity;
 
 namespace ValueStreams.Host.Features.Instances;
 
@@ -27,25 +28,29 @@ public static class InstanceEndpoints
                 await EngineProblems.Answer(
                     () => engine.StartAsync(id, request?.Input, request?.CorrelationId, Name(user), ct),
                     instance => TypedResults.Created($"/api/instances/{instance.Id}", Describe(instance))))
+            .WithAccess(Access.SignedIn)
             .WithTags("Instances").WithSummary("Start an instance of the published version")
             .Produces<InstanceResponse>(StatusCodes.Status201Created);
 
         var instances = api.MapGroup("/instances").WithTags("Instances");
 
-        instances.MapGet("/", async (string? valueStream, string? status, int? limit, InstanceQueries queries, CancellationToken ct) =>
-                TypedResults.Ok(await queries.ListAsync(valueStream, status, limit ?? 100, ct)))
-            .WithSummary("Instances, newest first (?valueStream=, ?status=, ?limit=)");
+        instances.MapGet("/", async (string? valueStream, string? status, int? limit, InstanceQueries queries, ClaimsPrincipal user, CancellationToken ct) =>
+                TypedResults.Ok(await queries.ListAsync(valueStream, status, limit ?? 100, user.ToViewer(), ct)))
+            .WithAccess(Access.SignedIn)
+            .WithSummary("The instances you may see, newest first (?valueStream=, ?status=, ?limit=)");
 
-        instances.MapGet("/{id}", async (string id, InstanceQueries queries, CancellationToken ct) =>
-                await queries.FindAsync(id, ct) is { } instance
+        instances.MapGet("/{id}", async (string id, InstanceQueries queries, InstanceAccess access, ClaimsPrincipal user, CancellationToken ct) =>
+                await access.MaySeeAsync(id, user.ToViewer(), ct) && await queries.FindAsync(id, ct) is { } instance
                     ? TypedResults.Ok(Describe(instance))
-                    : ApiProblem.Status(StatusCodes.Status404NotFound, $"Instance '{id}' was not found."))
+                    : NotFound(id))
+            .WithAccess(Access.InstanceParticipant)
             .WithSummary("An instance with its variables and the steps where it stands");
 
-        instances.MapGet("/{id}/journal", async (string id, InstanceQueries queries, CancellationToken ct) =>
-                await queries.FindAsync(id, ct) is null
-                    ? ApiProblem.Status(StatusCodes.Status404NotFound, $"Instance '{id}' was not found.")
-                    : TypedResults.Ok(await queries.JournalAsync(id, ct)))
+        instances.MapGet("/{id}/journal", async (string id, InstanceQueries queries, InstanceAccess access, ClaimsPrincipal user, CancellationToken ct) =>
+                await access.MaySeeAsync(id, user.ToViewer(), ct)
+                    ? TypedResults.Ok(await queries.JournalAsync(id, ct))
+                    : NotFound(id))
+            .WithAccess(Access.InstanceParticipant)
             .WithSummary("Every step entered, completed or faulted, with time, actor and outcome");
 
         Control(instances, "/{id}/cancel", "Cancel the instance: open tasks, timers and event waits are cancelled too",
@@ -59,38 +64,44 @@ public static class InstanceEndpoints
 
         instances.MapPost("/{id}/timers/fire", async (string id, WorkflowEngine engine, CancellationToken ct) =>
                 await EngineProblems.Answer(() => engine.FirePendingTimersAsync(id, ct), fired => TypedResults.Ok(new { fired })))
-            .RequireAuthorization(AuthSetup.Policies.Admin)
+            .WithAccess(Access.Admin)
             .WithSummary("Fire the instance's pending timers now (operations and testing)");
 
         instances.MapPost("/{id}/migrate", async (string id, MigrateRequest request, WorkflowEngine engine, ClaimsPrincipal user, CancellationToken ct) =>
                 await EngineProblems.Answer(() => engine.MigrateAsync(id, request.Version, Name(user), ct), instance => TypedResults.Ok(Describe(instance))))
-            .RequireAuthorization(AuthSetup.Policies.Admin)
+            .WithAccess(Access.Admin)
             .WithSummary("Move a waiting instance to another version when its waiting steps exist there");
 
-        api.MapPost("/events", async (EventRequest request, WorkflowEngine engine, ClaimsPrincipal user, CancellationToken ct) =>
+        api.MapPost("/events", async (EventRequest request, WorkflowEngine engine, InstanceAccess access, ClaimsPrincipal user, CancellationToken ct) =>
             {
                 var errors = new List<FieldError>();
                 if (string.IsNullOrWhiteSpace(request.Name)) errors.Add(new("name", "An event name is required."));
                 if (string.IsNullOrWhiteSpace(request.CorrelationId)) errors.Add(new("correlationId", "A correlation id is required."));
                 if (errors.Count > 0)
                     return ApiProblem.Validation("The event is incomplete.", errors);
-                var resumed = await engine.DeliverEventAsync(request.Name!, request.CorrelationId!, request.Payload, Name(user), ct);
+                // Only the instances the caller may see are resumed; the others are not revealed by the count either.
+                var viewer = user.ToViewer();
+                var resumed = await engine.DeliverEventAsync(request.Name!, request.CorrelationId!, request.Payload, Name(user),
+                    (instanceId, token) => access.MaySeeAsync(instanceId, viewer, token), ct);
                 return TypedResults.Ok(new { resumed });
             })
-            .WithTags("Instances").WithSummary("Resume the instances waiting for this event and correlation id");
+            .WithAccess(Access.SignedIn)
+            .WithTags("Instances").WithSummary("Resume the instances you may act on that wait for this event and correlation id");
     }
 
     private static void Control(RouteGroupBuilder instances, string pattern, string summary,
         Func<WorkflowEngine, string, string, CancellationToken, Task<InstanceState>> action) =>
         instances.MapPost(pattern, async (string id, WorkflowEngine engine, ClaimsPrincipal user, CancellationToken ct) =>
                 await EngineProblems.Answer(() => action(engine, id, Name(user), ct), instance => TypedResults.Ok(Describe(instance))))
-            .RequireAuthorization(AuthSetup.Policies.Admin)
+            .WithAccess(Access.Admin)
             .WithSummary(summary);
 
     public static InstanceResponse Describe(InstanceState instance) => new(
         instance.Id, instance.ValueStreamId, instance.Version, instance.Status, instance.CorrelationId, instance.Variables, instance.Input,
         instance.Tokens.Select(t => new ActiveStep(t.StepId, t.Id, t.WaitingFor?.Kind, t.WaitingFor?.Id, t.Fault)).ToList(),
         instance.CreatedBy, instance.CreatedAt, instance.UpdatedAt, instance.CompletedAt, instance.ParentInstanceId);
+
+    private static IResult NotFound(string id) => ApiProblem.Status(StatusCodes.Status404NotFound, $"Instance '{id}' was not found.");
 
     private static string Name(ClaimsPrincipal user) => user.Identity?.Name ?? "unknown";
 }

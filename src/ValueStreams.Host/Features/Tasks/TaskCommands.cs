@@ -46,9 +46,11 @@ public sealed record TaskCommandResult(
 
 /// <summary>
 /// Who may act on a human task, and the guarded changes to it (claim, release, complete, delegate, reassign,
-/// escalate, comment): one place for the rules the task API and the inbox pages both follow. Candidates are
-/// the members of the task's group and its assignee; only admins reassign; admins may act on any task as an
-/// audited override. The <c>May…</c> checks tell the pages which actions to offer.
+/// escalate, comment): one place for the rules the task API and the inbox pages both follow. A task whose
+/// instance the user may not see (<see cref="InstanceAccess"/>) is not found. Candidates are the members of
+/// the task's group and its assignee; only the holder of a claim completes or delegates the task; escalation
+/// goes only to the step's escalation group; only admins reassign; admins may act on any task as an audited
+/// override. The <c>May…</c> checks tell the pages which actions to offer.
 /// </summary>
 public static class TaskCommands
 {
@@ -92,22 +94,33 @@ public static class TaskCommands
     /// <summary>A candidate may escalate an open or claimed task, whoever holds it.</summary>
     public static bool MayEscalate(TaskView task, ClaimsPrincipal user) => IsCandidate(task, user) && IsOpen(task);
 
+    /// <summary>The groups an escalation may route the task to: its step's <c>sla.escalateTo</c> and the configured escalation group.</summary>
+    public static IReadOnlyList<string> EscalationGroups(TaskView task, TaskOptions options) =>
+        new[] { task.EscalateTo, options.EscalationGroup }.OfType<string>().Where(g => g.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>The task, if the user may see its instance; else null, so callers answer "not found" and reveal nothing.</summary>
+    public static Task<TaskView?> FindVisibleAsync(TaskRepository repository, string id, ClaimsPrincipal user, CancellationToken ct) =>
+        repository.FindAsync(id, user.ToViewer(), ct);
+
     /// <summary>The task is open, or claimed by the user (admins: by anyone).</summary>
     private static bool IsOpenToUser(TaskView task, ClaimsPrincipal user) =>
         IsOpen(task) && (task.Status != "claimed" || task.ClaimedBy == Name(user) || IsAdmin(user));
 
     public static async Task<TaskCommandResult> ClaimAsync(TaskRepository repository, string id, ClaimsPrincipal user, ILogger audit, CancellationToken ct)
     {
-        var task = await repository.FindAsync(id, ct);
+        var task = await FindVisibleAsync(repository, id, user, ct);
         if (task is null)
             return TaskCommandResult.NotFound(id);
         if (!IsCandidate(task, user))
             return TaskCommandResult.Forbidden(task);
-        if (!await repository.ClaimAsync(id, Name(user), ct))
+        var claimed = await repository.ClaimAsync(id, Name(user), asOverride: !IsMember(task, user), ct);
+        if (claimed == ClaimOutcome.Refused)
+        {
+            var now = await repository.FindAsync(id, ct) ?? task;
             return TaskCommandResult.Conflict(
-                task.Status == "claimed" ? $"Task '{id}' is already claimed by {task.ClaimedBy}." : $"Task '{id}' is {task.Status}.");
-        await repository.RecordClaimAsync(id, Name(user), asOverride: !IsMember(task, user), ct);
-        if (!IsMember(task, user))
+                now.Status == "claimed" ? $"Task '{id}' is already claimed by {now.ClaimedBy}." : $"Task '{id}' is {now.Status}.");
+        }
+        if (claimed == ClaimOutcome.Claimed && !IsMember(task, user))
             audit.LogWarning("Admin {User} claimed task {Task} of group {Group} as an override", Name(user), id, task.Group);
         return new(TaskVerdict.Done, Task: await repository.FindAsync(id, ct));
     }
@@ -123,7 +136,7 @@ public static class TaskCommands
     public static async Task<TaskCommandResult> CompleteAsync(TaskRepository repository, WorkflowEngine engine, string id, string? outcome,
         JsonObject? data, ClaimsPrincipal user, ILogger audit, CancellationToken ct)
     {
-        var task = await repository.FindAsync(id, ct);
+        var task = await FindVisibleAsync(repository, id, user, ct);
         if (task is null)
             return TaskCommandResult.NotFound(id);
         if (!IsCandidate(task, user))
@@ -141,10 +154,13 @@ public static class TaskCommands
             return TaskCommandResult.Invalid("The form has errors.", problems.Select(p => new FieldError(p.Path, p.Message)));
         if (!IsMember(task, user))
             audit.LogWarning("Admin {User} completed task {Task} of group {Group} as an override", Name(user), id, task.Group);
+        else if (task.Status == "claimed" && task.ClaimedBy != Name(user))
+            audit.LogWarning("Admin {User} completed task {Task} over the claim of {Holder}", Name(user), id, task.ClaimedBy);
 
         try
         {
-            return new(TaskVerdict.Done, Instance: await engine.CompleteTaskAsync(id, outcome, data, Name(user), ct));
+            // The engine checks the holder again in the statement that completes the task: a claim may land in between.
+            return new(TaskVerdict.Done, Instance: await engine.CompleteTaskAsync(id, outcome, data, Name(user), overrideClaim: IsAdmin(user), ct));
         }
         catch (EngineException refusal)
         {
@@ -166,7 +182,7 @@ public static class TaskCommands
         if (person is null)
             return TaskCommandResult.Invalid("Delegate to whom?", [new("assignee", $"'{assignee}' is not a user")]);
         return await ActAsync(repository, id, user,
-            task => MayDelegate(task, user) ? repository.DelegateAsync(id, Name(user), person.Username, ct) : Task.FromResult(false),
+            task => MayDelegate(task, user) ? repository.DelegateAsync(id, Name(user), person.Username, overrideClaim: IsAdmin(user), ct) : Task.FromResult(false),
             $"Task '{id}' is held by someone else or closed.", ct);
     }
 
@@ -186,15 +202,24 @@ public static class TaskCommands
             $"Task '{id}' is closed.", ct);
     }
 
-    /// <summary>Raises the task's priority with a reason (required, at most <see cref="MaxCommentLength"/> characters), optionally routing it to an escalation group.</summary>
-    public static async Task<TaskCommandResult> EscalateAsync(TaskRepository repository, UserRepository users, string id, string? group,
+    /// <summary>
+    /// Raises the task's priority with a reason (required, at most <see cref="MaxCommentLength"/> characters), optionally
+    /// routing it to one of its <see cref="EscalationGroups"/>; any other group is refused (routing elsewhere is a reassign).
+    /// </summary>
+    public static async Task<TaskCommandResult> EscalateAsync(TaskRepository repository, TaskOptions options, string id, string? group,
         string? reason, ClaimsPrincipal user, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(reason) || reason.Length > MaxCommentLength)
             return TaskCommandResult.Invalid("Say why the task is escalated.", [new("reason", $"required, at most {MaxCommentLength} characters")]);
-        if (group is not null && !await IsGroupAsync(users, group, ct))
-            return TaskCommandResult.Invalid("Escalate to which group?", [new("group", $"'{group}' is not a group")]);
-        return await ActAsync(repository, id, user,
+        return await ActAsync(repository, id, user, task =>
+            {
+                var allowed = EscalationGroups(task, options);
+                if (group is not null && !allowed.Contains(group))
+                    return TaskCommandResult.Invalid("Escalate to which group?", [new("group", allowed.Count == 0
+                        ? $"'{group}' is not this task's escalation group; it has none (an admin may reassign it)"
+                        : $"'{group}' is not this task's escalation group; escalate to {string.Join(" or ", allowed)}")]);
+                return null;
+            },
             task => MayEscalate(task, user) ? repository.EscalateAsync(id, Name(user), group, reason, ct) : Task.FromResult(false),
             $"Task '{id}' is closed.", ct);
     }
@@ -214,7 +239,7 @@ public static class TaskCommands
             errors.Add(new("kind", $"must be one of {string.Join(", ", TaskComment.Kinds)}"));
         if (errors.Count > 0)
             return TaskCommandResult.Invalid("The comment is invalid.", errors);
-        var task = await repository.FindAsync(id, ct);
+        var task = await FindVisibleAsync(repository, id, user, ct);
         if (task is null)
             return TaskCommandResult.NotFound(id);
         if (!IsCandidate(task, user))
@@ -222,15 +247,22 @@ public static class TaskCommands
         return new(TaskVerdict.Done, Comment: await repository.AddCommentAsync(id, task.InstanceId, Name(user), kind, text!, ct));
     }
 
-    /// <summary>Checks the task exists and the user is a candidate, then applies a guarded change; a conflict when the guard fails.</summary>
-    public static async Task<TaskCommandResult> ActAsync(TaskRepository repository, string id, ClaimsPrincipal user,
-        Func<TaskView, Task<bool>> change, string conflict, CancellationToken ct)
+    /// <summary>Checks the user may see the task and is a candidate, then applies a guarded change; a conflict when the guard fails.</summary>
+    public static Task<TaskCommandResult> ActAsync(TaskRepository repository, string id, ClaimsPrincipal user,
+        Func<TaskView, Task<bool>> change, string conflict, CancellationToken ct) =>
+        ActAsync(repository, id, user, _ => null, change, conflict, ct);
+
+    /// <summary>As above, after <paramref name="refuse"/> had its say on the task (null: go ahead).</summary>
+    private static async Task<TaskCommandResult> ActAsync(TaskRepository repository, string id, ClaimsPrincipal user,
+        Func<TaskView, TaskCommandResult?> refuse, Func<TaskView, Task<bool>> change, string conflict, CancellationToken ct)
     {
-        var task = await repository.FindAsync(id, ct);
+        var task = await FindVisibleAsync(repository, id, user, ct);
         if (task is null)
             return TaskCommandResult.NotFound(id);
         if (!IsCandidate(task, user))
             return TaskCommandResult.Forbidden(task);
+        if (refuse(task) is { } refusal)
+            return refusal;
         return await change(task)
             ? new(TaskVerdict.Done, Task: await repository.FindAsync(id, ct))
             : TaskCommandResult.Conflict(conflict);
