@@ -74,8 +74,8 @@ public static class InstanceEndpoints
                 if (string.IsNullOrWhiteSpace(request.CorrelationId)) errors.Add(new("correlationId", "A correlation id is required."));
                 if (errors.Count > 0)
                     return ApiProblem.Validation("The event is incomplete.", errors);
-                var resumed = await engine.DeliverEventAsync(request.Name!, request.CorrelationId!, request.Payload, Name(user), ct);
-                return TypedResults.Ok(new { resumed });
+                return await EngineProblems.Answer(() => engine.DeliverEventAsync(request.Name!, request.CorrelationId!, request.Payload, Name(user), ct),
+                    resumed => TypedResults.Ok(new { resumed }));
             })
             .WithTags("Instances").WithSummary("Resume the instances waiting for this event and correlation id");
     }
