@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using System.Text.Json.Nodes;
 using ValueStreams.Engine.Storage;
 using ValueStreams.Host.Features.Outbound;
@@ -240,21 +241,14 @@ public sealed class OutboundCallTests
     }
 
     [Fact]
-    public async Task An_http_step_to_a_metadata_address_leaves_by_failed_saying_why()
+    public async Task A_stream_that_calls_a_metadata_address_is_refused_at_import_naming_the_url()
     {
         await using var api = await EngineApi.StartAsync();
-        await api.PublishAsync(new StreamFile("outbound-metadata")
-            .Variable("reply", "object")
-            .Start()
-            .Step("call", "http-request", new JsonObject { ["method"] = "GET", ["url"] = "http://169.254.169.254/latest/meta-data/", ["resultVariable"] = "reply" })
-            .Milestone("answered").Milestone("unanswered").End()
-            .Connect("start", "call").Connect("call", "answered").Connect("call", "unanswered", "failed")
-            .Connect("answered", "end").Connect("unanswered", "end"));
+        var file = Caller("outbound-metadata", "http://169.254.169.254/latest/meta-data/").ToJson();
 
-        var instance = EngineApi.IdOf(await api.StartAsync("outbound-metadata"));
-        var done = await api.WaitForStatusAsync(instance, "completed");
+        var response = await (await api.As("owner")).PostAsync("/api/value-streams/import", new StringContent(file, Encoding.UTF8, "application/json"));
 
-        Assert.Single(await api.JournalOfAsync(instance, "value-realised", "unanswered"));
-        Assert.Contains("cloud metadata", done.GetProperty("variables").GetProperty("reply").GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("steps[1].url", await EngineApi.ErrorPathsAsync(response));
     }
 }
