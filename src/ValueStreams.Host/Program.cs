@@ -53,6 +53,10 @@ builder.Services.AddSingleton<IExpressionEvaluator, JintExpressionEvaluator>();
 builder.Services.AddSingleton<Interpreter>();
 builder.Services.AddSingleton<WorkflowEngine>();
 builder.Services.AddTransient<OutboxJobRunner>();
+builder.Services.AddSingleton(builder.Configuration.GetSection(InstanceDataLimits.Section).Get<InstanceDataLimits>() ?? new InstanceDataLimits());
+var requestLimits = builder.Configuration.GetSection(RequestLimits.Section).Get<RequestLimits>() ?? new RequestLimits();
+builder.Services.AddSingleton(requestLimits);
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = requestLimits.MaxRequestBytes);
 var outbound = new OutboundCalls(builder.Configuration.GetSection(OutboundOptions.Section).Get<OutboundOptions>() ?? new OutboundOptions());
 builder.Services.AddSingleton(outbound);
 builder.Services.AddHttpClient<HttpStepRunner>().ConfigurePrimaryHttpMessageHandler(outbound.Handler);
@@ -108,6 +112,8 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+// After authorization, so bodies are read (and bounded, and checked for invalid text) only for callers who may send them.
+app.UseMiddleware<RequestBodyGuard>();
 app.UseAntiforgery();
 
 app.MapStaticAssets().WithAccess(Access.Anonymous);

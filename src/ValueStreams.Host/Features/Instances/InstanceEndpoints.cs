@@ -81,9 +81,9 @@ public static class InstanceEndpoints
                     return ApiProblem.Validation("The event is incomplete.", errors);
                 // Only the instances the caller may see are resumed; the others are not revealed by the count either.
                 var viewer = user.ToViewer();
-                var resumed = await engine.DeliverEventAsync(request.Name!, request.CorrelationId!, request.Payload, Name(user),
-                    (instanceId, token) => access.MaySeeAsync(instanceId, viewer, token), ct);
-                return TypedResults.Ok(new { resumed });
+                return await EngineProblems.Answer(() => engine.DeliverEventAsync(request.Name!, request.CorrelationId!, request.Payload, Name(user),
+                        (instanceId, token) => access.MaySeeAsync(instanceId, viewer, token), ct),
+                    resumed => TypedResults.Ok(new { resumed }));
             })
             .WithAccess(Access.SignedIn)
             .WithTags("Instances").WithSummary("Resume the instances you may act on that wait for this event and correlation id");
