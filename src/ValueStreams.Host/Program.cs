@@ -79,7 +79,8 @@ builder.Services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecu
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddCascadingAuthenticationState();
 
-var demoUsers = authOptions.DemoUsers ?? store.Provider == StorageProvider.Sqlite;
+// Demo sign-ins (password "demo") exist only where someone asked for them: never in production by accident.
+var demoUsers = authOptions.DemoUsers ?? builder.Environment.IsDevelopment();
 builder.Services.AddSingleton(demoUsers
     ? new LoginHints(DemoUsers.Members.Select(m => m.Username).ToList(), DemoUsers.Password)
     : new LoginHints([], null));
@@ -89,11 +90,15 @@ var app = builder.Build();
 await using (var scope = app.Services.CreateAsyncScope())
 {
     await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+    if (CreateAdminCommand.IsRequested(args))
+        return await CreateAdminCommand.RunAsync(args, app.Services, Console.Out, Console.Error);
     // Nodes starting together seed once: the second finds the users and streams already there.
     await scope.ServiceProvider.GetRequiredService<ConnectionFactory>().RunExclusivelyAsync(StartupSeedLock, async () =>
     {
         if (demoUsers)
             await scope.ServiceProvider.GetRequiredService<DemoUsers>().EnsureAsync(CancellationToken.None);
+        await scope.ServiceProvider.GetRequiredService<FirstAdmin>().ApplyAsync(
+            builder.Configuration.GetSection(BootstrapOptions.Section).Get<BootstrapOptions>() ?? new BootstrapOptions(), CancellationToken.None);
         await scope.ServiceProvider.GetRequiredService<ShippedStreams>().ImportIfEmptyAsync(CancellationToken.None);
         // The first key of the key ring is made here, under the lock, so nodes starting together share one key.
         scope.ServiceProvider.GetRequiredService<IDataProtectionProvider>().CreateProtector("ValueStreams.Startup").Protect("ready");
@@ -134,7 +139,8 @@ app.MapRazorComponents<App>()
     .AddAdditionalAssemblies(typeof(DesignerServiceCollectionExtensions).Assembly)
     .RequireAuthorization();
 
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>Entry point, visible to the API tests' <c>WebApplicationFactory</c>.</summary>
 public partial class Program

@@ -13,6 +13,6 @@ public sealed class AuthOptions
     /// <summary>Lifetime of API bearer tokens.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(8);
 
-    /// <summary>Create the demo users; unset means "on the embedded default only".</summary>
+    /// <summary>Create the demo users; unset means "in the Development environment only".</summary>
     public bool? DemoUsers { get; set; }
 }

@@ -24,6 +24,7 @@ public static class AuthSetup
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.AddScoped<SignInService>();
         services.AddScoped<DemoUsers>();
+        services.AddScoped<FirstAdmin>();
 
         services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "Cookie or bearer token", scheme =>
