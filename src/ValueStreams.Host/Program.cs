@@ -21,6 +21,7 @@ using ValueStreams.Host.Features.Health;
 using ValueStreams.Host.Features.Instances;
 using ValueStreams.Host.Features.Notifications;
 using ValueStreams.Host.Features.Outbound;
+using ValueStreams.Host.Features.Security;
 using ValueStreams.Host.Features.Tasks;
 using ValueStreams.Engine.Expressions;
 using ValueStreams.Engine.Runtime;
@@ -39,6 +40,9 @@ var store = StoreLocation.Resolve(storageOptions, productRoot);
 var schedulingOptions = builder.Configuration.GetSection(SchedulingOptions.Section).Get<SchedulingOptions>() ?? new SchedulingOptions();
 var authOptions = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
 authOptions.DemoUsers ??= builder.Configuration.GetValue<bool?>("ValueStreams:DemoUsers");
+var forwardedHeaders = builder.Configuration.GetSection(ForwardedHeadersSettings.Section).Get<ForwardedHeadersSettings>() ?? new ForwardedHeadersSettings();
+var forwardedHeadersOptions = forwardedHeaders.ToOptions();
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
 builder.Services.AddSingleton(store);
 builder.Services.AddSingleton(TimeProvider.System);
@@ -66,7 +70,10 @@ builder.Services.AddValueStreamsDesigner();
 builder.Services.AddScoped<ValueStreams.Designer.Inbox.IInbox, ValueStreams.Host.Features.Inbox.InboxAdapter>();
 builder.Services.AddScoped<ValueStreams.Designer.Designer.IValueStreamWorkbench, ValueStreams.Host.Features.DesignerWorkbench.WorkbenchAdapter>();
 
-builder.Services.AddDataProtection().SetApplicationName("ValueStreams");
+PrivateFiles.Prepare(store);
+var keyRingProtection = builder.Services.AddDataProtection().SetApplicationName("ValueStreams").ProtectKeys(
+    builder.Configuration.GetSection(KeyRingProtectionSettings.Section).Get<KeyRingProtectionSettings>() ?? new KeyRingProtectionSettings(),
+    store.DataDirectory);
 builder.Services.AddOptions<KeyManagementOptions>().Configure<KeyRingRepository>((options, keys) =>
     options.XmlRepository = new StoredKeyRing(keys, Path.Combine(store.DataDirectory, "keys")));
 
@@ -95,6 +102,8 @@ await using (var scope = app.Services.CreateAsyncScope())
     // Nodes starting together seed once: the second finds the users and streams already there.
     await scope.ServiceProvider.GetRequiredService<ConnectionFactory>().RunExclusivelyAsync(StartupSeedLock, async () =>
     {
+        if (scope.ServiceProvider.GetRequiredService<KeyRingRepository>().RemoveUnencrypted() is > 0 and var removed)
+            app.Logger.LogWarning("Removed {Count} sign-in keys stored unencrypted; users signed in before sign in again", removed);
         if (demoUsers)
             await scope.ServiceProvider.GetRequiredService<DemoUsers>().EnsureAsync(CancellationToken.None);
         await scope.ServiceProvider.GetRequiredService<FirstAdmin>().ApplyAsync(
@@ -105,10 +114,17 @@ await using (var scope = app.Services.CreateAsyncScope())
     });
 }
 
+app.Logger.LogInformation("Sign-in keys are stored encrypted with {KeyRingProtection}", keyRingProtection);
 SchedulingServiceCollectionExtensions.ScheduleRecurringJobs(app.Services.GetRequiredService<IRecurringJobManager>());
 
+if (forwardedHeaders.Enabled)
+    app.UseForwardedHeaders(forwardedHeadersOptions);
+app.UseSecurityHeaders();
+if (!app.Environment.IsDevelopment())
+    app.UseHsts();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseSameOriginGuard();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
