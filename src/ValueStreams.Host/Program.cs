@@ -21,6 +21,7 @@ using ValueStreams.Host.Features.Health;
 using ValueStreams.Host.Features.Instances;
 using ValueStreams.Host.Features.Notifications;
 using ValueStreams.Host.Features.Outbound;
+using ValueStreams.Host.Features.Security;
 using ValueStreams.Host.Features.Tasks;
 using ValueStreams.Engine.Expressions;
 using ValueStreams.Engine.Runtime;
@@ -40,6 +41,9 @@ var store = StoreLocation.Resolve(storageOptions, productRoot);
 var schedulingOptions = builder.Configuration.GetSection(SchedulingOptions.Section).Get<SchedulingOptions>() ?? new SchedulingOptions();
 var authOptions = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
 authOptions.DemoUsers ??= builder.Configuration.GetValue<bool?>("ValueStreams:DemoUsers");
+var forwardedHeaders = builder.Configuration.GetSection(ForwardedHeadersSettings.Section).Get<ForwardedHeadersSettings>() ?? new ForwardedHeadersSettings();
+var forwardedHeadersOptions = forwardedHeaders.ToOptions();
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
 builder.Services.AddSingleton(store);
 builder.Services.AddSingleton(TimeProvider.System);
@@ -72,7 +76,10 @@ builder.Services.AddValueStreamsDesigner();
 builder.Services.AddScoped<ValueStreams.Designer.Inbox.IInbox, ValueStreams.Host.Features.Inbox.InboxAdapter>();
 builder.Services.AddScoped<ValueStreams.Designer.Designer.IValueStreamWorkbench, ValueStreams.Host.Features.DesignerWorkbench.WorkbenchAdapter>();
 
-builder.Services.AddDataProtection().SetApplicationName("ValueStreams");
+PrivateFiles.Prepare(store);
+var keyRingProtection = builder.Services.AddDataProtection().SetApplicationName("ValueStreams").ProtectKeys(
+    builder.Configuration.GetSection(KeyRingProtectionSettings.Section).Get<KeyRingProtectionSettings>() ?? new KeyRingProtectionSettings(),
+    store.DataDirectory);
 builder.Services.AddOptions<KeyManagementOptions>().Configure<KeyRingRepository>((options, keys) =>
     options.XmlRepository = new StoredKeyRing(keys, Path.Combine(store.DataDirectory, "keys")));
 
@@ -85,7 +92,8 @@ builder.Services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecu
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddCascadingAuthenticationState();
 
-var demoUsers = authOptions.DemoUsers ?? store.Provider == StorageProvider.Sqlite;
+// Demo sign-ins (password "demo") exist only where someone asked for them: never in production by accident.
+var demoUsers = authOptions.DemoUsers ?? builder.Environment.IsDevelopment();
 builder.Services.AddSingleton(demoUsers
     ? new LoginHints(DemoUsers.Members.Select(m => m.Username).ToList(), DemoUsers.Password)
     : new LoginHints([], null));
@@ -95,21 +103,34 @@ var app = builder.Build();
 await using (var scope = app.Services.CreateAsyncScope())
 {
     await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+    if (CreateAdminCommand.IsRequested(args))
+        return await CreateAdminCommand.RunAsync(args, app.Services, Console.Out, Console.Error);
     // Nodes starting together seed once: the second finds the users and streams already there.
     await scope.ServiceProvider.GetRequiredService<ConnectionFactory>().RunExclusivelyAsync(StartupSeedLock, async () =>
     {
+        if (scope.ServiceProvider.GetRequiredService<KeyRingRepository>().RemoveUnencrypted() is > 0 and var removed)
+            app.Logger.LogWarning("Removed {Count} sign-in keys stored unencrypted; users signed in before sign in again", removed);
         if (demoUsers)
             await scope.ServiceProvider.GetRequiredService<DemoUsers>().EnsureAsync(CancellationToken.None);
+        await scope.ServiceProvider.GetRequiredService<FirstAdmin>().ApplyAsync(
+            builder.Configuration.GetSection(BootstrapOptions.Section).Get<BootstrapOptions>() ?? new BootstrapOptions(), CancellationToken.None);
         await scope.ServiceProvider.GetRequiredService<ShippedStreams>().ImportIfEmptyAsync(CancellationToken.None);
         // The first key of the key ring is made here, under the lock, so nodes starting together share one key.
         scope.ServiceProvider.GetRequiredService<IDataProtectionProvider>().CreateProtector("ValueStreams.Startup").Protect("ready");
     });
 }
 
+app.Logger.LogInformation("Sign-in keys are stored encrypted with {KeyRingProtection}", keyRingProtection);
 SchedulingServiceCollectionExtensions.ScheduleRecurringJobs(app.Services.GetRequiredService<IRecurringJobManager>());
 
+if (forwardedHeaders.Enabled)
+    app.UseForwardedHeaders(forwardedHeadersOptions);
+app.UseSecurityHeaders();
+if (!app.Environment.IsDevelopment())
+    app.UseHsts();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseSameOriginGuard();
 app.UseAuthentication();
 app.UseAuthorization();
 // After authorization, so bodies are read (and bounded, and checked for invalid text) only for callers who may send them.
@@ -143,7 +164,8 @@ app.MapRazorComponents<App>()
     .WithFrameworkAccess(Access.SignedIn);
 
 app.EnsureEveryEndpointHasARule();
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>Entry point, visible to the API tests' <c>WebApplicationFactory</c>.</summary>
 public partial class Program
