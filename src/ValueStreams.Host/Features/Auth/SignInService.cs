@@ -33,7 +33,7 @@ public sealed class SignInService(UserRepository users, IPasswordHasher<UserAcco
         }
 
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
-            await users.SetPasswordHashAsync(credentials.User.Id, hasher.HashPassword(credentials.User, password), cancellationToken);
+            await users.SetPasswordHashAsync(credentials.User.Id, hasher.HashPassword(credentials.User, password), cancellationToken: cancellationToken);
 
         return new Result(Outcome.SignedIn, PrincipalFor(credentials.User, authenticationType));
     }
