@@ -13,6 +13,7 @@ using ValueStreams.Designer;
 using ValueStreams.Designer.Shared;
 using ValueStreams.Engine.Storage;
 using ValueStreams.Host.Components;
+using ValueStreams.Host.Features.Administration;
 using ValueStreams.Host.Features.Auth;
 using ValueStreams.Host.Features.Catalogue;
 using ValueStreams.Host.Features.Definitions;
@@ -61,6 +62,7 @@ builder.Services.AddTransient<IPeopleNotifier, PeopleNotifier>();
 builder.Services.AddValueStreamsData(store.Provider, store.ConnectionString);
 builder.Services.AddValueStreamsScheduling(store.Provider, store.SchedulerLocation, schedulingOptions);
 builder.Services.AddValueStreamsAuth(authOptions);
+builder.Services.AddScoped<PeopleAdministration>();
 builder.Services.AddValueStreamsHealth();
 builder.Services.AddValueStreamsDesigner();
 builder.Services.AddScoped<ValueStreams.Designer.Inbox.IInbox, ValueStreams.Host.Features.Inbox.InboxAdapter>();
@@ -105,6 +107,7 @@ SchedulingServiceCollectionExtensions.ScheduleRecurringJobs(app.Services.GetRequ
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
+app.UseMiddleware<SessionCheck>();
 app.UseAuthorization();
 app.UseAntiforgery();
 
@@ -120,6 +123,7 @@ api.MapCatalogueEndpoints();
 api.MapDefinitionEndpoints();
 api.MapInstanceEndpoints();
 api.MapTaskEndpoints();
+api.MapAdministrationEndpoints();
 
 app.MapHangfireDashboard("/hangfire", new DashboardOptions
     {

@@ -1,17 +1,8 @@
 using Dapper;
+using ValueStreams.Core.Audit;
 using ValueStreams.Data.Store;
 
 namespace ValueStreams.Data.Audit;
-
-/// <summary>One line of the audit log: who did what to which target, when, with details.</summary>
-public sealed record AuditEntry(string Id, DateTimeOffset At, string Actor, string Action, string? Target, string? Details);
-
-/// <summary>A filter over the audit log: by actor, action, a time range (from inclusive, to exclusive) and a page.</summary>
-public sealed record AuditQuery(string? Actor = null, string? Action = null, DateTimeOffset? From = null, DateTimeOffset? To = null,
-    int Offset = 0, int Limit = 50);
-
-/// <summary>One page of audit lines, newest first, and how many match in all.</summary>
-public sealed record AuditPage(IReadOnlyList<AuditEntry> Items, int Total, int Offset, int Limit);
 
 /// <summary>
 /// The audit log: publishes, imports, task completions, admin overrides, admin actions and sign-ins. It only

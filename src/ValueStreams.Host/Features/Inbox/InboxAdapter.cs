@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Components.Authorization;
 using ValueStreams.Core.Definitions;
 using ValueStreams.Core.Definitions.Format;
+using ValueStreams.Data.Audit;
 using ValueStreams.Data.Definitions;
 using ValueStreams.Data.Identity;
 using ValueStreams.Data.Notifications;
@@ -20,7 +21,7 @@ namespace ValueStreams.Host.Features.Inbox;
 /// </summary>
 public sealed class InboxAdapter(
     TaskRepository tasks, NotificationRepository notifications, InstanceQueries instances, ValueStreamRepository streams,
-    UserRepository users, WorkflowEngine engine, AuthenticationStateProvider authentication, ILogger<TaskRepository> audit) : IInbox
+    UserRepository users, WorkflowEngine engine, AuthenticationStateProvider authentication, AuditLog audit) : IInbox
 {
     private static readonly TimeSpan NamesLifetime = TimeSpan.FromMinutes(1);
 
@@ -119,7 +120,7 @@ public sealed class InboxAdapter(
         ToResult(await TaskCommands.DelegateAsync(tasks, users, taskId, assignee, await UserAsync(), cancellationToken));
 
     public async Task<InboxResult> ReassignAsync(string taskId, string group, string? assignee, CancellationToken cancellationToken = default) =>
-        ToResult(await TaskCommands.ReassignAsync(tasks, users, taskId, group, assignee, await UserAsync(), cancellationToken));
+        ToResult(await TaskCommands.ReassignAsync(tasks, users, taskId, group, assignee, await UserAsync(), audit, cancellationToken));
 
     public async Task<InboxResult> EscalateAsync(string taskId, string reason, string? group, CancellationToken cancellationToken = default) =>
         ToResult(await TaskCommands.EscalateAsync(tasks, users, taskId, group, reason, await UserAsync(), cancellationToken));

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json.Nodes;
+using ValueStreams.Data.Audit;
 using ValueStreams.Data.Identity;
 using ValueStreams.Data.Notifications;
 using ValueStreams.Data.Runtime;
@@ -46,12 +47,12 @@ public static class TaskEndpoints
                     : ApiProblem.Status(StatusCodes.Status404NotFound, $"Task '{id}' was not found."))
             .WithSummary("One task with its form and outcomes");
 
-        tasks.MapPost("/{id}/claim", async (string id, TaskRepository repository, ClaimsPrincipal user, ILogger<TaskRepository> audit, CancellationToken ct) =>
+        tasks.MapPost("/{id}/claim", async (string id, TaskRepository repository, ClaimsPrincipal user, AuditLog audit, CancellationToken ct) =>
                 (await TaskCommands.ClaimAsync(repository, id, user, audit, ct)).Answer(done => TypedResults.Ok(done.Task)))
             .WithSummary("Claim the task for yourself (candidates; admins as an audited override)");
 
         tasks.MapPost("/{id}/complete", async (string id, CompleteRequest request, TaskRepository repository, WorkflowEngine engine,
-                ClaimsPrincipal user, ILogger<TaskRepository> audit, CancellationToken ct) =>
+                ClaimsPrincipal user, AuditLog audit, CancellationToken ct) =>
                 (await TaskCommands.CompleteAsync(repository, engine, id, request.Outcome, request.Data, user, audit, ct))
                     .Answer(done => TypedResults.Ok(InstanceEndpoints.Describe(done.Instance!))))
             .WithSummary("Complete the task with an outcome and form data; 400 names each failing field");
@@ -81,8 +82,8 @@ public static class TaskEndpoints
             .WithSummary("Hand the task to one person (candidates and admins; not while someone else holds it)");
 
         tasks.MapPost("/{id}/reassign", async (string id, ReassignRequest request, TaskRepository repository, UserRepository users,
-                ClaimsPrincipal user, CancellationToken ct) =>
-                (await TaskCommands.ReassignAsync(repository, users, id, request.Group, request.Assignee, user, ct)).Answer(done => TypedResults.Ok(done.Task)))
+                ClaimsPrincipal user, AuditLog audit, CancellationToken ct) =>
+                (await TaskCommands.ReassignAsync(repository, users, id, request.Group, request.Assignee, user, audit, ct)).Answer(done => TypedResults.Ok(done.Task)))
             .WithSummary("Route the task to another group, optionally to one person (admins)");
 
         tasks.MapPost("/{id}/escalate", async (string id, EscalateRequest request, TaskRepository repository, UserRepository users,
