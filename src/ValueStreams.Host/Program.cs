@@ -63,6 +63,7 @@ builder.Services.AddValueStreamsData(store.Provider, store.ConnectionString);
 builder.Services.AddValueStreamsScheduling(store.Provider, store.SchedulerLocation, schedulingOptions);
 builder.Services.AddValueStreamsAuth(authOptions);
 builder.Services.AddScoped<PeopleAdministration>();
+builder.Services.AddScoped<ValueStreams.Designer.Administration.IAdministration, AdministrationAdapter>();
 builder.Services.AddValueStreamsHealth();
 builder.Services.AddValueStreamsDesigner();
 builder.Services.AddScoped<ValueStreams.Designer.Inbox.IInbox, ValueStreams.Host.Features.Inbox.InboxAdapter>();
