@@ -196,9 +196,9 @@ public sealed class AdministrationApiTests
         var signIns = await admin.GetFromJsonAsync<JsonElement>("/api/audit?action=sign-in&limit=1");
         Assert.Equal(1, signIns.GetProperty("items").GetArrayLength());
         Assert.True(signIns.GetProperty("total").GetInt32() >= 2);
-        Assert.Equal("admin", signIns.GetProperty("items")[0].GetProperty("actor").GetString());
+        Assert.Equal("agent", signIns.GetProperty("items")[0].GetProperty("actor").GetString());
         var second = await admin.GetFromJsonAsync<JsonElement>("/api/audit?action=sign-in&limit=1&offset=1");
-        Assert.Equal("agent", second.GetProperty("items")[0].GetProperty("actor").GetString());
+        Assert.Equal("admin", second.GetProperty("items")[0].GetProperty("actor").GetString());
         var future = await admin.GetFromJsonAsync<JsonElement>($"/api/audit?from={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(1).ToString("O"))}");
         Assert.Equal(0, future.GetProperty("total").GetInt32());
         var past = await admin.GetFromJsonAsync<JsonElement>($"/api/audit?to={Uri.EscapeDataString(before.ToString("O"))}&action=sign-in");
