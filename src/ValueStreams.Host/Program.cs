@@ -13,6 +13,7 @@ using ValueStreams.Designer;
 using ValueStreams.Designer.Shared;
 using ValueStreams.Engine.Storage;
 using ValueStreams.Host.Components;
+using ValueStreams.Host.Features.Administration;
 using ValueStreams.Host.Features.Auth;
 using ValueStreams.Host.Features.Catalogue;
 using ValueStreams.Host.Features.Definitions;
@@ -71,6 +72,8 @@ builder.Services.AddTransient<IPeopleNotifier, PeopleNotifier>();
 builder.Services.AddValueStreamsData(store.Provider, store.ConnectionString);
 builder.Services.AddValueStreamsScheduling(store.Provider, store.SchedulerLocation, schedulingOptions);
 builder.Services.AddValueStreamsAuth(authOptions);
+builder.Services.AddScoped<PeopleAdministration>();
+builder.Services.AddScoped<ValueStreams.Designer.Administration.IAdministration, AdministrationAdapter>();
 builder.Services.AddValueStreamsHealth();
 builder.Services.AddValueStreamsDesigner();
 builder.Services.AddScoped<ValueStreams.Designer.Inbox.IInbox, ValueStreams.Host.Features.Inbox.InboxAdapter>();
@@ -132,6 +135,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseSameOriginGuard();
 app.UseAuthentication();
+app.UseMiddleware<SessionCheck>();
 app.UseAuthorization();
 // After authorization, so bodies are read (and bounded, and checked for invalid text) only for callers who may send them.
 app.UseMiddleware<RequestBodyGuard>();
@@ -149,6 +153,7 @@ api.MapCatalogueEndpoints();
 api.MapDefinitionEndpoints();
 api.MapInstanceEndpoints();
 api.MapTaskEndpoints();
+api.MapAdministrationEndpoints();
 
 app.MapHangfireDashboard("/hangfire", new DashboardOptions
     {

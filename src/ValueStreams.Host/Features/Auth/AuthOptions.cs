@@ -24,6 +24,9 @@ public sealed class AuthOptions
     /// <summary>Lifetime of API bearer tokens.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(8);
 
+    /// <summary>The shortest password a user may choose or an admin may set.</summary>
+    public int MinimumPasswordLength { get; set; } = 12;
+
     /// <summary>Create the demo users; unset means "in the Development environment only".</summary>
     public bool? DemoUsers { get; set; }
 }

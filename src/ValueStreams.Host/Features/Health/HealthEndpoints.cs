@@ -4,7 +4,6 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ValueStreams.Core.Identity;
 using ValueStreams.Data.Store;
 using ValueStreams.Scheduling.Hosting;
-using ValueStreams.Core.Identity;
 using ValueStreams.Host.Features.Auth;
 
 namespace ValueStreams.Host.Features.Health;
