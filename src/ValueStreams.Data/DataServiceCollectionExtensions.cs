@@ -20,6 +20,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton<UserRepository>();
         services.AddSingleton<KeyRingRepository>();
+        services.AddSingleton<ExternalLoginRepository>();
         services.AddSingleton<ValueStreamRepository>();
         services.AddSingleton<RunSessionFactory>();
         services.AddHostedService<OutboxDispatchService>();

@@ -61,6 +61,7 @@ builder.Services.AddTransient<IPeopleNotifier, PeopleNotifier>();
 builder.Services.AddValueStreamsData(store.Provider, store.ConnectionString);
 builder.Services.AddValueStreamsScheduling(store.Provider, store.SchedulerLocation, schedulingOptions);
 builder.Services.AddValueStreamsAuth(authOptions);
+builder.Services.AddValueStreamsOidc(builder.Configuration);
 builder.Services.AddValueStreamsHealth();
 builder.Services.AddValueStreamsDesigner();
 builder.Services.AddScoped<ValueStreams.Designer.Inbox.IInbox, ValueStreams.Host.Features.Inbox.InboxAdapter>();
@@ -113,6 +114,7 @@ app.MapHealthEndpoints();
 app.MapOpenApi();
 app.MapScalarApiReference(options => options.WithTitle("ValueStreams API"));
 app.MapAuthEndpoints();
+app.MapOidcEndpoints();
 
 // Every API endpoint needs a signed-in caller; sign-in and health are mapped outside this group.
 var api = app.MapGroup("/api").RequireAuthorization();
