@@ -1,5 +1,7 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
 using ValueStreams.Core.Identity;
 using ValueStreams.Data.Identity;
 
@@ -10,7 +12,8 @@ namespace ValueStreams.Host.Features.Auth;
 /// else linked by user name or created on the first sign-in; at every sign-in the user's roles and groups are
 /// set from the provider's groups through the configured mapping.
 /// </summary>
-public sealed class ProviderSignIn(OidcOptions options, UserRepository users, ExternalLoginRepository logins, ILogger<ProviderSignIn> logger)
+public sealed class ProviderSignIn(
+    OidcOptions options, UserRepository users, ExternalLoginRepository logins, IPasswordHasher<UserAccount> hasher, ILogger<ProviderSignIn> logger)
 {
     private const int MaxUsernameLength = 200;
 
@@ -54,8 +57,9 @@ public sealed class ProviderSignIn(OidcOptions options, UserRepository users, Ex
         if (existing is null)
         {
             var displayName = provided.FindFirst("name")?.Value?.Trim() is { Length: > 0 } name ? name : username;
-            // No password: the user signs in through the provider until an admin sets one.
-            var created = await users.CreateAsync(username, displayName, provided.FindFirst("email")?.Value, "", [], [], cancellationToken);
+            // A password no one knows: the user signs in through the provider until an admin sets one.
+            var unknownPassword = hasher.HashPassword(null!, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+            var created = await users.CreateAsync(username, displayName, provided.FindFirst("email")?.Value, unknownPassword, [], [], cancellationToken);
             if (created is not null)
             {
                 logger.LogInformation("Created {Username} on the first sign-in through {Issuer}", created.Username, issuer);
