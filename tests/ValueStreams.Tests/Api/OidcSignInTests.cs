@@ -118,6 +118,24 @@ public sealed class OidcSignInTests
     }
 
     [Fact]
+    public async Task A_forged_callback_or_an_unreachable_provider_sends_the_visitor_back_to_sign_in_with_the_reason()
+    {
+        var provider = await LoopbackIdentityProvider.StartAsync(Client);
+        await using var host = await ApiHost.StartAsync(StorageProvider.Sqlite, SettingsFor(provider));
+        var visitor = host.AnonymousClient();
+
+        var forged = await visitor.GetAsync("/signin-oidc?code=forged&state=forged");
+        Assert.Equal(HttpStatusCode.Redirect, forged.StatusCode);
+        Assert.Equal("/login?error=provider", forged.Headers.Location?.OriginalString);
+
+        await provider.DisposeAsync();
+        var unreachable = await visitor.GetAsync("/account/login/oidc?returnUrl=%2Finbox");
+        Assert.Equal(HttpStatusCode.Redirect, unreachable.StatusCode);
+        Assert.Equal("/login?error=provider-unavailable", unreachable.Headers.Location?.OriginalString);
+        Assert.Contains("Test IdP cannot be reached right now.", await visitor.GetStringAsync("/login?error=provider-unavailable"));
+    }
+
+    [Fact]
     public async Task Unusable_provider_settings_stop_the_start_naming_each_setting()
     {
         var settings = new Dictionary<string, string?>

@@ -83,9 +83,21 @@ public static class OidcSetup
     {
         if (!app.ServiceProvider.GetRequiredService<OidcOptions>().Enabled)
             return;
-        app.MapGet(StartPath, (string? returnUrl) => TypedResults.Challenge(
-                new AuthenticationProperties { RedirectUri = AuthEndpoints.IsLocal(returnUrl) ? returnUrl : "/" }, [Scheme]))
-            .AllowAnonymous()
-            .ExcludeFromDescription();
+        app.MapGet(StartPath, StartAsync).AllowAnonymous().ExcludeFromDescription();
+    }
+
+    private static async Task StartAsync(string? returnUrl, HttpContext http, ILogger<OidcOptions> logger)
+    {
+        var properties = new AuthenticationProperties { RedirectUri = AuthEndpoints.IsLocal(returnUrl) ? returnUrl : "/" };
+        try
+        {
+            await http.ChallengeAsync(Scheme, properties);
+        }
+        catch (Exception unreachable) when (unreachable is InvalidOperationException or HttpRequestException or IOException)
+        {
+            // The provider's discovery document could not be read: say so on the sign-in page, not with a 500.
+            logger.LogWarning(unreachable, "The identity provider could not be reached to start a sign-in");
+            http.Response.Redirect("/login?error=provider-unavailable");
+        }
     }
 }
