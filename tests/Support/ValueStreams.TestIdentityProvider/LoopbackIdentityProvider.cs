@@ -38,7 +38,14 @@ public sealed class LoopbackIdentityProvider : IAsyncDisposable
     }
 
     /// <summary>The client the service signs in as.</summary>
-    public sealed record Client(string Id, string Secret, string RedirectUri);
+    public sealed class Client(string id, string secret, string redirectUri)
+    {
+        public string Id { get; } = id;
+        public string Secret { get; } = secret;
+
+        /// <summary>Where the provider may send the browser back to; settable for a service whose port is chosen after the provider's.</summary>
+        public string RedirectUri { get; set; } = redirectUri;
+    }
 
     private readonly WebApplication _app;
 
