@@ -49,7 +49,8 @@ public sealed class ExternalLoginRepository(ConnectionFactory connections, TimeP
 
     /// <summary>
     /// Replaces the user's roles and group memberships in one transaction, creating groups that do not exist yet
-    /// (named after their id), so that what the provider says is what the user holds.
+    /// (named after their id), so that what the provider says is what the user holds. Two sign-ins of the same user
+    /// at once both end with the same rows.
     /// </summary>
     public async Task ReplaceRolesAndGroupsAsync(string userId, IReadOnlyCollection<string> roles, IReadOnlyCollection<string> groups,
         CancellationToken cancellationToken = default)
@@ -64,13 +65,13 @@ public sealed class ExternalLoginRepository(ConnectionFactory connections, TimeP
         await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM group_members WHERE user_id = @userId", new { userId }, transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO user_roles (user_id, role) VALUES (@userId, @role)",
+            "INSERT INTO user_roles (user_id, role) VALUES (@userId, @role) ON CONFLICT DO NOTHING",
             roles.Distinct().Select(role => new { userId, role }), transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO user_groups (id, name) VALUES (@group, @group) ON CONFLICT (id) DO NOTHING",
             groups.Distinct().Select(group => new { group }), transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO group_members (group_id, user_id) VALUES (@group, @userId)",
+            "INSERT INTO group_members (group_id, user_id) VALUES (@group, @userId) ON CONFLICT DO NOTHING",
             groups.Distinct().Select(group => new { group, userId }), transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
     }
