@@ -23,6 +23,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<GroupRepository>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<KeyRingRepository>();
+        services.AddSingleton<ExternalLoginRepository>();
         services.AddSingleton<ValueStreamRepository>();
         services.AddSingleton<RunSessionFactory>();
         services.AddHostedService<OutboxDispatchService>();

@@ -74,6 +74,7 @@ builder.Services.AddValueStreamsScheduling(store.Provider, store.SchedulerLocati
 builder.Services.AddValueStreamsAuth(authOptions);
 builder.Services.AddScoped<PeopleAdministration>();
 builder.Services.AddScoped<ValueStreams.Designer.Administration.IAdministration, AdministrationAdapter>();
+builder.Services.AddValueStreamsOidc(builder.Configuration);
 builder.Services.AddValueStreamsHealth();
 builder.Services.AddValueStreamsDesigner();
 builder.Services.AddScoped<ValueStreams.Designer.Inbox.IInbox, ValueStreams.Host.Features.Inbox.InboxAdapter>();
@@ -146,6 +147,7 @@ app.MapHealthEndpoints();
 app.MapOpenApi().WithAccess(Access.Anonymous);
 app.MapScalarApiReference(options => options.WithTitle("ValueStreams API")).WithAccess(Access.Anonymous);
 app.MapAuthEndpoints();
+app.MapOidcEndpoints();
 
 // Every endpoint and page declares who may call it (Features/Access); API endpoints need a signed-in caller besides.
 var api = app.MapGroup("/api").RequireAuthorization();

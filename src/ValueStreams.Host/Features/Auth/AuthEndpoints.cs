@@ -106,7 +106,7 @@ public static class AuthEndpoints
     private static RedirectHttpResult LoginAgain(string error, string returnUrl) =>
         TypedResults.Redirect($"/login?error={error}&returnUrl={Uri.EscapeDataString(returnUrl)}");
 
-    private static bool IsLocal(string? url) =>
+    internal static bool IsLocal(string? url) =>
         !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
 
     private static string? ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString();
