@@ -114,7 +114,12 @@ public sealed class OidcSignInTests
             Assert.Contains("Sign in with Test IdP", await on.AnonymousClient().GetStringAsync("/login?returnUrl=%2Finbox"));
         await using var off = await ApiHost.StartAsync(StorageProvider.Sqlite);
         Assert.DoesNotContain("Sign in with", await off.AnonymousClient().GetStringAsync("/login"));
-        Assert.Equal(HttpStatusCode.NotFound, (await off.AnonymousClient().GetAsync("/account/login/oidc")).StatusCode);
+        // Off, the start address is not mapped: the visitor is not sent to any provider (a 404, or the sign-in page).
+        var start = await off.AnonymousClient().GetAsync("/account/login/oidc");
+        Assert.True(start.StatusCode == HttpStatusCode.NotFound
+                || (start.StatusCode == HttpStatusCode.Found && start.Headers.Location?.OriginalString.StartsWith("/login", StringComparison.Ordinal) == true)
+                || (start.StatusCode == HttpStatusCode.Found && start.Headers.Location?.AbsolutePath == "/login"),
+            $"{(int)start.StatusCode} to {start.Headers.Location}");
     }
 
     [Fact]
