@@ -24,6 +24,7 @@ using ValueStreams.Host.Features.Outbound;
 using ValueStreams.Host.Features.Tasks;
 using ValueStreams.Engine.Expressions;
 using ValueStreams.Engine.Runtime;
+using ValueStreams.Engine.Steps;
 using ValueStreams.Host.Hosting;
 using ValueStreams.Scheduling.Hosting;
 
@@ -49,6 +50,8 @@ builder.Services.AddScoped<ValueStreamLibrary>();
 builder.Services.AddScoped<ShippedStreams>();
 builder.Services.AddSingleton(builder.Configuration.GetSection("ValueStreams:Expressions").Get<ExpressionLimits>() ?? new ExpressionLimits());
 builder.Services.AddSingleton<IExpressionEvaluator, JintExpressionEvaluator>();
+builder.Services.AddSingleton(builder.Configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions());
+StepBehaviours.EnsureEveryStepTypeHasOne();
 builder.Services.AddSingleton<Interpreter>();
 builder.Services.AddSingleton<WorkflowEngine>();
 builder.Services.AddTransient<OutboxJobRunner>();

@@ -54,14 +54,14 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
         """;
 
     /// <summary>
-    /// Open tasks (open or claimed) or done ones (completed or cancelled), for a scope: mine (assigned to
+    /// Open tasks (open or claimed) or done ones (completed, cancelled or timed out), for a scope: mine (assigned to
     /// or claimed by the user), my groups' (candidate group among the user's groups), or all. Due first.
     /// </summary>
     public async Task<IReadOnlyList<TaskView>> ListAsync(TaskScope scope, bool open, string username, IReadOnlyList<string> groups,
         string? instanceId = null, int limit = 200, CancellationToken cancellationToken = default)
     {
         // Statuses are written out, not bound, so the planner can use the partial indexes on open tasks.
-        var statuses = open ? "t.status IN ('open', 'claimed')" : "t.status IN ('completed', 'cancelled')";
+        var statuses = open ? "t.status IN ('open', 'claimed')" : "t.status IN ('completed', 'cancelled', 'timed-out')";
         var parameters = new DynamicParameters(new { username, instanceId, limit = Math.Clamp(limit, 1, 1000) });
         string where;
         if (instanceId is not null || scope == TaskScope.All)

@@ -19,8 +19,11 @@ internal sealed class EngineApi(ApiHost host) : IAsyncDisposable
     public ApiHost Host { get; } = host;
 
     /// <summary>A host with the demo users on a fresh store of the provider.</summary>
-    public static async Task<EngineApi> StartAsync(StorageProvider provider = StorageProvider.Sqlite) =>
-        new(await ApiHost.StartAsync(provider, new Dictionary<string, string?> { ["ValueStreams:DemoUsers"] = "true" }));
+    public static async Task<EngineApi> StartAsync(StorageProvider provider = StorageProvider.Sqlite, IDictionary<string, string?>? settings = null)
+    {
+        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["ValueStreams:DemoUsers"] = "true" };
+        return new(await ApiHost.StartAsync(provider, all));
+    }
 
     public async Task<HttpClient> As(string username)
     {
