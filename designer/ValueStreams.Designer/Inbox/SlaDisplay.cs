@@ -70,13 +70,14 @@ public static class SlaDisplay
             ? "today " + at.UtcDateTime.ToString("HH:mm", CultureInfo.InvariantCulture)
             : at.UtcDateTime.ToString("d MMM HH:mm", CultureInfo.InvariantCulture);
 
-    /// <summary>Status in words: Open, Claimed by x, Completed, Cancelled.</summary>
+    /// <summary>Status in words: Open, Claimed by x, Completed, Cancelled, Timed out.</summary>
     public static string StatusText(InboxTask task, string? me) => task.Status switch
     {
         "open" => "Open",
         "claimed" => task.ClaimedBy == me ? "Claimed by you" : $"Claimed by {task.ClaimedBy}",
         "completed" => "Completed",
         "cancelled" => "Cancelled",
+        "timed-out" => "Timed out",
         var other => other,
     };
 

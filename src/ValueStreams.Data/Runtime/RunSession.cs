@@ -230,6 +230,19 @@ internal sealed class RunSession : IRunSession
             new { instanceId, tokenId, at }));
     }
 
+    public async Task<int> TimeOutOpenTasksOfTokenAsync(string instanceId, string tokenId, DateTimeOffset at)
+    {
+        await connection.ExecuteAsync(await Command(
+            """
+            INSERT INTO task_events (task_id, at, actor, action, detail)
+            SELECT id, @at, 'system', 'timed-out', 'the step''s deadline passed before the task was completed'
+            FROM tasks WHERE instance_id = @instanceId AND token_id = @tokenId AND status IN ('open', 'claimed')
+            """, new { instanceId, tokenId, at }));
+        return await connection.ExecuteAsync(await Command(
+            "UPDATE tasks SET status = 'timed-out', completed_at = @at WHERE instance_id = @instanceId AND token_id = @tokenId AND status IN ('open', 'claimed')",
+            new { instanceId, tokenId, at }));
+    }
+
     public async Task<int> OpenTasksOfTokenAsync(string instanceId, string tokenId) =>
         await connection.ExecuteScalarAsync<int>(await Command(
             "SELECT COUNT(*) FROM tasks WHERE instance_id = @instanceId AND token_id = @tokenId AND status IN ('open', 'claimed')",

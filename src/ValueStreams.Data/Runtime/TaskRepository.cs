@@ -59,7 +59,7 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
         """;
 
     /// <summary>
-    /// Open tasks (open or claimed) or done ones (completed or cancelled), for a scope: mine (assigned to
+    /// Open tasks (open or claimed) or done ones (completed, cancelled or timed out), for a scope: mine (assigned to
     /// or claimed by the user), my groups' (candidate group among the user's groups), or all. Due first.
     /// An instance narrows the scope to that instance's tasks; it never widens it.
     /// </summary>
@@ -67,7 +67,7 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
         string? instanceId = null, int limit = 200, CancellationToken cancellationToken = default)
     {
         // Statuses are written out, not bound, so the planner can use the partial indexes on open tasks.
-        var statuses = open ? "t.status IN ('open', 'claimed')" : "t.status IN ('completed', 'cancelled')";
+        var statuses = open ? "t.status IN ('open', 'claimed')" : "t.status IN ('completed', 'cancelled', 'timed-out')";
         if (instanceId is not null)
             statuses += " AND t.instance_id = @instanceId";
         var parameters = new DynamicParameters(new { username, instanceId, limit = Math.Clamp(limit, 1, 1000) });

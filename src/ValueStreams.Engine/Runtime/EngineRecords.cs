@@ -14,6 +14,9 @@ public sealed record JournalEntry(
     public const string ValueRealised = "value-realised";
     public const string TimerScheduled = "timer-scheduled";
     public const string TimerFired = "timer-fired";
+
+    /// <summary>A step's deadline passed before its task was completed or its event arrived; it leaves by timeout.</summary>
+    public const string TimedOut = "step-timed-out";
     public const string EventAwaited = "event-awaited";
     public const string EventReceived = "event-received";
     public const string Notified = "notification-sent";

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using ValueStreams.Core.Definitions;
+using ValueStreams.Core.Definitions.Flow;
 
 namespace ValueStreams.Engine.Runtime;
 
@@ -9,20 +10,19 @@ internal sealed class Graph
     private static readonly ConditionalWeakTable<ValueStreamDefinition, Graph> Cache = [];
 
     private readonly Dictionary<(string Step, string Port), string> _targets = [];
-    private readonly Dictionary<string, int> _inbound = [];
+    private readonly ForkJoinPairing _pairing;
 
     private Graph(ValueStreamDefinition definition)
     {
+        _pairing = ForkJoinPairing.Of(definition);
         foreach (var connection in definition.Connections)
-        {
             _targets.TryAdd((connection.From, connection.Port), connection.To);
-            _inbound[connection.To] = _inbound.GetValueOrDefault(connection.To) + 1;
-        }
     }
 
     public static Graph For(ValueStreamDefinition definition) => Cache.GetValue(definition, d => new Graph(d));
 
     public string? Target(string stepId, string port) => _targets.GetValueOrDefault((stepId, port));
 
-    public int InboundCount(string stepId) => _inbound.GetValueOrDefault(stepId);
+    /// <summary>The fork whose branches a join brings together; null when the join has none.</summary>
+    public string? ForkOf(string joinId) => _pairing.ForkOf(joinId);
 }

@@ -38,6 +38,9 @@ public interface IRunSession
     /// <summary>Cancels the still-open tasks a token waits for (the other participants of an "any" step); returns how many.</summary>
     Task<int> CancelOpenTasksOfTokenAsync(string instanceId, string tokenId, DateTimeOffset at);
 
+    /// <summary>Withdraws the still-open tasks a token waits for as timed out (its step's deadline passed); returns how many.</summary>
+    Task<int> TimeOutOpenTasksOfTokenAsync(string instanceId, string tokenId, DateTimeOffset at);
+
     /// <summary>How many tasks a token still waits for.</summary>
     Task<int> OpenTasksOfTokenAsync(string instanceId, string tokenId);
 

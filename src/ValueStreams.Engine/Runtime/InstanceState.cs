@@ -41,6 +41,30 @@ public sealed class Token
 
     /// <summary>Failed attempts of the step the token stands at, counted by its retry policy; a new token starts at 0.</summary>
     public int Attempts { get; set; }
+
+    /// <summary>The timer of the step's deadline, while the token waits at a step with a timeout.</summary>
+    public string? Deadline { get; set; }
+
+    /// <summary>The fork visits (<c>fork-id#n</c>) the token is inside, outermost first; its join waits for them.</summary>
+    public List<string> Branches { get; set; } = [];
+}
+
+/// <summary>A join waiting for the branches of one visit of its fork.</summary>
+public sealed class JoinWait
+{
+    public string StepId { get; set; } = "";
+
+    /// <summary>Branch tokens that have reached the join so far.</summary>
+    public int Arrived { get; set; }
+
+    /// <summary>The join has gone on; later arrivals are absorbed.</summary>
+    public bool Released { get; set; }
+
+    /// <summary>The timer of the step's deadline, while the token waits at a step with a timeout.</summary>
+    public string? Deadline { get; set; }
+
+    /// <summary>The fork visits the token that goes on is inside: those around the fork.</summary>
+    public List<string> Branches { get; set; } = [];
 }
 
 /// <summary>
@@ -72,8 +96,13 @@ public sealed class InstanceState
 
     public List<Token> Tokens { get; set; } = [];
 
-    /// <summary>Arrivals counted at each join, by step id.</summary>
-    public Dictionary<string, int> JoinArrivals { get; set; } = [];
+    /// <summary>Joins waiting for branches, by the fork visit (<c>fork-id#n</c>) they close.</summary>
+    public Dictionary<string, JoinWait> Joins { get; set; } = [];
+
+    public int NextForkNumber { get; set; } = 1;
+
+    /// <summary>How many calls deep this instance runs: 0 when started directly, its parent's depth plus one as a child.</summary>
+    public int CallDepth { get; set; }
 
     /// <summary>Increases with every saved run; guards against lost updates.</summary>
     public long Revision { get; set; }

@@ -118,11 +118,16 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
                     await session.EnqueueAsync(new OutboxJob(Interpreter.NewId(), OutboxJob.FireTimer, OutboxJob.Target(instanceId, timerId), pending.DueAt));
                 return false;
             }
-            var token = instance.Tokens.Find(t => t.WaitingFor == new Bookmark(Bookmark.Timer, timerId) || t.WaitingFor == new Bookmark(Bookmark.Retry, timerId));
+            var token = instance.Tokens.Find(t => t.WaitingFor == new Bookmark(Bookmark.Timer, timerId) || t.WaitingFor == new Bookmark(Bookmark.Retry, timerId)
+                || t.Deadline == timerId);
             if (token is null)
                 return false;
             var definition = await LoadAsync(session, instance.ValueStreamId, instance.Version);
-            if (token.WaitingFor!.Kind == Bookmark.Retry)
+            if (token.Deadline == timerId)
+            {
+                await TimeOutAsync(session, instance, definition, token, timer.StepId);
+            }
+            else if (token.WaitingFor!.Kind == Bookmark.Retry)
             {
                 await interpreter.StartRetryAsync(instance, definition, token, session);
             }
@@ -135,6 +140,20 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
             await session.SaveInstanceAsync(instance);
             return true;
         }, ct);
+
+    /// <summary>A waiting step's deadline passed first: its tasks leave the inbox as timed out (or its subscription ends) and it leaves by timeout.</summary>
+    private async Task TimeOutAsync(IRunSession session, InstanceState instance, ValueStreamDefinition definition, Token token, string stepId)
+    {
+        var withdrawn = token.WaitingFor?.Kind switch
+        {
+            Bookmark.Task or Bookmark.Tasks => $"{await session.TimeOutOpenTasksOfTokenAsync(instance.Id, token.Id, Now)} task(s) timed out",
+            Bookmark.Event => await session.TakeSubscriptionAsync(token.WaitingFor.Id) is null ? null : "stopped waiting for the event",
+            _ => null,
+        };
+        token.Deadline = null;
+        await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, stepId, JournalEntry.TimedOut, System, null, withdrawn));
+        await interpreter.ResumeAsync(instance, definition, token, "timeout", session, System);
+    }
 
     /// <summary>Fires every pending timer of an instance now (operations and testing); returns how many fired.</summary>
     public async Task<int> FirePendingTimersAsync(string instanceId, CancellationToken ct = default)
@@ -203,12 +222,15 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
             return true;
         }, ct);
 
-    /// <summary>Resumes the parent that waits for a child which has ended; a second call changes nothing.</summary>
+    /// <summary>
+    /// Tells the parent that waits for a child how the child ended: completed, its call step goes on; faulted or
+    /// cancelled, its call step fails (and leaves by its error port, or faults the parent). A second call changes nothing.
+    /// </summary>
     public Task ResumeParentAsync(string childId, CancellationToken ct = default) =>
         sessions.RunAsync(async session =>
         {
             var child = await session.LockInstanceAsync(childId);
-            if (child?.ParentInstanceId is not { } parentId || child.Status != InstanceStatus.Completed)
+            if (child?.ParentInstanceId is not { } parentId || child.Status is not (InstanceStatus.Completed or InstanceStatus.Faulted or InstanceStatus.Cancelled))
                 return false;
             var parent = await session.LockInstanceAsync(parentId);
             if (parent is null || parent.Status is not (InstanceStatus.Waiting or InstanceStatus.Running))
@@ -217,8 +239,19 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
             if (token is null)
                 return false;
             var definition = await LoadAsync(session, parent.ValueStreamId, parent.Version);
-            parent.Outputs[token.StepId] = new JsonObject { ["instance"] = childId, ["variables"] = child.Variables.DeepClone() };
-            await interpreter.ResumeAsync(parent, definition, token, "done", session, System, "child-completed", childId);
+            if (child.Status == InstanceStatus.Completed)
+            {
+                parent.Outputs[token.StepId] = new JsonObject { ["instance"] = childId, ["variables"] = child.Variables.DeepClone() };
+                await interpreter.ResumeAsync(parent, definition, token, "done", session, System, "child-completed", childId);
+            }
+            else
+            {
+                var why = child.Status == InstanceStatus.Cancelled
+                    ? $"child instance {childId} of '{child.ValueStreamId}' was cancelled"
+                    : $"child instance {childId} of '{child.ValueStreamId}' faulted: {child.Tokens.FirstOrDefault(t => t.Fault is not null)?.Fault}";
+                parent.Outputs[token.StepId] = new JsonObject { ["instance"] = childId, ["status"] = child.Status };
+                await interpreter.FailWaitingStepAsync(parent, definition, token, session, why);
+            }
             await interpreter.AdvanceAsync(parent, definition, session, System);
             await session.SaveInstanceAsync(parent);
             return true;
@@ -254,16 +287,29 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
             var instance = await LockAsync(session, instanceId);
             if (InstanceStatus.IsFinished(instance.Status))
                 throw new EngineException(EngineRefusal.Conflict, $"Instance '{instanceId}' is already {instance.Status}.");
-            instance.Status = InstanceStatus.Cancelled;
-            instance.CompletedAt = Now;
-            instance.Tokens.Clear();
-            await session.CancelOpenTasksAsync(instanceId, Now);
-            await session.CancelTimersAsync(instanceId);
-            await session.CancelSubscriptionsAsync(instanceId);
-            await session.AppendJournalAsync(new JournalEntry(instanceId, Now, null, JournalEntry.InstanceCancelled, user));
-            await session.SaveInstanceAsync(instance);
+            await CancelWithChildrenAsync(session, instance, user, null);
+            // A parent waiting for this instance hears of the cancellation at its call step.
+            if (instance.ParentInstanceId is not null)
+                await session.EnqueueAsync(new OutboxJob(Interpreter.NewId(), OutboxJob.ResumeParent, instance.Id, null));
             return instance;
         }, ct);
+
+    /// <summary>Cancels an instance and, in the same transaction, the children it waits for (and theirs).</summary>
+    private async Task CancelWithChildrenAsync(IRunSession session, InstanceState instance, string user, string? because)
+    {
+        var children = instance.Tokens.Where(t => t.WaitingFor?.Kind == Bookmark.Child).Select(t => t.WaitingFor!.Id).ToList();
+        instance.Status = InstanceStatus.Cancelled;
+        instance.CompletedAt = Now;
+        instance.Tokens.Clear();
+        await session.CancelOpenTasksAsync(instance.Id, Now);
+        await session.CancelTimersAsync(instance.Id);
+        await session.CancelSubscriptionsAsync(instance.Id);
+        await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, null, JournalEntry.InstanceCancelled, user, null, because));
+        await session.SaveInstanceAsync(instance);
+        foreach (var childId in children)
+            if (await session.LockInstanceAsync(childId) is { } child && !InstanceStatus.IsFinished(child.Status))
+                await CancelWithChildrenAsync(session, child, user, $"its parent {instance.Id} was cancelled");
+    }
 
     /// <summary>Retries the faulted steps of an instance; a step with a retry policy gets all its attempts again.</summary>
     public Task<InstanceState> RetryAsync(string instanceId, string user, CancellationToken ct = default) =>

@@ -202,7 +202,8 @@ public sealed class ValueStreamApiTests
         Assert.Equal("outcomes[].id", humanTask.GetProperty("dynamicPorts").GetString());
         Assert.Contains(humanTask.GetProperty("inputs").EnumerateArray(), i => i.GetProperty("name").GetString() == "form");
         var lookup = types.Single(t => t.GetProperty("type").GetString() == "lookup-record");
-        Assert.Equal(["found", "not-found"], lookup.GetProperty("ports").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+        Assert.Equal(["found", "not-found", "error"], lookup.GetProperty("ports").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+        Assert.Equal([false, false, true], lookup.GetProperty("ports").EnumerateArray().Select(p => p.GetProperty("optional").GetBoolean()));
     }
 
     [Theory]

@@ -98,6 +98,17 @@ internal sealed class StreamFile(string id, string? name = null)
         return Step(stepId, "join", properties);
     }
 
+    /// <summary>Sets one property of a step already added.</summary>
+    public StreamFile WithProperty(string stepId, string property, JsonNode value)
+    {
+        var step = _steps.OfType<JsonObject>().Single(s => s["id"]!.GetValue<string>() == stepId);
+        var position = step["position"]!.DeepClone();
+        step.Remove("position");
+        step[property] = value;
+        step["position"] = position;
+        return this;
+    }
+
     public StreamFile Connect(string from, string to, string port = "done")
     {
         _connections.Add(new JsonObject { ["from"] = from, ["port"] = port, ["to"] = to });

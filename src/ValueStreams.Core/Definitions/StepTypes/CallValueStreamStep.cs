@@ -12,5 +12,5 @@ public sealed class CallValueStreamStep : StepType
             Inputs.Assignments("input", "Input of the child instance", required: false),
             Inputs.Retry,
         ],
-        [new("done", "Child ended (wait) or started (fire-and-forget)")], null, "account_tree");
+        [new("done", "Child completed (wait) or started (fire-and-forget); a child that faults or is cancelled fails the step"), Inputs.ErrorPort], null, "account_tree");
 }

@@ -12,5 +12,5 @@ public sealed class CreateRecordStep : StepType
             new("resultVariable", InputKind.String, "Variable that receives the new record's id"),
             Inputs.Retry,
         ],
-        [new("done", "Record created")], null, "note_add");
+        [new("done", "Record created"), Inputs.ErrorPort], null, "note_add");
 }

@@ -9,14 +9,15 @@ public sealed class HumanTaskStep : StepType
         [
             new("title", InputKind.Template, "Task title shown in the inbox", Required: true),
             new("group", InputKind.String, "Candidate group whose members may claim the task (default: the group of the step's first role)"),
-            new("assignee", InputKind.String, "Assignee rule: initiator, variable:<name>, user:<name> or record-assignment-group"),
+            new("assignee", InputKind.String, "Assignee rule: initiator, variable:<name> or user:<name>"),
             new("priority", InputKind.Integer, "Task priority, 1 (highest) to 5"),
             new("completion", InputKind.Enum, "With several roles acting together: any one completes, or all must", Options: ["any", "all"]),
             Inputs.FormFields,
             Inputs.Outcomes,
             Inputs.Sla,
+            Inputs.Timeout,
         ],
-        [], "outcomes[].id", "assignment_ind");
+        [Inputs.TimeoutPortDescriptor], "outcomes[].id", "assignment_ind");
 
-    public override IReadOnlyList<string> PortsOf(StepDefinition step) => StringsOf(step.Properties, "outcomes", "id").ToList();
+    public override IReadOnlyList<string> PortsOf(StepDefinition step) => Inputs.WithTimeout(StringsOf(step.Properties, "outcomes", "id"), step);
 }

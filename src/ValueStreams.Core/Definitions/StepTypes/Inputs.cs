@@ -56,9 +56,26 @@ internal static class Inputs
         new("escalateTo", InputKind.String, "Group told, besides the task's own people, when a target is missed"),
     ], UiHint: "sla-policy");
 
+    /// <summary>The deadline of a step that waits (a task, an event); with it, the step gets a <c>timeout</c> port.</summary>
+    public static readonly InputDescriptor Timeout = new(TimeoutPort, InputKind.Duration,
+        "Deadline, ISO 8601 (e.g. P2D): when it passes first, the wait is withdrawn and the step leaves by its timeout port");
+
+    public const string TimeoutPort = "timeout";
+
+    /// <summary>The timeout port, which a step has only when it sets a timeout.</summary>
+    public static readonly PortDescriptor TimeoutPortDescriptor = new(TimeoutPort, "The deadline passed first (only with a timeout)");
+
+    /// <summary>The step's ports, with the timeout port only when the step sets a timeout.</summary>
+    public static IReadOnlyList<string> WithTimeout(IEnumerable<string> ports, StepDefinition step) =>
+        step.Properties[TimeoutPort] is null ? ports.Where(p => p != TimeoutPort).ToList() : [.. ports.Where(p => p != TimeoutPort), TimeoutPort];
+
+    /// <summary>The optional way out of a step that failed, once its retries are spent.</summary>
+    public static readonly PortDescriptor ErrorPort = new("error",
+        "Failed, after any retries (optional): outputs[step].error holds {message, attempts}; unconnected, the instance faults", Optional: true);
+
     /// <summary>The retry policy of an automated step that can fail; <see cref="RetryPolicy"/> gives its meaning and limits.</summary>
     public static readonly InputDescriptor Retry = new(RetryPolicy.Property, InputKind.Object,
-        "Try again when the step fails, before the instance faults (an HTTP request leaves by failed)", Fields:
+        "Try again when the step fails, before it leaves by its error port or the instance faults (an HTTP request leaves by failed)", Fields:
     [
         new("attempts", InputKind.Integer, $"Attempts in all, the first included ({RetryPolicy.MinAttempts} to {RetryPolicy.MaxAttempts})", Required: true),
         new("delay", InputKind.Duration, "Wait before the first retry, ISO 8601 (PT1S to P1D, e.g. PT30S)", Required: true),

@@ -12,5 +12,5 @@ public sealed class LookupRecordStep : StepType
             new("resultVariable", InputKind.String, "Variable that receives the record", Required: true),
             Inputs.Retry,
         ],
-        [new("found", "A record matched"), new("not-found", "No record matched")], null, "search");
+        [new("found", "A record matched"), new("not-found", "No record matched"), Inputs.ErrorPort], null, "search");
 }

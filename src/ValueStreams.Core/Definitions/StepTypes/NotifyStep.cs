@@ -16,7 +16,7 @@ public sealed class NotifyStep : StepType
             new("url", InputKind.Template, "Address, for webhook"),
             Inputs.Retry,
         ],
-        [new("done", "Sent")], null, "mail");
+        [new("done", "Sent"), Inputs.ErrorPort], null, "mail");
 
     public override IEnumerable<StepIssue> Check(StepDefinition step)
     {

@@ -10,5 +10,5 @@ public sealed class ScriptStep : StepType
             new("script", InputKind.Expression, "JavaScript", Required: true, UiHint: "code"),
             Inputs.Retry,
         ],
-        [new("done", "Script finished")], null, "code");
+        [new("done", "Script finished"), Inputs.ErrorPort], null, "code");
 }

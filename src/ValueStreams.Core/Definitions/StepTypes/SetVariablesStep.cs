@@ -10,5 +10,5 @@ public sealed class SetVariablesStep : StepType
             Inputs.Assignments("assignments", "Variables and their new values", required: true),
             Inputs.Retry,
         ],
-        [new("done", "Variables set")], null, "data_object");
+        [new("done", "Variables set"), Inputs.ErrorPort], null, "data_object");
 }

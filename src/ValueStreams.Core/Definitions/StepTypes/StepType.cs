@@ -15,6 +15,9 @@ public abstract class StepType
     /// <summary>The ports this step can leave by: the static ones, or those its properties name.</summary>
     public virtual IReadOnlyList<string> PortsOf(StepDefinition step) => Descriptor.Ports.Select(p => p.Name).ToList();
 
+    /// <summary>A port the step may leave unconnected.</summary>
+    public bool IsOptionalPort(string port) => Descriptor.Ports.Any(p => p.Optional && p.Name == port);
+
     /// <summary>Rules of this type beyond the descriptor's shapes; paths are relative to the step (e.g. <c>duration</c>).</summary>
     public virtual IEnumerable<StepIssue> Check(StepDefinition step) => [];
 

@@ -22,8 +22,11 @@ public sealed record InputDescriptor(
     IReadOnlyList<InputDescriptor>? Fields = null,
     string? UiHint = null);
 
-/// <summary>A named way out of a step. Dynamic ports are named by the step's own properties (outcomes, conditions, branches).</summary>
-public sealed record PortDescriptor(string Name, string Description);
+/// <summary>
+/// A named way out of a step. Dynamic ports are named by the step's own properties (outcomes, conditions, branches).
+/// An optional port (such as <c>error</c>) may be left unconnected; the step then behaves as if it had none.
+/// </summary>
+public sealed record PortDescriptor(string Name, string Description, bool Optional = false);
 
 /// <summary>Everything the designer, the schema and validation know about a step type.</summary>
 public sealed record StepTypeDescriptor(

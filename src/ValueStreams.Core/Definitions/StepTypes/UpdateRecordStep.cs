@@ -12,5 +12,5 @@ public sealed class UpdateRecordStep : StepType
             Inputs.FieldValues("values", "Field values", required: true),
             Inputs.Retry,
         ],
-        [new("done", "Record updated")], null, "edit_note");
+        [new("done", "Record updated"), Inputs.ErrorPort], null, "edit_note");
 }

@@ -9,6 +9,9 @@ public sealed class WaitEventStep : StepType
         [
             new("event", InputKind.String, "Event name", Required: true),
             new("correlation", InputKind.Expression, "JavaScript expression giving the correlation id (default: the instance's)"),
+            Inputs.Timeout,
         ],
-        [new("done", "The event arrived")], null, "hourglass_top");
+        [new("done", "The event arrived"), Inputs.TimeoutPortDescriptor], null, "hourglass_top");
+
+    public override IReadOnlyList<string> PortsOf(StepDefinition step) => Inputs.WithTimeout(base.PortsOf(step), step);
 }

@@ -4,7 +4,7 @@ namespace ValueStreams.Core.Definitions.Validation;
 
 /// <summary>
 /// Connections join existing steps, leave by a port the step has, are not repeated, and never enter the start;
-/// every port of every step is connected, and each port leads to exactly one step (parallel work goes through a fork).
+/// every port of every step is connected (optional ports, such as error, may stay open), and each port leads to exactly one step (parallel work goes through a fork).
 /// </summary>
 internal static class ConnectionRules
 {
@@ -50,7 +50,7 @@ internal static class ConnectionRules
             if (ports[i] is not { } stepPorts || context.IndexOf(context.Steps[i].Id) != i)
                 continue; // unknown type, or a duplicate id whose connections belong to the first step of that id
             foreach (var port in stepPorts.Distinct(StringComparer.Ordinal))
-                if (!targetOfPort.ContainsKey((i, port)))
+                if (!targetOfPort.ContainsKey((i, port)) && context.Types[i]?.IsOptionalPort(port) != true)
                     context.Error(ValidationContext.StepPath(i), $"port '{port}' is not connected");
         }
     }

@@ -1,6 +1,11 @@
+using ValueStreams.Core.Definitions.Flow;
+
 namespace ValueStreams.Core.Definitions.Validation;
 
-/// <summary>Joins wait for at least two inbound branches (and n-of-m for no more than arrive); fork branches are distinct.</summary>
+/// <summary>
+/// Joins wait for at least two inbound branches (and n-of-m for no more than arrive), and each is paired with the fork
+/// whose branches it brings together; fork branches are distinct.
+/// </summary>
 internal static class FlowStepRules
 {
     private const string JoinType = "join";
@@ -13,10 +18,17 @@ internal static class FlowStepRules
             if (context.IndexOf(connection.To) is var to and >= 0)
                 inbound[to]++;
 
+        var pairing = ForkJoinPairing.Of(context.Definition);
         for (var i = 0; i < context.Steps.Count; i++)
         {
             if (context.IsType(i, JoinType))
+            {
                 CheckJoin(i, inbound[i], context);
+                if (pairing.PartingOf(context.Steps[i].Id) is { } parting && inbound[i] >= 2)
+                    context.Error(ValidationContext.StepPath(i),
+                        $"join '{context.Steps[i].Id}' is not paired with a fork: the paths into it part at '{parting}', not at a fork; " +
+                        "a join brings together the branches of one fork (choices that meet again connect straight to the next step)");
+            }
             else if (context.IsType(i, ForkType))
                 CheckFork(i, context);
         }

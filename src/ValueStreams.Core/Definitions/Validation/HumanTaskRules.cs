@@ -13,7 +13,7 @@ internal static class HumanTaskRules
 
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(200);
 
-    private static readonly string[] AssigneeRules = ["initiator", "variable:<name>", "user:<name>", "record-assignment-group"];
+    private static readonly string[] AssigneeRules = ["initiator", "variable:<name>", "user:<name>"];
 
     /// <summary>The variable types a form field's value fits, by field type.</summary>
     private static readonly Dictionary<string, string[]> VariableTypesOfField = new(StringComparer.Ordinal)
@@ -132,7 +132,7 @@ internal static class HumanTaskRules
     {
         if (StepPropertyRules.AsString(assignee) is not { } rule)
             return;
-        var valid = rule is "initiator" or "record-assignment-group"
+        var valid = rule is "initiator"
             || rule.StartsWith("variable:", StringComparison.Ordinal) && rule.Length > "variable:".Length
             || rule.StartsWith("user:", StringComparison.Ordinal) && rule.Length > "user:".Length;
         if (!valid)

@@ -18,6 +18,7 @@ public sealed class ValueStreamValidator(ItilCatalogue catalogue)
         RoleRules.Check,
         HumanTaskRules.Check,
         FlowStepRules.Check,
+        CallRules.Check,
         ConnectionRules.Check,
         GraphRules.Check,
     ];

@@ -143,7 +143,7 @@ public static class TaskCommands
             return TaskCommandResult.NotFound(id);
         if (!IsCandidate(task, user))
             return TaskCommandResult.Forbidden(task);
-        if (task.Status is "completed" or "cancelled")
+        if (task.Status is "completed" or "cancelled" or "timed-out")
             return TaskCommandResult.Conflict($"Task '{id}' is already {task.Status}.");
         if (task.Status == "claimed" && task.ClaimedBy != Name(user) && !IsAdmin(user))
             return TaskCommandResult.Conflict($"Task '{id}' is claimed by {task.ClaimedBy}.");

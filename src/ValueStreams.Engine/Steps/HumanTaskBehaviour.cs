@@ -1,0 +1,74 @@
+using System.Text.Json.Nodes;
+using ValueStreams.Engine.Runtime;
+
+namespace ValueStreams.Engine.Steps;
+
+/// <summary>
+/// Creates the step's task and waits: one for its group (or assignee); or, when the step sets <c>completion</c> and its
+/// roles belong to several groups, one per group, so the roles act together (the book's swarming and joint reviews):
+/// with "any" the first completion decides, with "all" everyone completes.
+/// </summary>
+internal sealed class HumanTaskBehaviour : IStepBehaviour
+{
+    public string Type => "human-task";
+
+    private sealed record ServiceLevel(TimeSpan? RespondWithin, TimeSpan? ResolveWithin, string? EscalateTo);
+
+    private sealed record Properties(string? Title, string? Group, string? Assignee, int? Priority, string? Completion,
+        JsonArray Outcomes, JsonArray Form, ServiceLevel Sla)
+    {
+        public static Properties Read(JsonObject p)
+        {
+            var sla = p["sla"] as JsonObject ?? [];
+            return new(StepProperties.Text(p, "title"), StepProperties.Text(p, "group"), StepProperties.Text(p, "assignee"),
+                StepProperties.Integer(p, "priority"), StepProperties.Text(p, "completion"),
+                (p["outcomes"] as JsonArray)?.DeepClone().AsArray() ?? [], (p["form"] as JsonArray)?.DeepClone().AsArray() ?? [],
+                new ServiceLevel(StepProperties.Duration(sla, "respondWithin"), StepProperties.Duration(sla, "resolveWithin"), StepProperties.Text(sla, "escalateTo")));
+        }
+    }
+
+    public async Task RunAsync(StepRun run)
+    {
+        var p = Properties.Read(run.Properties);
+        var roleGroups = run.Step.Roles
+            .Select(roleId => run.Definition.Roles.Find(r => r.Id == roleId)?.Group)
+            .OfType<string>().Distinct().ToList();
+        var together = p.Completion is not null && p.Group is null && p.Assignee is null && roleGroups.Count > 1;
+        if (together)
+        {
+            foreach (var participantGroup in roleGroups)
+                await CreateOneTaskAsync(run, p, participantGroup);
+            run.Wait(new Bookmark(Bookmark.Tasks, run.Token.Id));
+            await run.SetDeadlineAsync();
+            return;
+        }
+        var task = await CreateOneTaskAsync(run, p, p.Group ?? roleGroups.FirstOrDefault());
+        run.Wait(new Bookmark(Bookmark.Task, task.Id));
+        await run.SetDeadlineAsync();
+    }
+
+    private static async Task<HumanTaskRecord> CreateOneTaskAsync(StepRun run, Properties p, string? group)
+    {
+        var assignee = p.Assignee switch
+        {
+            "initiator" => run.Instance.CreatedBy,
+            { } rule when rule.StartsWith("user:", StringComparison.Ordinal) => rule["user:".Length..],
+            { } rule when rule.StartsWith("variable:", StringComparison.Ordinal) => Values.AsTextOrNull(run.Instance.Variables[rule["variable:".Length..]]),
+            _ => null,
+        };
+        // The task is due by its resolution target, or, where the step only sets one, by its response target.
+        var now = run.Now;
+        var respondBy = now + p.Sla.RespondWithin;
+        var resolveBy = now + p.Sla.ResolveWithin;
+        var task = new HumanTaskRecord(Interpreter.NewId(), run.Instance.Id, run.Step.Id, run.Token.Id,
+            run.Expressions.RenderTemplate(p.Title ?? run.Step.Name, run.Scope), group, assignee, p.Priority,
+            p.Outcomes.DeepClone().AsArray(), p.Form.DeepClone().AsArray(), resolveBy ?? respondBy, now, p.Completion ?? "any",
+            respondBy, resolveBy, p.Sla.EscalateTo);
+        await run.Session.CreateTaskAsync(task);
+        // Each target is checked when it falls due, by a scheduler job written with the task.
+        foreach (var target in new[] { respondBy, resolveBy }.OfType<DateTimeOffset>().Distinct())
+            await run.EnqueueAsync(OutboxJob.CheckServiceLevel, OutboxJob.Target(run.Instance.Id, task.Id), target);
+        await run.JournalAsync(JournalEntry.TaskCreated, detail: group is null ? task.Id : $"{task.Id} for {group}");
+        return task;
+    }
+}

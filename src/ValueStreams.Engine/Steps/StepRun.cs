@@ -1,0 +1,78 @@
+using System.Text.Json.Nodes;
+using ValueStreams.Core.Definitions;
+using ValueStreams.Engine.Expressions;
+using ValueStreams.Engine.Runtime;
+
+namespace ValueStreams.Engine.Steps;
+
+/// <summary>
+/// One token entering one step, as a behaviour sees it: the instance, the step and its token, the run's session and
+/// expression scope, and the moves a step can make (leave by a port, wait, end its path). Everything goes through
+/// the session, so it commits with the rest of the run.
+/// </summary>
+public sealed class StepRun
+{
+    private readonly TimeProvider _clock;
+
+    internal StepRun(InstanceState instance, ValueStreamDefinition definition, Graph graph, StepDefinition step, Token token,
+        IRunSession session, ExpressionScope scope, string actor, IExpressionEvaluator expressions, TimeProvider clock, EngineOptions options)
+    {
+        Instance = instance;
+        Definition = definition;
+        Graph = graph;
+        Step = step;
+        Token = token;
+        Session = session;
+        Scope = scope;
+        Actor = actor;
+        Expressions = expressions;
+        Options = options;
+        _clock = clock;
+    }
+
+    public InstanceState Instance { get; }
+    public ValueStreamDefinition Definition { get; }
+    internal Graph Graph { get; }
+    public StepDefinition Step { get; }
+    public Token Token { get; }
+    public IRunSession Session { get; }
+    public ExpressionScope Scope { get; }
+    public string Actor { get; }
+    public IExpressionEvaluator Expressions { get; }
+    public EngineOptions Options { get; }
+    public DateTimeOffset Now => _clock.GetUtcNow();
+    public JsonObject Properties => Step.Properties;
+
+    public Task JournalAsync(string @event, string? outcome = null, string? detail = null, string actor = WorkflowEngine.System) =>
+        Session.AppendJournalAsync(new JournalEntry(Instance.Id, Now, Step.Id, @event, actor, outcome, detail));
+
+    /// <summary>The step is done: journal it and move the token on by the port.</summary>
+    public async Task LeaveAsync(string port)
+    {
+        await JournalAsync(JournalEntry.Completed, port);
+        TokenFlow.MoveOn(Instance, Graph, Token, port);
+    }
+
+    /// <summary>The token waits here until the bookmark is resumed.</summary>
+    public void Wait(Bookmark bookmark) => Token.WaitingFor = bookmark;
+
+    /// <summary>The token's path ends here.</summary>
+    public void EndPath() => Instance.Tokens.Remove(Token);
+
+    public Task EnqueueAsync(string kind, string target, DateTimeOffset? due = null) =>
+        Session.EnqueueAsync(new OutboxJob(Interpreter.NewId(), kind, target, due));
+
+    /// <summary>With a <c>timeout</c>, a timer for the step's deadline: when it fires first, the step leaves by <c>timeout</c>.</summary>
+    public async Task SetDeadlineAsync()
+    {
+        if (StepProperties.Duration(Properties, "timeout") is not { } timeout)
+            return;
+        var due = Now + timeout;
+        var timer = await ScheduleTimerAsync(due);
+        Token.Deadline = timer.Id;
+        await JournalAsync(JournalEntry.TimerScheduled, "timeout", due.ToString("O"));
+    }
+
+    /// <summary>A durable timer for this token: its row, and the scheduler job that fires it when due.</summary>
+    public Task<TimerRecord> ScheduleTimerAsync(DateTimeOffset due) => TokenFlow.ScheduleTimerAsync(Instance, Token, Step.Id, due, Session);
+}
