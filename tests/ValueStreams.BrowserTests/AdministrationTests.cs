@@ -42,8 +42,8 @@ public sealed class AdministrationTests(HostProcess host) : BrowserTest(host)
             await row.GetByRole(AriaRole.Button, new() { Name = $"Edit {username}" }).ClickAsync();
             await Page.Locator("[data-testid=deactivate-user]").ClickAsync();
             await Expect(row).ToContainTextAsync("deactivated");
-            await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-            await ScreenshotAsync("admin-users.png");
+            await WholePageScreenshotAsync("admin-users.png");
+            await AssertNoBlockingViolationsAsync("users page");
 
             await nia.GotoAsync("/inbox");
             await Expect(nia).ToHaveURLAsync(new Regex(@"/login(\?|$)"));
@@ -66,7 +66,7 @@ public sealed class AdministrationTests(HostProcess host) : BrowserTest(host)
         await Page.Locator("[data-testid=audit-filter]").ClickAsync();
         await Expect(audit).ToContainTextAsync("user.deactivated");
         await Expect(audit).ToContainTextAsync("user.created");
-        await ScreenshotAsync("admin-audit-log.png");
+        await WholePageScreenshotAsync("admin-audit-log.png");
     }
 
     [Fact]
@@ -91,8 +91,7 @@ public sealed class AdministrationTests(HostProcess host) : BrowserTest(host)
         var row = Page.Locator("[data-testid=group-table] tr", new() { HasText = id });
         await Expect(row).ToContainTextAsync("deskmanager");
         await Expect(row).ToContainTextAsync("engineer");
-        await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-        await ScreenshotAsync("admin-groups.png");
+        await WholePageScreenshotAsync("admin-groups.png");
     }
 
     [Fact]
@@ -121,7 +120,7 @@ public sealed class AdministrationTests(HostProcess host) : BrowserTest(host)
         await Page.Locator("input[data-testid=current-password]").FillAsync(FirstPassword);
         await Page.Locator("[data-testid=change-password]").ClickAsync();
         await Expect(Page.Locator(".mud-snackbar")).ToContainTextAsync("Your password is changed.");
-        await ScreenshotAsync("account-password.png");
+        await WholePageScreenshotAsync("account-password.png");
 
         await Page.GotoAsync("/admin/users");
         await Expect(Page.Locator("[data-testid=user-table]")).ToHaveCountAsync(0);
