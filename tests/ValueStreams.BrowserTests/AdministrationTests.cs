@@ -17,17 +17,17 @@ public sealed class AdministrationTests(HostProcess host) : BrowserTest(host)
         await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "Audit log" })).ToBeVisibleAsync();
 
         // A short password is refused at its field, and nothing is created.
-        await Page.Locator("[data-testid=new-username] input").FillAsync(username);
-        await Page.Locator("[data-testid=new-display-name] input").FillAsync("Nia Newcomer");
-        await Page.Locator("[data-testid=new-email] input").FillAsync($"{username}@example.org");
-        await Page.Locator("[data-testid=new-password] input").FillAsync("short");
-        await ChooseAsync(Page.Locator("[data-testid=new-groups]"), "service-desk");
+        await Page.Locator("input[data-testid=new-username]").FillAsync(username);
+        await Page.Locator("input[data-testid=new-display-name]").FillAsync("Nia Newcomer");
+        await Page.Locator("input[data-testid=new-email]").FillAsync($"{username}@example.org");
+        await Page.Locator("input[data-testid=new-password]").FillAsync("short");
+        await ChooseAsync(Select("new-groups"), "service-desk");
         await Page.Keyboard.PressAsync("Escape");
         await Page.Locator("[data-testid=create-user]").ClickAsync();
-        await Expect(Page.Locator("[data-testid=new-password]")).ToContainTextAsync("at least 12");
+        await Expect(Field("new-password")).ToContainTextAsync("at least 12");
         await Expect(Page.Locator("[data-testid=user-table]")).Not.ToContainTextAsync(username);
 
-        await Page.Locator("[data-testid=new-password] input").FillAsync(FirstPassword);
+        await Page.Locator("input[data-testid=new-password]").FillAsync(FirstPassword);
         await Page.Locator("[data-testid=create-user]").ClickAsync();
         var row = Page.Locator("[data-testid=user-table] tr", new() { HasText = username });
         await Expect(row).ToContainTextAsync("service-desk");
@@ -42,8 +42,8 @@ public sealed class AdministrationTests(HostProcess host) : BrowserTest(host)
             await row.GetByRole(AriaRole.Button, new() { Name = $"Edit {username}" }).ClickAsync();
             await Page.Locator("[data-testid=deactivate-user]").ClickAsync();
             await Expect(row).ToContainTextAsync("deactivated");
-            await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-            await ScreenshotAsync("admin-users.png");
+            await WholePageScreenshotAsync("admin-users.png");
+            await AssertNoBlockingViolationsAsync("users page");
 
             await nia.GotoAsync("/inbox");
             await Expect(nia).ToHaveURLAsync(new Regex(@"/login(\?|$)"));
@@ -57,16 +57,16 @@ public sealed class AdministrationTests(HostProcess host) : BrowserTest(host)
 
         await Page.GotoAsync("/admin/audit");
         await WaitForInteractiveAsync("audit-page");
-        await Page.Locator("[data-testid=audit-actor] input").FillAsync(username);
+        await Page.Locator("input[data-testid=audit-actor]").FillAsync(username);
         await Page.Locator("[data-testid=audit-filter]").ClickAsync();
         var audit = Page.Locator("[data-testid=audit-table]");
         await Expect(audit).ToContainTextAsync("sign-in-failed");
         await Expect(audit).ToContainTextAsync("deactivated user");
-        await Page.Locator("[data-testid=audit-actor] input").FillAsync("admin");
+        await Page.Locator("input[data-testid=audit-actor]").FillAsync("admin");
         await Page.Locator("[data-testid=audit-filter]").ClickAsync();
         await Expect(audit).ToContainTextAsync("user.deactivated");
         await Expect(audit).ToContainTextAsync("user.created");
-        await ScreenshotAsync("admin-audit-log.png");
+        await WholePageScreenshotAsync("admin-audit-log.png");
     }
 
     [Fact]
@@ -76,23 +76,22 @@ public sealed class AdministrationTests(HostProcess host) : BrowserTest(host)
         await SignInAsync("admin", path: "/admin/groups");
         await WaitForInteractiveAsync("groups-page");
 
-        await Page.Locator("[data-testid=new-group-id] input").FillAsync("Not An Id");
+        await Page.Locator("input[data-testid=new-group-id]").FillAsync("Not An Id");
         await Page.Locator("[data-testid=create-group]").ClickAsync();
-        await Expect(Page.Locator("[data-testid=new-group-id]")).ToContainTextAsync("lower-case");
-        await Expect(Page.Locator("[data-testid=new-group-name]")).ToContainTextAsync("required");
+        await Expect(Field("new-group-id")).ToContainTextAsync("lower-case");
+        await Expect(Field("new-group-name")).ToContainTextAsync("required");
 
-        await Page.Locator("[data-testid=new-group-id] input").FillAsync(id);
-        await Page.Locator("[data-testid=new-group-name] input").FillAsync("Major incident team");
-        await ChooseAsync(Page.Locator("[data-testid=new-group-manager]"), "deskmanager");
-        await ChooseAsync(Page.Locator("[data-testid=new-group-members]"), "engineer");
+        await Page.Locator("input[data-testid=new-group-id]").FillAsync(id);
+        await Page.Locator("input[data-testid=new-group-name]").FillAsync("Major incident team");
+        await ChooseAsync(Select("new-group-manager"), "deskmanager");
+        await ChooseAsync(Select("new-group-members"), "engineer");
         await Page.Keyboard.PressAsync("Escape");
         await Page.Locator("[data-testid=create-group]").ClickAsync();
 
         var row = Page.Locator("[data-testid=group-table] tr", new() { HasText = id });
         await Expect(row).ToContainTextAsync("deskmanager");
         await Expect(row).ToContainTextAsync("engineer");
-        await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-        await ScreenshotAsync("admin-groups.png");
+        await WholePageScreenshotAsync("admin-groups.png");
     }
 
     [Fact]
@@ -112,16 +111,16 @@ public sealed class AdministrationTests(HostProcess host) : BrowserTest(host)
         await WaitForInteractiveAsync("account-page");
         await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "Users" })).ToHaveCountAsync(0);
 
-        await Page.Locator("[data-testid=current-password] input").FillAsync("not my password");
-        await Page.Locator("[data-testid=new-password] input").FillAsync("second password 456");
-        await Page.Locator("[data-testid=repeat-password] input").FillAsync("second password 456");
+        await Page.Locator("input[data-testid=current-password]").FillAsync("not my password");
+        await Page.Locator("input[data-testid=new-password]").FillAsync("second password 456");
+        await Page.Locator("input[data-testid=repeat-password]").FillAsync("second password 456");
         await Page.Locator("[data-testid=change-password]").ClickAsync();
-        await Expect(Page.Locator("[data-testid=current-password]")).ToContainTextAsync("is not your current password");
+        await Expect(Field("current-password")).ToContainTextAsync("is not your current password");
 
-        await Page.Locator("[data-testid=current-password] input").FillAsync(FirstPassword);
+        await Page.Locator("input[data-testid=current-password]").FillAsync(FirstPassword);
         await Page.Locator("[data-testid=change-password]").ClickAsync();
         await Expect(Page.Locator(".mud-snackbar")).ToContainTextAsync("Your password is changed.");
-        await ScreenshotAsync("account-password.png");
+        await WholePageScreenshotAsync("account-password.png");
 
         await Page.GotoAsync("/admin/users");
         await Expect(Page.Locator("[data-testid=user-table]")).ToHaveCountAsync(0);
@@ -137,4 +136,10 @@ public sealed class AdministrationTests(HostProcess host) : BrowserTest(host)
             await again.Context.CloseAsync();
         }
     }
+
+    /// <summary>A form field (its input, label and message) by its input's test id.</summary>
+    private ILocator Field(string testId) => Page.Locator($".mud-input-control:has([data-testid={testId}])");
+
+    /// <summary>A MudSelect whose input carries the test id.</summary>
+    private ILocator Select(string testId) => Page.Locator($"div.mud-select:has(> div.mud-input-control [data-testid={testId}])");
 }

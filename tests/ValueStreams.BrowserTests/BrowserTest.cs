@@ -43,6 +43,21 @@ public abstract class BrowserTest(HostProcess host) : IAsyncLifetime
     protected Task ScreenshotAsync(string fileName) =>
         Page.ScreenshotAsync(new PageScreenshotOptions { Path = Host.Screenshot(fileName), FullPage = true });
 
+    /// <summary>
+    /// A screenshot of the whole page as one tall window shows it (a full-page shot of a scrolled page draws the
+    /// fixed app bar and drawer mid-page), taken once snackbars are gone.
+    /// </summary>
+    protected async Task WholePageScreenshotAsync(string fileName)
+    {
+        await Expect(Page.Locator(".mud-snackbar")).ToHaveCountAsync(0, new() { Timeout = 20_000 });
+        var viewport = Page.ViewportSize!;
+        var height = await Page.EvaluateAsync<int>("() => document.documentElement.scrollHeight");
+        await Page.SetViewportSizeAsync(viewport.Width, Math.Max(viewport.Height, height));
+        await Page.EvaluateAsync("() => window.scrollTo(0, 0)");
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Host.Screenshot(fileName) });
+        await Page.SetViewportSizeAsync(viewport.Width, viewport.Height);
+    }
+
     /// <summary>Runs axe on the page and fails on serious or critical violations, once snackbars are gone.</summary>
     protected async Task AssertNoBlockingViolationsAsync(string what)
     {

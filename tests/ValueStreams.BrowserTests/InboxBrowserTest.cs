@@ -48,21 +48,6 @@ public abstract class InboxBrowserTest(HostProcess host) : BrowserTest(host)
     }
 
 
-    /// <summary>
-    /// A screenshot of the whole page as one tall window shows it (a full-page shot of a scrolled page draws the
-    /// fixed app bar and drawer mid-page), taken once snackbars are gone.
-    /// </summary>
-    protected async Task WholePageScreenshotAsync(string fileName)
-    {
-        await Expect(Page.Locator(".mud-snackbar")).ToHaveCountAsync(0, new() { Timeout = 20_000 });
-        var viewport = Page.ViewportSize!;
-        var height = await Page.EvaluateAsync<int>("() => document.documentElement.scrollHeight");
-        await Page.SetViewportSizeAsync(viewport.Width, Math.Max(viewport.Height, height));
-        await Page.EvaluateAsync("() => window.scrollTo(0, 0)");
-        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Host.Screenshot(fileName) });
-        await Page.SetViewportSizeAsync(viewport.Width, viewport.Height);
-    }
-
     /// <summary>An API client signed in with a bearer token from <c>POST /api/auth/token</c>.</summary>
     protected async Task<HttpClient> ApiAsync(string username)
     {

@@ -37,13 +37,19 @@ public sealed class ProviderSignIn(
         var username = await logins.FindUsernameAsync(issuer, subject, cancellationToken)
             ?? await LinkFirstSignInAsync(provided, issuer, subject, cancellationToken);
 
-        var account = await users.FindAsync(username, cancellationToken)
+        var found = await users.FindAsync(username, cancellationToken)
             ?? throw new Refused(Refused.Incomplete, $"The user '{username}' no longer exists.");
+        // The session carries the user's current stamp, as a password sign-in does; a deactivated user gets none.
+        var session = await users.FindSessionUserAsync(found.Id, cancellationToken);
+        if (session is not { User.IsActive: true })
+            throw new Refused(Refused.Incomplete, $"The user '{username}' is deactivated.");
+        var account = session.Value.User;
         var (roles, groups) = options.Map(provided.FindAll(options.GroupsClaim).Select(claim => claim.Value));
         await logins.ReplaceRolesAndGroupsAsync(account.Id, roles, groups, cancellationToken);
         logger.LogInformation("{Username} signed in through {Issuer} with roles [{Roles}] and groups [{Groups}]",
             account.Username, issuer, string.Join(", ", roles), string.Join(", ", groups));
-        return SignInService.PrincipalFor(account with { Roles = roles, Groups = groups }, CookieAuthenticationDefaults.AuthenticationScheme);
+        return SignInService.PrincipalFor(account with { Roles = roles, Groups = groups }, CookieAuthenticationDefaults.AuthenticationScheme,
+            session.Value.SecurityStamp);
     }
 
     private async Task<string> LinkFirstSignInAsync(ClaimsPrincipal provided, string issuer, string subject, CancellationToken cancellationToken)
