@@ -24,8 +24,9 @@ COPY --from=build /app ./
 COPY appsettings.json ./appsettings.json
 COPY workflows/ ./workflows/
 
-# The embedded store (with its sign-in keys) and the mail pickup folder live in /app/data: owned by the non-root user.
-RUN mkdir -p /app/data && chown -R "$APP_UID:$APP_UID" /app/data
+# The embedded store (with its sign-in keys) and the mail pickup folder live in /app/data: owned by the non-root
+# user and readable by it only. No demo users in the image: see docs/PRODUCTION.md for the first admin.
+RUN mkdir -p /app/data && chown -R "$APP_UID:$APP_UID" /app/data && chmod 700 /app/data
 
 ENV ASPNETCORE_URLS=http://+:8080 \
     ValueStreams__Root=/app

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using ValueStreams.Data.Audit;
 using ValueStreams.Data.Definitions;
 using ValueStreams.Data.Identity;
 using ValueStreams.Data.Migrations;
@@ -19,7 +20,10 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(new ConnectionFactory(provider, connectionString));
         services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton<UserRepository>();
+        services.AddSingleton<GroupRepository>();
+        services.AddSingleton<AuditLog>();
         services.AddSingleton<KeyRingRepository>();
+        services.AddSingleton<ExternalLoginRepository>();
         services.AddSingleton<ValueStreamRepository>();
         services.AddSingleton<RunSessionFactory>();
         services.AddHostedService<OutboxDispatchService>();

@@ -13,6 +13,7 @@ using ValueStreams.Designer;
 using ValueStreams.Designer.Shared;
 using ValueStreams.Engine.Storage;
 using ValueStreams.Host.Components;
+using ValueStreams.Host.Features.Administration;
 using ValueStreams.Host.Features.Auth;
 using ValueStreams.Host.Features.Catalogue;
 using ValueStreams.Host.Features.Definitions;
@@ -21,6 +22,7 @@ using ValueStreams.Host.Features.Health;
 using ValueStreams.Host.Features.Instances;
 using ValueStreams.Host.Features.Notifications;
 using ValueStreams.Host.Features.Outbound;
+using ValueStreams.Host.Features.Security;
 using ValueStreams.Host.Features.Tasks;
 using ValueStreams.Engine.Expressions;
 using ValueStreams.Engine.Runtime;
@@ -40,6 +42,9 @@ var store = StoreLocation.Resolve(storageOptions, productRoot);
 var schedulingOptions = builder.Configuration.GetSection(SchedulingOptions.Section).Get<SchedulingOptions>() ?? new SchedulingOptions();
 var authOptions = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
 authOptions.DemoUsers ??= builder.Configuration.GetValue<bool?>("ValueStreams:DemoUsers");
+var forwardedHeaders = builder.Configuration.GetSection(ForwardedHeadersSettings.Section).Get<ForwardedHeadersSettings>() ?? new ForwardedHeadersSettings();
+var forwardedHeadersOptions = forwardedHeaders.ToOptions();
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
 builder.Services.AddSingleton(store);
 builder.Services.AddSingleton(TimeProvider.System);
@@ -53,6 +58,10 @@ builder.Services.AddSingleton<IExpressionEvaluator, JintExpressionEvaluator>();
 builder.Services.AddSingleton<Interpreter>();
 builder.Services.AddSingleton<WorkflowEngine>();
 builder.Services.AddTransient<OutboxJobRunner>();
+builder.Services.AddSingleton(builder.Configuration.GetSection(InstanceDataLimits.Section).Get<InstanceDataLimits>() ?? new InstanceDataLimits());
+var requestLimits = builder.Configuration.GetSection(RequestLimits.Section).Get<RequestLimits>() ?? new RequestLimits();
+builder.Services.AddSingleton(requestLimits);
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = requestLimits.MaxRequestBytes);
 var outbound = new OutboundCalls(builder.Configuration.GetSection(OutboundOptions.Section).Get<OutboundOptions>() ?? new OutboundOptions());
 builder.Services.AddSingleton(outbound);
 builder.Services.AddHttpClient<HttpStepRunner>().ConfigurePrimaryHttpMessageHandler(outbound.Handler);
@@ -63,12 +72,18 @@ builder.Services.AddTransient<IPeopleNotifier, PeopleNotifier>();
 builder.Services.AddValueStreamsData(store.Provider, store.ConnectionString);
 builder.Services.AddValueStreamsScheduling(store.Provider, store.SchedulerLocation, schedulingOptions);
 builder.Services.AddValueStreamsAuth(authOptions);
+builder.Services.AddScoped<PeopleAdministration>();
+builder.Services.AddScoped<ValueStreams.Designer.Administration.IAdministration, AdministrationAdapter>();
+builder.Services.AddValueStreamsOidc(builder.Configuration);
 builder.Services.AddValueStreamsHealth();
 builder.Services.AddValueStreamsDesigner();
 builder.Services.AddScoped<ValueStreams.Designer.Inbox.IInbox, ValueStreams.Host.Features.Inbox.InboxAdapter>();
 builder.Services.AddScoped<ValueStreams.Designer.Designer.IValueStreamWorkbench, ValueStreams.Host.Features.DesignerWorkbench.WorkbenchAdapter>();
 
-builder.Services.AddDataProtection().SetApplicationName("ValueStreams");
+PrivateFiles.Prepare(store);
+var keyRingProtection = builder.Services.AddDataProtection().SetApplicationName("ValueStreams").ProtectKeys(
+    builder.Configuration.GetSection(KeyRingProtectionSettings.Section).Get<KeyRingProtectionSettings>() ?? new KeyRingProtectionSettings(),
+    store.DataDirectory);
 builder.Services.AddOptions<KeyManagementOptions>().Configure<KeyRingRepository>((options, keys) =>
     options.XmlRepository = new StoredKeyRing(keys, Path.Combine(store.DataDirectory, "keys")));
 
@@ -81,7 +96,8 @@ builder.Services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecu
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddCascadingAuthenticationState();
 
-var demoUsers = authOptions.DemoUsers ?? store.Provider == StorageProvider.Sqlite;
+// Demo sign-ins (password "demo") exist only where someone asked for them: never in production by accident.
+var demoUsers = authOptions.DemoUsers ?? builder.Environment.IsDevelopment();
 builder.Services.AddSingleton(demoUsers
     ? new LoginHints(DemoUsers.Members.Select(m => m.Username).ToList(), DemoUsers.Password)
     : new LoginHints([], null));
@@ -91,23 +107,39 @@ var app = builder.Build();
 await using (var scope = app.Services.CreateAsyncScope())
 {
     await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+    if (CreateAdminCommand.IsRequested(args))
+        return await CreateAdminCommand.RunAsync(args, app.Services, Console.Out, Console.Error);
     // Nodes starting together seed once: the second finds the users and streams already there.
     await scope.ServiceProvider.GetRequiredService<ConnectionFactory>().RunExclusivelyAsync(StartupSeedLock, async () =>
     {
+        if (scope.ServiceProvider.GetRequiredService<KeyRingRepository>().RemoveUnencrypted() is > 0 and var removed)
+            app.Logger.LogWarning("Removed {Count} sign-in keys stored unencrypted; users signed in before sign in again", removed);
         if (demoUsers)
             await scope.ServiceProvider.GetRequiredService<DemoUsers>().EnsureAsync(CancellationToken.None);
+        await scope.ServiceProvider.GetRequiredService<FirstAdmin>().ApplyAsync(
+            builder.Configuration.GetSection(BootstrapOptions.Section).Get<BootstrapOptions>() ?? new BootstrapOptions(), CancellationToken.None);
         await scope.ServiceProvider.GetRequiredService<ShippedStreams>().ImportIfEmptyAsync(CancellationToken.None);
         // The first key of the key ring is made here, under the lock, so nodes starting together share one key.
         scope.ServiceProvider.GetRequiredService<IDataProtectionProvider>().CreateProtector("ValueStreams.Startup").Protect("ready");
     });
 }
 
+app.Logger.LogInformation("Sign-in keys are stored encrypted with {KeyRingProtection}", keyRingProtection);
 SchedulingServiceCollectionExtensions.ScheduleRecurringJobs(app.Services.GetRequiredService<IRecurringJobManager>());
 
+if (forwardedHeaders.Enabled)
+    app.UseForwardedHeaders(forwardedHeadersOptions);
+app.UseSecurityHeaders();
+if (!app.Environment.IsDevelopment())
+    app.UseHsts();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseSameOriginGuard();
 app.UseAuthentication();
+app.UseMiddleware<SessionCheck>();
 app.UseAuthorization();
+// After authorization, so bodies are read (and bounded, and checked for invalid text) only for callers who may send them.
+app.UseMiddleware<RequestBodyGuard>();
 app.UseAntiforgery();
 
 app.MapStaticAssets().WithAccess(Access.Anonymous);
@@ -115,6 +147,7 @@ app.MapHealthEndpoints();
 app.MapOpenApi().WithAccess(Access.Anonymous);
 app.MapScalarApiReference(options => options.WithTitle("ValueStreams API")).WithAccess(Access.Anonymous);
 app.MapAuthEndpoints();
+app.MapOidcEndpoints();
 
 // Every endpoint and page declares who may call it (Features/Access); API endpoints need a signed-in caller besides.
 var api = app.MapGroup("/api").RequireAuthorization();
@@ -122,6 +155,7 @@ api.MapCatalogueEndpoints();
 api.MapDefinitionEndpoints();
 api.MapInstanceEndpoints();
 api.MapTaskEndpoints();
+api.MapAdministrationEndpoints();
 
 app.MapHangfireDashboard("/hangfire", new DashboardOptions
     {
@@ -137,7 +171,8 @@ app.MapRazorComponents<App>()
     .WithFrameworkAccess(Access.SignedIn);
 
 app.EnsureEveryEndpointHasARule();
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>Entry point, visible to the API tests' <c>WebApplicationFactory</c>.</summary>
 public partial class Program

@@ -24,6 +24,19 @@ public abstract class BrowserTest(HostProcess host) : IAsyncLifetime
 
     public async Task DisposeAsync() => await Page.Context.CloseAsync();
 
+    /// <summary>Waits until the page's Blazor circuit is attached (buttons do nothing in the prerendered page).</summary>
+    protected Task WaitForInteractiveAsync(string testId) => WaitForInteractiveAsync(Page, testId);
+
+    protected static Task WaitForInteractiveAsync(IPage page, string testId) =>
+        Assertions.Expect(page.Locator($"[data-testid={testId}][data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+
+    /// <summary>Picks an option of a MudSelect: open it, then click the option.</summary>
+    protected async Task ChooseAsync(ILocator select, string option)
+    {
+        await select.Locator("div.mud-select").First.ClickAsync();
+        await Page.Locator(".mud-popover-open .mud-list-item", new() { HasText = option }).First.ClickAsync();
+    }
+
     protected Task SignInAsync(string username, string password = "demo", string path = "/") =>
         HostProcess.SignInAsync(Page, username, password, path);
 

@@ -11,6 +11,18 @@ public sealed class HostProcess : IAsyncLifetime
 {
     public const string ChromiumPath = Chromium.ExecutablePath;
 
+    private readonly IReadOnlyDictionary<string, string> _settings;
+
+    /// <summary>The host as <c>dotnet run</c> starts it; the fixture the browser tests share.</summary>
+    public HostProcess() : this(new Dictionary<string, string>())
+    {
+    }
+
+    private HostProcess(IReadOnlyDictionary<string, string> settings) => _settings = settings;
+
+    /// <summary>A host of its own with extra settings (environment variables), for a test that cannot share the fixture.</summary>
+    public static HostProcess With(IReadOnlyDictionary<string, string> settings) => new(settings);
+
     private SpawnedHost? _host;
     private IPlaywright? _playwright;
 
@@ -85,16 +97,19 @@ public sealed class HostProcess : IAsyncLifetime
                 $"The host is not built: {hostDll} does not exist. Build src/ValueStreams.Host (the browser test project references it, so `dotnet build tests/ValueStreams.BrowserTests` does).");
 
         Directory.CreateDirectory(DataDirectory);
+        var environment = new Dictionary<string, string>
+        {
+            ["ValueStreams__Root"] = RepoRoot,
+            ["ValueStreams__Storage__DataDirectory"] = DataDirectory,
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["DOTNET_ENVIRONMENT"] = "Development",
+        };
+        foreach (var (name, value) in _settings)
+            environment[name] = value;
         _host = SpawnedHost.Start(new HostStartInfo
         {
             HostAssembly = hostDll,
-            Environment = new Dictionary<string, string>
-            {
-                ["ValueStreams__Root"] = RepoRoot,
-                ["ValueStreams__Storage__DataDirectory"] = DataDirectory,
-                ["ASPNETCORE_ENVIRONMENT"] = "Development",
-                ["DOTNET_ENVIRONMENT"] = "Development",
-            },
+            Environment = environment,
             // Settings from the caller's environment would change the host under test.
             DroppedVariables = ["ASPNETCORE_URLS", "ConnectionStrings__ValueStreams", "ValueStreams__Storage__Provider", "ValueStreams__Storage__ConnectionString"],
             ReadyTimeout = TimeSpan.FromSeconds(60),

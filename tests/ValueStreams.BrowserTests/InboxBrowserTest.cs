@@ -17,11 +17,6 @@ public abstract class InboxBrowserTest(HostProcess host) : BrowserTest(host)
 
     protected static ILocator TaskLink(IPage page, string taskId) => page.Locator($"a.vs-task-link[data-task-id='{taskId}']");
 
-    /// <summary>Waits until the page's Blazor circuit is attached (buttons do nothing in the prerendered page).</summary>
-    protected Task WaitForInteractiveAsync(string testId) => WaitForInteractiveAsync(Page, testId);
-
-    protected static Task WaitForInteractiveAsync(IPage page, string testId) =>
-        Assertions.Expect(page.Locator($"[data-testid={testId}][data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 15_000 });
 
     /// <summary>Signs in as <paramref name="username"/> on the task's page and waits until it is interactive.</summary>
     protected async Task OpenTaskAsync(string username, string taskId)
@@ -52,12 +47,6 @@ public abstract class InboxBrowserTest(HostProcess host) : BrowserTest(host)
         await Expect(Page.Locator("[data-testid=release]")).ToBeVisibleAsync();
     }
 
-    /// <summary>Picks an option of a MudSelect: open it, then click the option.</summary>
-    protected async Task ChooseAsync(ILocator select, string option)
-    {
-        await select.Locator("div.mud-select").First.ClickAsync();
-        await Page.Locator(".mud-popover-open .mud-list-item", new() { HasText = option }).First.ClickAsync();
-    }
 
     /// <summary>
     /// A screenshot of the whole page as one tall window shows it (a full-page shot of a scrolled page draws the

@@ -39,4 +39,15 @@ internal static class TaskNotices
         var who = assignee?.Trim().ToLowerInvariant() ?? group;
         return who is null ? null : (sql, new { key, taskId, at, text, who });
     }
+
+    /// <summary>The insert that tells the manager of <paramref name="group"/> <paramref name="text"/>, or null for no group.</summary>
+    public static (string Sql, object Parameters)? ManagerStatement(string key, string taskId, string? group, string text, DateTimeOffset at) =>
+        group is null
+            ? null
+            : ("""
+               INSERT INTO notifications (id, username, at, text, task_id)
+               SELECT @key || ':' || u.id, u.username, @at, @text, @taskId FROM users u JOIN user_groups g ON g.manager_id = u.id
+               WHERE g.id = @group
+               ON CONFLICT (id) DO NOTHING
+               """, new { key, taskId, at, text, group });
 }

@@ -58,13 +58,15 @@ public sealed class ServiceLevelWatch(ConnectionFactory connections, TimeProvide
                 "INSERT INTO journal (instance_id, at, step_id, event, actor, outcome, detail) VALUES (@InstanceId, @now, @StepId, @Event, 'system', @outcome, @taskId)",
                 new { task.InstanceId, now, task.StepId, Event = JournalEntry.ServiceLevelMissed, outcome = target.Name, taskId }, transaction, cancellationToken: cancellationToken));
 
-            // Whoever holds the task (or else whom it waits for), and the step's escalation group.
+            // Whoever holds the task (or else whom it waits for), the step's escalation group, and both groups' managers.
             var text = $"{char.ToUpperInvariant(what[0])}{what[1..]}: {task.Title}";
             var key = $"{taskId}:{target.Name}";
             var notices = new[]
             {
                 TaskNotices.Statement(key, taskId, task.ClaimedBy ?? task.Assignee, task.CandidateGroup, text, now),
                 task.EscalateTo is null ? null : TaskNotices.Statement(key, taskId, null, task.EscalateTo, text, now),
+                TaskNotices.ManagerStatement(key, taskId, task.CandidateGroup, text, now),
+                TaskNotices.ManagerStatement(key, taskId, task.EscalateTo, text, now),
             };
             foreach (var notice in notices.OfType<(string Sql, object Parameters)>())
                 await connection.ExecuteAsync(new CommandDefinition(notice.Sql, notice.Parameters, transaction, cancellationToken: cancellationToken));

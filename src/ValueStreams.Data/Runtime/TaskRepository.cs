@@ -239,6 +239,10 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
                 var routed = await connection.QuerySingleAsync<(string? Assignee, string? Group, string Title)>(new CommandDefinition(
                     "SELECT assignee, candidate_group, title FROM tasks WHERE id = @taskId", new { taskId }, transaction, cancellationToken: cancellationToken));
                 await TaskNotices.WriteAsync(connection, transaction, taskId, routed.Assignee, routed.Group, routed.Title, now, cancellationToken);
+                // An escalation also reaches the manager of the group the task is now with.
+                if (action == "escalated" && TaskNotices.ManagerStatement($"{taskId}:escalated:{Guid.NewGuid():N}", taskId, routed.Group,
+                        $"Escalated: {routed.Title}", now) is { } manager)
+                    await connection.ExecuteAsync(new CommandDefinition(manager.Sql, manager.Parameters, transaction, cancellationToken: cancellationToken));
             }
         }
         await transaction.CommitAsync(cancellationToken);

@@ -8,8 +8,10 @@ namespace ValueStreams.Engine.Runtime;
 /// child ended, cancel, retry…) is one transaction that locks the instance, applies the change, runs
 /// the interpreter until every token waits, and writes state, journal, tasks, timers and outbox together.
 /// </summary>
-public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter interpreter, TimeProvider clock)
+public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter interpreter, TimeProvider clock, InstanceDataLimits? limits = null)
 {
+    private readonly InstanceDataLimits _limits = limits ?? new InstanceDataLimits();
+
     public const string System = "system";
 
     private DateTimeOffset Now => clock.GetUtcNow();
@@ -19,6 +21,7 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
         {
             if (input is not null and not JsonObject)
                 throw new EngineException(EngineRefusal.Invalid, "input must be a JSON object", [("input", "must be an object")]);
+            _limits.CheckStart(input, correlationId);
             var version = await session.PublishedVersionAsync(valueStreamId)
                 ?? throw new EngineException(EngineRefusal.NotFound, $"Value stream '{valueStreamId}' has no published version.");
             var definition = await LoadAsync(session, valueStreamId, version);
@@ -37,6 +40,7 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
         CancellationToken ct = default) =>
         sessions.RunAsync(async session =>
         {
+            _limits.CheckTaskData(data);
             var (task, instance) = await session.LockInstanceOfTaskAsync(taskId)
                 ?? throw new EngineException(EngineRefusal.NotFound, $"Task '{taskId}' was not found.");
             EnsureRunnable(instance);
@@ -155,6 +159,7 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
     public async Task<int> DeliverEventAsync(string eventName, string correlationId, JsonNode? payload, string user,
         Func<string, CancellationToken, Task<bool>>? mayResume = null, CancellationToken ct = default)
     {
+        _limits.CheckEvent(eventName, correlationId, payload);
         var subscriptions = await sessions.RunAsync(session => session.FindSubscriptionsAsync(eventName, correlationId), ct);
         var resumed = 0;
         foreach (var subscription in subscriptions)

@@ -52,6 +52,8 @@ public sealed class HostNode : IAsyncDisposable
                 ["ValueStreams__Storage__DataDirectory"] = dataDirectory,
                 ["ConnectionStrings__ValueStreams"] = connectionString,
                 ["ValueStreams__DemoUsers"] = "true",
+                // Nodes have their own data folders; the key that encrypts the shared key ring is given to all.
+                ["ValueStreams__DataProtection__Key"] = SharedKeyRingKey,
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
                 // Request and engine chatter costs CPU on a small machine; warnings and errors are kept for failure messages.
                 ["Logging__LogLevel__Default"] = "Warning",
@@ -64,6 +66,8 @@ public sealed class HostNode : IAsyncDisposable
         });
         return new HostNode(name, host);
     }
+
+    private const string SharedKeyRingKey = "dmFsdWVzdHJlYW1zLXJlc2lsaWVuY2Uta2V5LXJpbmc=";
 
     /// <summary>Ends the node's whole process tree at once, mid-work: a crash, not a shutdown.</summary>
     public Task KillHardAsync() => _host.KillAsync();

@@ -105,23 +105,6 @@ public sealed class FoundationApiTests
             (await client.PostAsJsonAsync("/api/auth/token", new { username = "engineer", password = "demo" })).StatusCode);
     }
 
-    [Fact]
-    public async Task Demo_users_exist_on_the_embedded_default_with_their_roles_and_groups()
-    {
-        await using var host = await ApiHost.StartAsync(StorageProvider.Sqlite);
-
-        foreach (var username in new[] { "admin", "owner", "agent", "engineer", "secondline" })
-            Assert.NotNull(await host.ClientForAsync(username));
-    }
-
-    [Fact]
-    public async Task Demo_users_are_not_created_on_postgresql_unless_asked_for()
-    {
-        await using var host = await ApiHost.StartAsync(StorageProvider.PostgreSql);
-        var response = await host.AnonymousClient().PostAsJsonAsync("/api/auth/token", new { username = "admin", password = "demo" });
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-    }
-
     [Theory]
     [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
     public async Task A_restart_on_the_same_store_applies_no_migration_and_keeps_the_users(StorageProvider provider)

@@ -792,6 +792,51 @@ public sealed class ValidationTests
         Assert.Equal("roles[2]: role 'manager' is declared but no step uses it", warning.ToString());
     }
 
+    // ---- outbound addresses ----
+
+    [Theory]
+    [InlineData("file:///etc/passwd", "must be an http or https address")]
+    [InlineData("gopher://example.com/", "must be an http or https address")]
+    [InlineData("http://[::1", "is not a valid address")]
+    [InlineData("api.example.com/tickets", "is not a valid address")]
+    [InlineData("http://169.254.169.254/latest/meta-data/", "cloud metadata")]
+    [InlineData("http://[fd00:ec2::254]/", "cloud metadata")]
+    [InlineData("http://[::ffff:169.254.169.254]/", "cloud metadata")]
+    [InlineData("file://{{ vars.path }}", "must be an http or https address")]
+    public void An_http_step_address_that_is_not_a_plain_web_address_is_an_error_at_its_url(string url, string message)
+    {
+        var report = Validate(root => AddStep(root, HttpStep(url)));
+
+        AssertError(report, "steps[4].url", message);
+    }
+
+    [Theory]
+    [InlineData("https://api.example.com/tickets/{{ vars.id }}")]
+    [InlineData("{{ vars.endpoint }}")]
+    [InlineData("http://10.0.0.5:8080/status")]
+    public void Web_addresses_and_addresses_built_by_expressions_pass_validation_and_are_checked_when_called(string url)
+    {
+        var report = Validate(root => AddStep(root, HttpStep(url)));
+
+        Assert.DoesNotContain(report.Errors, e => e.Path == "steps[4].url");
+    }
+
+    [Fact]
+    public void A_webhook_address_with_another_scheme_is_an_error_at_its_url()
+    {
+        var report = Validate(root => AddStep(root, """
+            { "id": "tell", "type": "notify", "name": "Tell", "channel": "webhook", "body": "b", "url": "file:///var/run/secrets", "position": { "x": 0, "y": 0 } }
+            """));
+
+        AssertError(report, "steps[4].url", "must be an http or https address");
+    }
+
+    private static string HttpStep(string url) => new JsonObject
+    {
+        ["id"] = "call", ["type"] = "http-request", ["name"] = "Call", ["method"] = "GET", ["url"] = url,
+        ["position"] = new JsonObject { ["x"] = 0, ["y"] = 0 },
+    }.ToJsonString();
+
     // ---- helpers ----
 
     private static ValidationReport Validate(Action<JsonObject> change)

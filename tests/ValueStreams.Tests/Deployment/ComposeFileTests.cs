@@ -57,6 +57,7 @@ public sealed class ComposeFileTests
         Assert.Equal(postgres["POSTGRES_DB"], connection.Database);
         Assert.Equal(postgres["POSTGRES_USER"], connection.Username);
         Assert.Equal(postgres["POSTGRES_PASSWORD"], connection.Password);
+        Assert.Matches(RequiredVariable, connection.Password!);
 
         var store = StoreLocation.Resolve(options, "/app");
         Assert.Equal(StorageProvider.PostgreSql, store.Provider);
@@ -64,13 +65,30 @@ public sealed class ComposeFileTests
     }
 
     [Fact]
-    public void The_valuestreams_service_creates_the_demo_users_and_logs_json()
+    public void The_valuestreams_service_creates_no_demo_users_runs_in_production_and_logs_json()
     {
         var configuration = HostConfiguration(Environment(ValueStreamsService));
 
-        Assert.True(configuration.GetValue<bool?>("ValueStreams:DemoUsers"), "ValueStreams__DemoUsers is not true");
+        Assert.NotEqual(true, configuration.GetValue<bool?>("ValueStreams:DemoUsers"));
+        Assert.Null(Image.Env("ValueStreams__DemoUsers"));
+        foreach (var variable in new[] { "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT" })
+        {
+            Assert.True(configuration[variable] is null or "Production", $"compose sets {variable}={configuration[variable]}");
+            Assert.True(Image.Env(variable) is null or "Production", $"the image sets {variable}={Image.Env(variable)}");
+        }
         Assert.Equal("json", configuration["Logging:Console:FormatterName"]);
     }
+
+    [Fact]
+    public void The_database_password_comes_from_the_environment_and_is_required()
+    {
+        var password = Environment(Postgres)["POSTGRES_PASSWORD"];
+        Assert.NotNull(password);
+        Assert.Matches(RequiredVariable, password);
+    }
+
+    /// <summary>A compose interpolation that stops <c>docker compose up</c> when the variable is unset: <c>${NAME:?message}</c>.</summary>
+    private const string RequiredVariable = @"^\$\{[A-Z_][A-Z0-9_]*:\?[^}]*\}$";
 
     [Fact]
     public void The_published_port_maps_to_the_port_the_image_listens_on()

@@ -18,9 +18,16 @@ internal sealed class EngineApi(ApiHost host) : IAsyncDisposable
 
     public ApiHost Host { get; } = host;
 
-    /// <summary>A host with the demo users on a fresh store of the provider.</summary>
+    /// <summary>
+    /// A host with the demo users on a fresh store of the provider. Its outbound allow-list lets HTTP steps call
+    /// the tests' own endpoints on 127.0.0.1, which the host refuses by default.
+    /// </summary>
     public static async Task<EngineApi> StartAsync(StorageProvider provider = StorageProvider.Sqlite) =>
-        new(await ApiHost.StartAsync(provider, new Dictionary<string, string?> { ["ValueStreams:DemoUsers"] = "true" }));
+        new(await ApiHost.StartAsync(provider, new Dictionary<string, string?>
+        {
+            ["ValueStreams:DemoUsers"] = "true",
+            ["ValueStreams:Outbound:AllowedInternal:0"] = "127.0.0.1",
+        }));
 
     public async Task<HttpClient> As(string username)
     {

@@ -26,7 +26,13 @@ public sealed class ApiHost : WebApplicationFactory<Program>
 
     public string DataDirectory => _settings["ValueStreams:Storage:DataDirectory"]!;
 
-    /// <summary>Starts a host on a new empty store of the provider, with extra settings.</summary>
+    /// <summary>The settings the next <see cref="RestartAsync"/> starts with.</summary>
+    public IDictionary<string, string?> Settings => _settings;
+
+    /// <summary>
+    /// Starts a host on a new empty store of the provider, with the demo users and extra settings
+    /// (<c>["environment"] = "Production"</c> picks the environment, which is <c>Testing</c> otherwise).
+    /// </summary>
     public static async Task<ApiHost> StartAsync(StorageProvider provider, IDictionary<string, string?>? extra = null)
     {
         var store = provider == StorageProvider.PostgreSql ? await TestStore.CreateAsync(provider) : null;
@@ -36,6 +42,8 @@ public sealed class ApiHost : WebApplicationFactory<Program>
             ["ValueStreams:Storage:Provider"] = provider.ToString(),
             ["ValueStreams:Storage:DataDirectory"] = Directory.CreateTempSubdirectory("valuestreams-host-").FullName,
             ["ConnectionStrings:ValueStreams"] = store?.ConnectionString ?? "",
+            // Most tests sign in as the demo users; a test of the product's own default sets this to null.
+            ["ValueStreams:DemoUsers"] = "true",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
             settings[key] = value;

@@ -1,3 +1,5 @@
+using ValueStreams.Core.Outbound;
+
 namespace ValueStreams.Core.Definitions.StepTypes;
 
 /// <summary>Calls another system over HTTP.</summary>
@@ -19,4 +21,10 @@ public sealed class HttpRequestStep : StepType
             Inputs.Retry,
         ],
         [new("done", "2xx response"), new("failed", "Error status or no response, once any retries are spent")], null, "http");
+
+    public override IEnumerable<StepIssue> Check(StepDefinition step)
+    {
+        if (StringOf(step.Properties, "url") is { } url && WebAddress.ProblemOfTemplate(url) is { } problem)
+            yield return new("url", problem);
+    }
 }

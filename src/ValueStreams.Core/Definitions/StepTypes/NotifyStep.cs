@@ -1,3 +1,5 @@
+using ValueStreams.Core.Outbound;
+
 namespace ValueStreams.Core.Definitions.StepTypes;
 
 /// <summary>Sends an email or calls a webhook, with templated text.</summary>
@@ -23,5 +25,7 @@ public sealed class NotifyStep : StepType
             yield return new("to", "an email needs recipients");
         if (channel == "webhook" && step.Properties["url"] is null)
             yield return new("url", "a webhook needs a url");
+        if (channel == "webhook" && StringOf(step.Properties, "url") is { } url && WebAddress.ProblemOfTemplate(url) is { } problem)
+            yield return new("url", problem);
     }
 }

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using System.Security.Claims;
 using ValueStreams.Host.Features.Errors;
 
 namespace ValueStreams.Host.Features.Auth;
@@ -13,6 +15,13 @@ public static class AuthEndpoints
     /// <summary>Body of <c>POST /api/auth/token</c>.</summary>
     public sealed record TokenRequest(string? Username, string? Password);
 
+    /// <summary>
+    /// Answer of <c>POST /api/auth/token</c>. There is no refresh token: when the access token expires
+    /// (after <c>expiresIn</c> seconds) the caller signs in again, so a user's sign-in is never extended
+    /// past a password change or removal.
+    /// </summary>
+    public sealed record IssuedToken(string TokenType, string AccessToken, long ExpiresIn);
+
     private const string Rejected = "The user name or password is incorrect.";
 
     public static void MapAuthEndpoints(this IEndpointRouteBuilder app)
@@ -21,7 +30,7 @@ public static class AuthEndpoints
             .WithAccess(Access.Anonymous)
             .WithTags("Auth")
             .WithSummary("Exchange a user name and password for a bearer token")
-            .Produces<AccessTokenResponse>()
+            .Produces<IssuedToken>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
@@ -31,7 +40,8 @@ public static class AuthEndpoints
         app.MapPost("/account/logout", (Delegate)SignOutAsync).WithAccess(Access.Anonymous).ExcludeFromDescription();
     }
 
-    private static async Task<IResult> IssueTokenAsync(TokenRequest? request, SignInService signIn, FailedLoginThrottle throttle, HttpContext http)
+    private static async Task<IResult> IssueTokenAsync(TokenRequest? request, SignInService signIn, FailedLoginThrottle throttle,
+        IOptionsMonitor<BearerTokenOptions> bearerOptions, TimeProvider clock, HttpContext http)
     {
         var missing = new List<FieldError>();
         if (string.IsNullOrWhiteSpace(request?.Username))
@@ -46,13 +56,21 @@ public static class AuthEndpoints
         switch (result.Outcome)
         {
             case SignInService.Outcome.SignedIn:
-                return TypedResults.SignIn(result.Principal!, authenticationScheme: BearerTokenDefaults.AuthenticationScheme);
+                return TypedResults.Ok(Issue(result.Principal!, bearerOptions.Get(BearerTokenDefaults.AuthenticationScheme), clock));
             case SignInService.Outcome.Throttled:
                 http.Response.Headers.RetryAfter = ((int)Math.Ceiling(throttle.Window.TotalSeconds)).ToString();
                 return ApiProblem.Status(StatusCodes.Status429TooManyRequests, "Too many failed sign-ins; try again later.");
             default:
                 return ApiProblem.Status(StatusCodes.Status401Unauthorized, Rejected);
         }
+    }
+
+    private static IssuedToken Issue(ClaimsPrincipal principal, BearerTokenOptions options, TimeProvider clock)
+    {
+        var now = clock.GetUtcNow();
+        var properties = new AuthenticationProperties { IssuedUtc = now, ExpiresUtc = now + options.BearerTokenExpiration };
+        var ticket = new AuthenticationTicket(principal, properties, BearerTokenDefaults.AuthenticationScheme);
+        return new IssuedToken("Bearer", options.BearerTokenProtector.Protect(ticket), (long)options.BearerTokenExpiration.TotalSeconds);
     }
 
     private static async Task<IResult> SignInWithFormAsync(
@@ -88,7 +106,7 @@ public static class AuthEndpoints
     private static RedirectHttpResult LoginAgain(string error, string returnUrl) =>
         TypedResults.Redirect($"/login?error={error}&returnUrl={Uri.EscapeDataString(returnUrl)}");
 
-    private static bool IsLocal(string? url) =>
+    internal static bool IsLocal(string? url) =>
         !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
 
     private static string? ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString();

@@ -10,9 +10,23 @@ public sealed class AuthOptions
 
     public TimeSpan FailedLoginWindow { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Failed sign-ins allowed from one client address, whatever the user names, within
+    /// <see cref="FailedLoginWindowPerAddress"/>: a limit on trying one password on many names.
+    /// </summary>
+    public int FailedLoginLimitPerAddress { get; set; } = 10;
+
+    public TimeSpan FailedLoginWindowPerAddress { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>When the sign-in cookie is marked <c>Secure</c>: on https requests (the default) or always.</summary>
+    public CookieSecurePolicy CookieSecurePolicy { get; set; } = CookieSecurePolicy.SameAsRequest;
+
     /// <summary>Lifetime of API bearer tokens.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(8);
 
-    /// <summary>Create the demo users; unset means "on the embedded default only".</summary>
+    /// <summary>The shortest password a user may choose or an admin may set.</summary>
+    public int MinimumPasswordLength { get; set; } = 12;
+
+    /// <summary>Create the demo users; unset means "in the Development environment only".</summary>
     public bool? DemoUsers { get; set; }
 }

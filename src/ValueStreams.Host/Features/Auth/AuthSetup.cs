@@ -12,6 +12,9 @@ public static class AuthSetup
 {
     public const string Scheme = "ValueStreams";
 
+    /// <summary>The sign-in cookie of the pages (and of API calls the pages make).</summary>
+    public const string CookieName = "valuestreams.auth";
+
     /// <summary>The policy names behind the access rules (<see cref="AccessAttribute.PolicyName"/>).</summary>
     public static class Policies
     {
@@ -29,21 +32,34 @@ public static class AuthSetup
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.AddScoped<SignInService>();
         services.AddScoped<DemoUsers>();
+        services.AddScoped<FirstAdmin>();
 
         services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "Cookie or bearer token", scheme =>
                 scheme.ForwardDefaultSelector = context =>
-                    context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    BearerToken(context.Request) is not null
                         ? BearerTokenDefaults.AuthenticationScheme
                         : CookieAuthenticationDefaults.AuthenticationScheme)
-            .AddBearerToken(bearer => bearer.BearerTokenExpiration = options.TokenLifetime)
+            .AddBearerToken(bearer =>
+            {
+                bearer.BearerTokenExpiration = options.TokenLifetime;
+                // The scheme name is case-insensitive (RFC 9110): "bearer …" is as good as "Bearer …".
+                bearer.Events.OnMessageReceived = context =>
+                {
+                    context.Token = BearerToken(context.Request);
+                    return Task.CompletedTask;
+                };
+            })
             .AddCookie(cookie =>
             {
                 cookie.LoginPath = "/login";
                 cookie.LogoutPath = "/account/logout";
                 cookie.AccessDeniedPath = "/access-denied";
-                cookie.Cookie.Name = "valuestreams.auth";
+                cookie.Cookie.Name = CookieName;
                 cookie.Cookie.HttpOnly = true;
+                // Secure whenever the request came over https; behind a TLS proxy that needs the proxy's
+                // forwarded headers (docs/PRODUCTION.md), or CookieSecurePolicy=Always.
+                cookie.Cookie.SecurePolicy = options.CookieSecurePolicy;
                 cookie.Cookie.SameSite = SameSiteMode.Lax;
                 cookie.SlidingExpiration = true;
                 // API callers get status codes, not redirects to the login page.
@@ -69,6 +85,15 @@ public static class AuthSetup
         else
             context.Response.Redirect(context.RedirectUri);
         return Task.CompletedTask;
+    }
+
+    /// <summary>The token of an <c>Authorization: Bearer …</c> header, whatever the scheme's case; null without one.</summary>
+    public static string? BearerToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > "Bearer ".Length
+            ? header["Bearer ".Length..].Trim()
+            : null;
     }
 
     public static bool IsApiRequest(HttpRequest request) =>

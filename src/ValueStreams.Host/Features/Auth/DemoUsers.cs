@@ -6,7 +6,7 @@ namespace ValueStreams.Host.Features.Auth;
 
 /// <summary>
 /// The demo sign-ins (password <c>demo</c>) that let anyone walk the shipped value streams end to end.
-/// Created on the embedded default, or on any store when <c>ValueStreams__DemoUsers=true</c>.
+/// Created in the Development environment, or in any environment when <c>ValueStreams__DemoUsers=true</c>.
 /// </summary>
 public sealed class DemoUsers(UserRepository users, IPasswordHasher<UserAccount> hasher, ILogger<DemoUsers> logger)
 {

@@ -3,43 +3,57 @@ using System.Threading.RateLimiting;
 namespace ValueStreams.Host.Features.Auth;
 
 /// <summary>
-/// Counts failed sign-ins per user name and client address with a fixed-window rate limiter; once the
-/// window's allowance is spent, further attempts for that pair are refused until the window resets,
-/// whether or not the password would have been right.
+/// Counts failed sign-ins with fixed-window rate limiters, per user name and client address (guessing one
+/// user's password) and per client address alone (trying passwords on many names). Once either allowance is
+/// spent, further attempts are refused until its window resets, whether or not the password would have been right.
 /// </summary>
 public sealed class FailedLoginThrottle : IDisposable
 {
-    private readonly PartitionedRateLimiter<string> _failures;
+    private readonly PartitionedRateLimiter<string> _perName;
+    private readonly PartitionedRateLimiter<string> _perAddress;
 
     public FailedLoginThrottle(AuthOptions options)
     {
-        Window = options.FailedLoginWindow;
-        _failures = PartitionedRateLimiter.Create<string, string>(key =>
-            RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = Math.Max(1, options.FailedLoginLimit),
-                Window = options.FailedLoginWindow,
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
+        _perName = Limiter(options.FailedLoginLimit, options.FailedLoginWindow);
+        _perAddress = Limiter(options.FailedLoginLimitPerAddress, options.FailedLoginWindowPerAddress);
+        Window = options.FailedLoginWindow > options.FailedLoginWindowPerAddress ? options.FailedLoginWindow : options.FailedLoginWindowPerAddress;
     }
 
+    /// <summary>The longest a refused caller may have to wait.</summary>
     public TimeSpan Window { get; }
 
-    /// <summary>True while the pair still has failed attempts left in the current window.</summary>
+    /// <summary>True while both the pair and the address still have failed attempts left in their windows.</summary>
     public bool MayAttempt(string username, string? address)
     {
-        using var probe = _failures.AttemptAcquire(Key(username, address), permitCount: 0);
-        return probe.IsAcquired;
+        using var name = _perName.AttemptAcquire(Key(username, address), permitCount: 0);
+        using var from = _perAddress.AttemptAcquire(Address(address), permitCount: 0);
+        return name.IsAcquired && from.IsAcquired;
     }
 
     public void RecordFailure(string username, string? address)
     {
-        using var _ = _failures.AttemptAcquire(Key(username, address));
+        using var name = _perName.AttemptAcquire(Key(username, address));
+        using var from = _perAddress.AttemptAcquire(Address(address));
     }
 
-    private static string Key(string username, string? address) =>
-        $"{username.Trim().ToLowerInvariant()}|{address ?? "unknown"}";
+    private static PartitionedRateLimiter<string> Limiter(int limit, TimeSpan window) =>
+        PartitionedRateLimiter.Create<string, string>(key =>
+            RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = Math.Max(1, limit),
+                Window = window,
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            }));
 
-    public void Dispose() => _failures.Dispose();
+    private static string Key(string username, string? address) =>
+        $"{username.Trim().ToLowerInvariant()}|{Address(address)}";
+
+    private static string Address(string? address) => address ?? "unknown";
+
+    public void Dispose()
+    {
+        _perName.Dispose();
+        _perAddress.Dispose();
+    }
 }

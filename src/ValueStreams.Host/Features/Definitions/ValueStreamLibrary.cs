@@ -1,15 +1,18 @@
+using ValueStreams.Core.Audit;
 using ValueStreams.Core.Definitions;
 using ValueStreams.Core.Definitions.Format;
 using ValueStreams.Core.Definitions.Validation;
+using ValueStreams.Data.Audit;
 using ValueStreams.Data.Definitions;
 
 namespace ValueStreams.Host.Features.Definitions;
 
 /// <summary>
 /// Reads, validates and stores value stream files in canonical form. Nothing is written unless the file
-/// validates, so a refused draft or import leaves every stored version as it was.
+/// validates, so a refused draft or import leaves every stored version as it was. Publishes and imports
+/// are written to the audit log.
 /// </summary>
-public sealed class ValueStreamLibrary(ValueStreamRepository repository, ValueStreamValidator validator)
+public sealed class ValueStreamLibrary(ValueStreamRepository repository, ValueStreamValidator validator, AuditLog audit)
 {
     /// <summary>What a write did: refused with errors, or stored (with any warnings).</summary>
     public sealed record Outcome(IReadOnlyList<DefinitionIssue> Errors, IReadOnlyList<DefinitionIssue> Warnings,
@@ -42,6 +45,7 @@ public sealed class ValueStreamLibrary(ValueStreamRepository repository, ValueSt
         if (definition is null)
             return outcome;
         var published = await repository.PublishAsync(id, definition.Name, draft.Content, draft.ContentHash, user, fromDraft: true, cancellationToken);
+        await RecordAsync(user, AuditActions.Published, id, published, draft.ContentHash, cancellationToken);
         return outcome with { Definition = definition, ContentHash = draft.ContentHash, Published = published };
     }
 
@@ -61,8 +65,13 @@ public sealed class ValueStreamLibrary(ValueStreamRepository repository, ValueSt
         var content = ValueStreamWriter.Write(definition);
         var hash = ValueStreamWriter.ContentHash(definition);
         var published = await repository.PublishAsync(definition.Id, definition.Name, content, hash, user, fromDraft: false, cancellationToken);
+        await RecordAsync(user, AuditActions.Imported, definition.Id, published, hash, cancellationToken);
         return outcome with { Definition = definition, ContentHash = hash, Published = published };
     }
+
+    private Task RecordAsync(string user, string action, string id, PublishResult published, string hash, CancellationToken cancellationToken) =>
+        audit.RecordAsync(user, action, id,
+            published.Unchanged ? $"unchanged at version {published.Version}" : $"version {published.Version}, content {hash}", cancellationToken);
 
     private (Outcome Outcome, ValueStreamDefinition? Definition) Check(byte[] file, string? expectedId)
     {

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using ValueStreams.Core.Identity;
 using ValueStreams.Data.Store;
 using ValueStreams.Scheduling.Hosting;
-using ValueStreams.Core.Identity;
 using ValueStreams.Host.Features.Auth;
 
 namespace ValueStreams.Host.Features.Health;
@@ -27,9 +27,13 @@ public static class HealthEndpoints
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Ready), ResponseWriter = WriteAsync }).WithAccess(Access.Anonymous);
     }
 
+    /// <summary>Anyone may see the verdict; what each check found (host names, errors) only admins.</summary>
     private static Task WriteAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json";
+        if (!context.User.IsInRole(Roles.Admin))
+            return JsonSerializer.SerializeAsync(context.Response.Body, new { status = report.Status.ToString() },
+                JsonSerializerOptions.Web, context.RequestAborted);
         return JsonSerializer.SerializeAsync(context.Response.Body, new
         {
             status = report.Status.ToString(),

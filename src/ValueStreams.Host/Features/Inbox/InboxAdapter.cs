@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Components.Authorization;
 using ValueStreams.Core.Definitions;
 using ValueStreams.Core.Definitions.Format;
+using ValueStreams.Data.Audit;
 using ValueStreams.Data.Definitions;
 using ValueStreams.Data.Identity;
 using ValueStreams.Data.Notifications;
@@ -21,7 +22,7 @@ namespace ValueStreams.Host.Features.Inbox;
 public sealed class InboxAdapter(
     TaskRepository tasks, NotificationRepository notifications, InstanceQueries instances, ValueStreamRepository streams,
     UserRepository users, WorkflowEngine engine, AuthenticationStateProvider authentication, TaskOptions taskOptions,
-    ILogger<TaskRepository> audit) : IInbox
+    AuditLog audit) : IInbox
 {
     private static readonly TimeSpan NamesLifetime = TimeSpan.FromMinutes(1);
 
@@ -124,7 +125,7 @@ public sealed class InboxAdapter(
         ToResult(await TaskCommands.DelegateAsync(tasks, users, taskId, assignee, await UserAsync(), cancellationToken));
 
     public async Task<InboxResult> ReassignAsync(string taskId, string group, string? assignee, CancellationToken cancellationToken = default) =>
-        ToResult(await TaskCommands.ReassignAsync(tasks, users, taskId, group, assignee, await UserAsync(), cancellationToken));
+        ToResult(await TaskCommands.ReassignAsync(tasks, users, taskId, group, assignee, await UserAsync(), audit, cancellationToken));
 
     public async Task<InboxResult> EscalateAsync(string taskId, string reason, string? group, CancellationToken cancellationToken = default) =>
         ToResult(await TaskCommands.EscalateAsync(tasks, taskOptions, taskId, group, reason, await UserAsync(), cancellationToken));

@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json.Nodes;
+using ValueStreams.Core.Audit;
+using ValueStreams.Data.Audit;
 using ValueStreams.Data.Runtime;
 using ValueStreams.Engine.Runtime;
 using ValueStreams.Host.Features.Auth;
@@ -62,13 +64,23 @@ public static class InstanceEndpoints
         Control(instances, "/{id}/resume", "Resume a suspended instance",
             (engine, id, user, ct) => engine.ResumeAsync(id, user, ct));
 
-        instances.MapPost("/{id}/timers/fire", async (string id, WorkflowEngine engine, CancellationToken ct) =>
-                await EngineProblems.Answer(() => engine.FirePendingTimersAsync(id, ct), fired => TypedResults.Ok(new { fired })))
+        instances.MapPost("/{id}/timers/fire", async (string id, WorkflowEngine engine, ClaimsPrincipal user, AuditLog audit, CancellationToken ct) =>
+                await EngineProblems.Answer(async () =>
+                {
+                    var fired = await engine.FirePendingTimersAsync(id, ct);
+                    await audit.RecordAsync(Name(user), AuditActions.Instance("timers-fired"), id, $"fired: {fired}", ct);
+                    return fired;
+                }, fired => TypedResults.Ok(new { fired })))
             .WithAccess(Access.Admin)
             .WithSummary("Fire the instance's pending timers now (operations and testing)");
 
-        instances.MapPost("/{id}/migrate", async (string id, MigrateRequest request, WorkflowEngine engine, ClaimsPrincipal user, CancellationToken ct) =>
-                await EngineProblems.Answer(() => engine.MigrateAsync(id, request.Version, Name(user), ct), instance => TypedResults.Ok(Describe(instance))))
+        instances.MapPost("/{id}/migrate", async (string id, MigrateRequest request, WorkflowEngine engine, ClaimsPrincipal user, AuditLog audit, CancellationToken ct) =>
+                await EngineProblems.Answer(async () =>
+                {
+                    var instance = await engine.MigrateAsync(id, request.Version, Name(user), ct);
+                    await audit.RecordAsync(Name(user), AuditActions.Instance("migrate"), id, $"to version {instance.Version}", ct);
+                    return instance;
+                }, instance => TypedResults.Ok(Describe(instance))))
             .WithAccess(Access.Admin)
             .WithSummary("Move a waiting instance to another version when its waiting steps exist there");
 
@@ -81,9 +93,9 @@ public static class InstanceEndpoints
                     return ApiProblem.Validation("The event is incomplete.", errors);
                 // Only the instances the caller may see are resumed; the others are not revealed by the count either.
                 var viewer = user.ToViewer();
-                var resumed = await engine.DeliverEventAsync(request.Name!, request.CorrelationId!, request.Payload, Name(user),
-                    (instanceId, token) => access.MaySeeAsync(instanceId, viewer, token), ct);
-                return TypedResults.Ok(new { resumed });
+                return await EngineProblems.Answer(() => engine.DeliverEventAsync(request.Name!, request.CorrelationId!, request.Payload, Name(user),
+                        (instanceId, token) => access.MaySeeAsync(instanceId, viewer, token), ct),
+                    resumed => TypedResults.Ok(new { resumed }));
             })
             .WithAccess(Access.SignedIn)
             .WithTags("Instances").WithSummary("Resume the instances you may act on that wait for this event and correlation id");
@@ -91,8 +103,13 @@ public static class InstanceEndpoints
 
     private static void Control(RouteGroupBuilder instances, string pattern, string summary,
         Func<WorkflowEngine, string, string, CancellationToken, Task<InstanceState>> action) =>
-        instances.MapPost(pattern, async (string id, WorkflowEngine engine, ClaimsPrincipal user, CancellationToken ct) =>
-                await EngineProblems.Answer(() => action(engine, id, Name(user), ct), instance => TypedResults.Ok(Describe(instance))))
+        instances.MapPost(pattern, async (string id, WorkflowEngine engine, ClaimsPrincipal user, AuditLog audit, CancellationToken ct) =>
+                await EngineProblems.Answer(async () =>
+                {
+                    var instance = await action(engine, id, Name(user), ct);
+                    await audit.RecordAsync(Name(user), AuditActions.Instance(pattern.Split('/')[^1]), id, $"status: {instance.Status}", ct);
+                    return instance;
+                }, instance => TypedResults.Ok(Describe(instance))))
             .WithAccess(Access.Admin)
             .WithSummary(summary);
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Mail;
+using ValueStreams.Core.Outbound;
 using ValueStreams.Data.Notifications;
 using ValueStreams.Data.Store;
 using ValueStreams.Engine.Runtime;
@@ -23,7 +24,11 @@ public sealed class PeopleNotifier(
         string? error = null;
         try
         {
-            if (message.Channel == "webhook")
+            if (message.Channel == "webhook" && WebAddress.ProblemOf(message.Url ?? "") is { } problem)
+            {
+                error = $"the address {problem}";
+            }
+            else if (message.Channel == "webhook")
             {
                 using var client = http.CreateClient("webhooks");
                 client.Timeout = TimeSpan.FromSeconds(30);
@@ -36,8 +41,9 @@ public sealed class PeopleNotifier(
                 await SendMailAsync(message.Recipient ?? "", message.Subject ?? "", message.Body, cancellationToken);
             }
         }
-        catch (Exception ex) when (ex is SmtpException or HttpRequestException or TaskCanceledException or FormatException or InvalidOperationException)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            // Any failure is the message's, recorded with it; a job that threw would be retried and then dropped.
             error = ex.Message;
         }
         if (error is not null)

@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using ValueStreams.Core.Definitions.Forms;
+using ValueStreams.Core.Audit;
 using ValueStreams.Core.Identity;
+using ValueStreams.Data.Audit;
 using ValueStreams.Data.Identity;
 using ValueStreams.Data.Runtime;
 using ValueStreams.Engine.Runtime;
@@ -106,7 +108,7 @@ public static class TaskCommands
     private static bool IsOpenToUser(TaskView task, ClaimsPrincipal user) =>
         IsOpen(task) && (task.Status != "claimed" || task.ClaimedBy == Name(user) || IsAdmin(user));
 
-    public static async Task<TaskCommandResult> ClaimAsync(TaskRepository repository, string id, ClaimsPrincipal user, ILogger audit, CancellationToken ct)
+    public static async Task<TaskCommandResult> ClaimAsync(TaskRepository repository, string id, ClaimsPrincipal user, AuditLog audit, CancellationToken ct)
     {
         var task = await FindVisibleAsync(repository, id, user, ct);
         if (task is null)
@@ -121,7 +123,7 @@ public static class TaskCommands
                 now.Status == "claimed" ? $"Task '{id}' is already claimed by {now.ClaimedBy}." : $"Task '{id}' is {now.Status}.");
         }
         if (claimed == ClaimOutcome.Claimed && !IsMember(task, user))
-            audit.LogWarning("Admin {User} claimed task {Task} of group {Group} as an override", Name(user), id, task.Group);
+            await audit.RecordAsync(Name(user), AuditActions.TaskClaimOverride, id, $"group: {task.Group}", ct);
         return new(TaskVerdict.Done, Task: await repository.FindAsync(id, ct));
     }
 
@@ -134,7 +136,7 @@ public static class TaskCommands
     /// (<see cref="FormRules"/>); the engine then runs the stream on.
     /// </summary>
     public static async Task<TaskCommandResult> CompleteAsync(TaskRepository repository, WorkflowEngine engine, string id, string? outcome,
-        JsonObject? data, ClaimsPrincipal user, ILogger audit, CancellationToken ct)
+        JsonObject? data, ClaimsPrincipal user, AuditLog audit, CancellationToken ct)
     {
         var task = await FindVisibleAsync(repository, id, user, ct);
         if (task is null)
@@ -152,15 +154,16 @@ public static class TaskCommands
         var problems = FormRules.Check(task.Form as JsonArray ?? [], data);
         if (problems.Count > 0)
             return TaskCommandResult.Invalid("The form has errors.", problems.Select(p => new FieldError(p.Path, p.Message)));
-        if (!IsMember(task, user))
-            audit.LogWarning("Admin {User} completed task {Task} of group {Group} as an override", Name(user), id, task.Group);
-        else if (task.Status == "claimed" && task.ClaimedBy != Name(user))
-            audit.LogWarning("Admin {User} completed task {Task} over the claim of {Holder}", Name(user), id, task.ClaimedBy);
 
         try
         {
             // The engine checks the holder again in the statement that completes the task: a claim may land in between.
-            return new(TaskVerdict.Done, Instance: await engine.CompleteTaskAsync(id, outcome, data, Name(user), overrideClaim: IsAdmin(user), ct));
+            var instance = await engine.CompleteTaskAsync(id, outcome, data, Name(user), overrideClaim: IsAdmin(user), ct);
+            var overridden = !IsMember(task, user) || (task.Status == "claimed" && task.ClaimedBy != Name(user));
+            await audit.RecordAsync(Name(user), overridden ? AuditActions.TaskCompleteOverride : AuditActions.TaskCompleted, id,
+                $"outcome: {outcome}; group: {task.Group}; instance: {task.InstanceId}"
+                + (task.Status == "claimed" && task.ClaimedBy != Name(user) ? $"; over the claim of {task.ClaimedBy}" : ""), ct);
+            return new(TaskVerdict.Done, Instance: instance);
         }
         catch (EngineException refusal)
         {
@@ -190,7 +193,7 @@ public static class TaskCommands
 
     /// <summary>Routes the task to an existing group, optionally to one existing user (admins only).</summary>
     public static async Task<TaskCommandResult> ReassignAsync(TaskRepository repository, UserRepository users, string id, string? group,
-        string? assignee, ClaimsPrincipal user, CancellationToken ct)
+        string? assignee, ClaimsPrincipal user, AuditLog audit, CancellationToken ct)
     {
         if (!IsAdmin(user))
             return TaskCommandResult.Forbidden("Only admins may reassign tasks.");
@@ -199,9 +202,12 @@ public static class TaskCommands
         var person = assignee is null ? null : await users.FindAsync(assignee, ct);
         if (assignee is not null && person is null)
             return TaskCommandResult.Invalid("Reassign to whom?", [new("assignee", $"'{assignee}' is not a user")]);
-        return await ActAsync(repository, id, user,
+        var result = await ActAsync(repository, id, user,
             task => MayReassign(task, user) ? repository.ReassignAsync(id, Name(user), group, person?.Username, ct) : Task.FromResult(false),
             $"Task '{id}' is closed.", ct);
+        if (result.Succeeded)
+            await audit.RecordAsync(Name(user), AuditActions.TaskReassigned, id, $"group: {group}; assignee: {person?.Username ?? "-"}", ct);
+        return result;
     }
 
     /// <summary>

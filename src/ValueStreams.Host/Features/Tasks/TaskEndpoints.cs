@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json.Nodes;
+using ValueStreams.Data.Audit;
 using ValueStreams.Data.Identity;
 using ValueStreams.Data.Notifications;
 using ValueStreams.Data.Runtime;
@@ -50,13 +51,13 @@ public static class TaskEndpoints
             .WithAccess(Access.TaskCandidate)
             .WithSummary("One task with its form and outcomes");
 
-        tasks.MapPost("/{id}/claim", async (string id, TaskRepository repository, ClaimsPrincipal user, ILogger<TaskRepository> audit, CancellationToken ct) =>
+        tasks.MapPost("/{id}/claim", async (string id, TaskRepository repository, ClaimsPrincipal user, AuditLog audit, CancellationToken ct) =>
                 (await TaskCommands.ClaimAsync(repository, id, user, audit, ct)).Answer(done => TypedResults.Ok(done.Task)))
             .WithAccess(Access.TaskCandidate)
             .WithSummary("Claim the task for yourself (candidates; admins as an audited override)");
 
         tasks.MapPost("/{id}/complete", async (string id, CompleteRequest request, TaskRepository repository, WorkflowEngine engine,
-                ClaimsPrincipal user, ILogger<TaskRepository> audit, CancellationToken ct) =>
+                ClaimsPrincipal user, AuditLog audit, CancellationToken ct) =>
                 (await TaskCommands.CompleteAsync(repository, engine, id, request.Outcome, request.Data, user, audit, ct))
                     .Answer(done => TypedResults.Ok(InstanceEndpoints.Describe(done.Instance!))))
             .WithAccess(Access.TaskCandidate)
@@ -91,8 +92,8 @@ public static class TaskEndpoints
             .WithSummary("Hand the task to one person (candidates and admins; not while someone else holds it)");
 
         tasks.MapPost("/{id}/reassign", async (string id, ReassignRequest request, TaskRepository repository, UserRepository users,
-                ClaimsPrincipal user, CancellationToken ct) =>
-                (await TaskCommands.ReassignAsync(repository, users, id, request.Group, request.Assignee, user, ct)).Answer(done => TypedResults.Ok(done.Task)))
+                ClaimsPrincipal user, AuditLog audit, CancellationToken ct) =>
+                (await TaskCommands.ReassignAsync(repository, users, id, request.Group, request.Assignee, user, audit, ct)).Answer(done => TypedResults.Ok(done.Task)))
             .WithAccess(Access.Admin)
             .WithSummary("Route the task to another group, optionally to one person (admins)");
 
