@@ -181,11 +181,13 @@ public static class TaskCommands
     public static async Task<TaskCommandResult> DelegateAsync(TaskRepository repository, UserRepository users, string id, string? assignee,
         ClaimsPrincipal user, CancellationToken ct)
     {
-        var person = string.IsNullOrWhiteSpace(assignee) ? null : await users.FindAsync(assignee, ct);
-        if (person is null)
-            return TaskCommandResult.Invalid("Delegate to whom?", [new("assignee", $"'{assignee}' is not a user")]);
-        return await ActAsync(repository, id, user,
-            task => MayDelegate(task, user) ? repository.DelegateAsync(id, Name(user), person.Username, overrideClaim: IsAdmin(user), ct) : Task.FromResult(false),
+        UserAccount? person = null;
+        return await ActAsync(repository, id, user, async _ =>
+            {
+                person = string.IsNullOrWhiteSpace(assignee) ? null : await users.FindAsync(assignee, ct);
+                return person is null ? TaskCommandResult.Invalid("Delegate to whom?", [new("assignee", $"'{assignee}' is not a user")]) : null;
+            },
+            task => MayDelegate(task, user) ? repository.DelegateAsync(id, Name(user), person!.Username, overrideClaim: IsAdmin(user), ct) : Task.FromResult(false),
             $"Task '{id}' is held by someone else or closed.", ct);
     }
 
@@ -215,18 +217,19 @@ public static class TaskCommands
     public static async Task<TaskCommandResult> EscalateAsync(TaskRepository repository, TaskOptions options, string id, string? group,
         string? reason, ClaimsPrincipal user, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(reason) || reason.Length > MaxCommentLength)
-            return TaskCommandResult.Invalid("Say why the task is escalated.", [new("reason", $"required, at most {MaxCommentLength} characters")]);
         return await ActAsync(repository, id, user, task =>
             {
+                if (string.IsNullOrWhiteSpace(reason) || reason.Length > MaxCommentLength)
+                    return Task.FromResult<TaskCommandResult?>(
+                        TaskCommandResult.Invalid("Say why the task is escalated.", [new("reason", $"required, at most {MaxCommentLength} characters")]));
                 var allowed = EscalationGroups(task, options);
                 if (group is not null && !allowed.Contains(group))
-                    return TaskCommandResult.Invalid("Escalate to which group?", [new("group", allowed.Count == 0
+                    return Task.FromResult<TaskCommandResult?>(TaskCommandResult.Invalid("Escalate to which group?", [new("group", allowed.Count == 0
                         ? $"'{group}' is not this task's escalation group; it has none (an admin may reassign it)"
-                        : $"'{group}' is not this task's escalation group; escalate to {string.Join(" or ", allowed)}")]);
-                return null;
+                        : $"'{group}' is not this task's escalation group; escalate to {string.Join(" or ", allowed)}")]));
+                return Task.FromResult<TaskCommandResult?>(null);
             },
-            task => MayEscalate(task, user) ? repository.EscalateAsync(id, Name(user), group, reason, ct) : Task.FromResult(false),
+            task => MayEscalate(task, user) ? repository.EscalateAsync(id, Name(user), group, reason!, ct) : Task.FromResult(false),
             $"Task '{id}' is closed.", ct);
     }
 
@@ -237,6 +240,11 @@ public static class TaskCommands
     public static async Task<TaskCommandResult> CommentAsync(TaskRepository repository, string id, string? kind, string? text,
         ClaimsPrincipal user, CancellationToken ct)
     {
+        var task = await FindVisibleAsync(repository, id, user, ct);
+        if (task is null)
+            return TaskCommandResult.NotFound(id);
+        if (!IsCandidate(task, user))
+            return TaskCommandResult.Forbidden(task);
         kind ??= "comment";
         var errors = new List<FieldError>();
         if (string.IsNullOrWhiteSpace(text) || text.Length > MaxCommentLength)
@@ -245,29 +253,27 @@ public static class TaskCommands
             errors.Add(new("kind", $"must be one of {string.Join(", ", TaskComment.Kinds)}"));
         if (errors.Count > 0)
             return TaskCommandResult.Invalid("The comment is invalid.", errors);
-        var task = await FindVisibleAsync(repository, id, user, ct);
-        if (task is null)
-            return TaskCommandResult.NotFound(id);
-        if (!IsCandidate(task, user))
-            return TaskCommandResult.Forbidden(task);
         return new(TaskVerdict.Done, Comment: await repository.AddCommentAsync(id, task.InstanceId, Name(user), kind, text!, ct));
     }
 
     /// <summary>Checks the user may see the task and is a candidate, then applies a guarded change; a conflict when the guard fails.</summary>
     public static Task<TaskCommandResult> ActAsync(TaskRepository repository, string id, ClaimsPrincipal user,
         Func<TaskView, Task<bool>> change, string conflict, CancellationToken ct) =>
-        ActAsync(repository, id, user, _ => null, change, conflict, ct);
+        ActAsync(repository, id, user, _ => Task.FromResult<TaskCommandResult?>(null), change, conflict, ct);
 
-    /// <summary>As above, after <paramref name="refuse"/> had its say on the task (null: go ahead).</summary>
+    /// <summary>
+    /// As above, after <paramref name="refuse"/> had its say on the task and the request (null: go ahead); the request is
+    /// judged only after visibility and candidacy, so an outsider learns nothing from it.
+    /// </summary>
     private static async Task<TaskCommandResult> ActAsync(TaskRepository repository, string id, ClaimsPrincipal user,
-        Func<TaskView, TaskCommandResult?> refuse, Func<TaskView, Task<bool>> change, string conflict, CancellationToken ct)
+        Func<TaskView, Task<TaskCommandResult?>> refuse, Func<TaskView, Task<bool>> change, string conflict, CancellationToken ct)
     {
         var task = await FindVisibleAsync(repository, id, user, ct);
         if (task is null)
             return TaskCommandResult.NotFound(id);
         if (!IsCandidate(task, user))
             return TaskCommandResult.Forbidden(task);
-        if (refuse(task) is { } refusal)
+        if (await refuse(task) is { } refusal)
             return refusal;
         return await change(task)
             ? new(TaskVerdict.Done, Task: await repository.FindAsync(id, ct))
