@@ -76,7 +76,10 @@ builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.MaxDepth = 64);
 builder.Services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityTransformer>());
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddRazorComponents().AddInteractiveServerComponents()
+    // The default 32 KB message limit dropped the connection (and the text) when a long text was pasted: a field may hold
+    // FormRules.DefaultMaxLength characters of up to 3 UTF-8 bytes each, so the limit leaves room for that and more.
+    .AddHubOptions(options => options.MaximumReceiveMessageSize = BlazorMessageLimit);
 builder.Services.AddCascadingAuthenticationState();
 
 var demoUsers = authOptions.DemoUsers ?? store.Provider == StorageProvider.Sqlite;
@@ -140,4 +143,5 @@ app.Run();
 public partial class Program
 {
     private const long StartupSeedLock = 0x56_53_53_45_45_44; // "VSSEED"
+    private const long BlazorMessageLimit = 4 * 1024 * 1024;
 }

@@ -166,11 +166,37 @@ public sealed class ValueStreamApiTests
         Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
         Assert.Contains("at most", await tooMany.Content.ReadAsStringAsync());
 
-        var unknownType = await owner.PutAsync($"/api/value-streams/{SampleId}/draft",
-            File(CanonicalFormatTests.Sample.Replace("\"type\": \"end\"", "\"type\": \"teleport\"")));
-        Assert.Equal(HttpStatusCode.BadRequest, unknownType.StatusCode);
-
         Assert.Equal(before, await owner.GetStringAsync("/api/value-streams"));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task An_invalid_draft_is_kept_with_its_issues_listed_with_their_count_and_only_publishing_refuses_it(StorageProvider provider)
+    {
+        await using var host = await ApiHost.StartAsync(provider, DemoUsers());
+        var owner = await host.ClientForAsync("owner");
+        var halfBuilt = CanonicalFormatTests.Sample.Replace("\"type\": \"end\"", "\"type\": \"teleport\"");
+
+        var saved = await owner.PutAsync($"/api/value-streams/{SampleId}/draft", File(halfBuilt));
+
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        var body = await saved.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.False(body.GetProperty("valid").GetBoolean());
+        var errors = body.GetProperty("errors").EnumerateArray().ToList();
+        Assert.Contains(errors, e => e.GetProperty("message").GetString()!.Contains("teleport"));
+        Assert.Contains("teleport", await owner.GetStringAsync($"/api/value-streams/{SampleId}?draft=true"));
+        var entry = (await owner.GetFromJsonAsync<JsonElement>("/api/value-streams")).EnumerateArray().Single(e => e.GetProperty("id").GetString() == SampleId);
+        Assert.True(entry.GetProperty("hasDraft").GetBoolean());
+        Assert.Equal(errors.Count, entry.GetProperty("draftErrors").GetInt32());
+
+        var publish = await owner.PostAsync($"/api/value-streams/{SampleId}/publish", null);
+        Assert.Equal(HttpStatusCode.BadRequest, publish.StatusCode);
+        Assert.Contains("teleport", await publish.Content.ReadAsStringAsync());
+        Assert.Empty((await owner.GetFromJsonAsync<JsonElement>($"/api/value-streams/{SampleId}/versions")).EnumerateArray());
+
+        var fixedDraft = await (await owner.PutAsync($"/api/value-streams/{SampleId}/draft", File(CanonicalFormatTests.Sample))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(fixedDraft.GetProperty("valid").GetBoolean());
+        Assert.Equal(HttpStatusCode.OK, (await owner.PostAsync($"/api/value-streams/{SampleId}/publish", null)).StatusCode);
     }
 
     [Fact]
