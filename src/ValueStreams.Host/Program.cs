@@ -65,6 +65,8 @@ builder.Services.AddValueStreamsHealth();
 builder.Services.AddValueStreamsDesigner();
 builder.Services.AddScoped<ValueStreams.Designer.Inbox.IInbox, ValueStreams.Host.Features.Inbox.InboxAdapter>();
 builder.Services.AddScoped<ValueStreams.Designer.Designer.IValueStreamWorkbench, ValueStreams.Host.Features.DesignerWorkbench.WorkbenchAdapter>();
+builder.Services.AddScoped<ValueStreams.Host.Features.Portal.RequestPortal>();
+builder.Services.AddScoped<ValueStreams.Designer.Portal.IPortal, ValueStreams.Host.Features.Portal.PortalAdapter>();
 
 builder.Services.AddDataProtection().SetApplicationName("ValueStreams");
 builder.Services.AddOptions<KeyManagementOptions>().Configure<KeyRingRepository>((options, keys) =>

@@ -5,6 +5,7 @@ using ValueStreams.Core.Definitions.StepTypes;
 using ValueStreams.Data.Definitions;
 using ValueStreams.Host.Features.Auth;
 using ValueStreams.Host.Features.Errors;
+using ValueStreams.Host.Features.Portal;
 
 namespace ValueStreams.Host.Features.Definitions;
 
@@ -25,9 +26,11 @@ public static class DefinitionEndpoints
 
         var streams = api.MapGroup("/value-streams").WithTags("Definitions");
 
-        streams.MapGet("/", async (ValueStreamRepository repository, CancellationToken ct) =>
-                TypedResults.Ok(await repository.ListAsync(ct)))
-            .WithSummary("Value streams with their published and latest versions");
+        streams.MapGet("/", async (bool? startable, ValueStreamRepository repository, RequestPortal portal, ClaimsPrincipal user, CancellationToken ct) =>
+                startable == true
+                    ? Results.Ok(await portal.StartableAsync(user, ct))
+                    : Results.Ok(await repository.ListAsync(ct)))
+            .WithSummary("Value streams with their published and latest versions (and a draft's error count); ?startable=true: those the caller may start, each with its startForm");
 
         streams.MapGet("/{id}", GetFileAsync)
             .WithSummary("The value stream file in canonical form: published, ?version=N, or ?draft=true")
