@@ -145,6 +145,38 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Host.Screenshot("designer-incident-resolution.png") });
     }
 
+    [Fact]
+    public async Task An_unfinished_stream_saves_as_a_draft_with_its_issues_and_opens_again_with_them()
+    {
+        await Page.SetViewportSizeAsync(1600, 960);
+        await SignInAsync("owner", path: "/value-streams");
+        await Expect(Page.Locator("#value-streams-title")).ToBeVisibleAsync();
+        await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        var id = $"half-built-{Guid.NewGuid().ToString("N")[..6]}";
+
+        await Page.Locator("[data-testid=new-stream]").ClickAsync();
+        await FillAsync(Input("new-stream-name"), "Half built");
+        await FillAsync(Input("new-stream-id"), id);
+        await Page.Locator("[data-testid=create-stream]").ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex($"/value-streams/{id}/design"));
+        await AddFromPaletteAsync("start");
+        await AddFromPaletteAsync("human-task");
+        var summary = Page.Locator("[data-testid=validation-summary]");
+        await Expect(summary).Not.ToContainTextAsync("No errors", new() { Timeout = 10_000 });
+        var issues = await summary.InnerTextAsync();
+
+        await Page.Locator("[data-testid=save-draft]").ClickAsync();
+        await Expect(Page.Locator("[data-testid=state-badge]")).ToHaveTextAsync("Draft · never published");
+
+        await Page.ReloadAsync();
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(2, new() { Timeout = 30_000 });
+        await Expect(Page.Locator("[data-testid=state-badge]")).ToHaveTextAsync("Draft · never published");
+        await Expect(summary).ToHaveTextAsync(issues, new() { Timeout = 10_000 });
+
+        await Page.GotoAsync(new Uri(Host.BaseAddress, "/value-streams").ToString());
+        await Expect(Page.Locator($"[data-testid=draft-{id}]")).ToContainTextAsync("issue");
+    }
+
     private async Task FitAsync()
     {
         await Page.Locator("button[aria-label='Fit to screen']").ClickAsync();

@@ -13,7 +13,8 @@ public sealed record TaskView(
     string Id, string InstanceId, string ValueStreamId, string StepId, string Title, string? Group, string? Assignee, string Status,
     int? Priority, JsonNode Outcomes, JsonNode Form, DateTimeOffset? DueAt, DateTimeOffset CreatedAt, string? ClaimedBy,
     DateTimeOffset? ClaimedAt, string? CompletedBy, DateTimeOffset? CompletedAt, string? Outcome, JsonNode? Data, string Sla,
-    DateTimeOffset? RespondBy = null, DateTimeOffset? ResolveBy = null, DateTimeOffset? ResponseMissedAt = null, DateTimeOffset? ResolutionMissedAt = null)
+    DateTimeOffset? RespondBy = null, DateTimeOffset? ResolveBy = null, DateTimeOffset? ResponseMissedAt = null, DateTimeOffset? ResolutionMissedAt = null,
+    string? Requester = null)
 {
     /// <summary>
     /// Where the task stands against its due time: none (no due time), on-track, at-risk (less than a
@@ -50,7 +51,8 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
         t.candidate_group AS CandidateGroup, t.assignee AS Assignee, t.status AS Status, t.priority AS Priority,
         t.outcomes AS Outcomes, t.form AS Form, t.due_at AS DueAt, t.created_at AS CreatedAt, t.claimed_by AS ClaimedBy,
         t.claimed_at AS ClaimedAt, t.completed_by AS CompletedBy, t.completed_at AS CompletedAt, t.outcome AS Outcome, t.data AS Data,
-        t.respond_by AS RespondBy, t.resolve_by AS ResolveBy, t.response_missed_at AS ResponseMissedAt, t.resolution_missed_at AS ResolutionMissedAt
+        t.respond_by AS RespondBy, t.resolve_by AS ResolveBy, t.response_missed_at AS ResponseMissedAt, t.resolution_missed_at AS ResolutionMissedAt,
+        i.created_by AS Requester
         """;
 
     /// <summary>
@@ -242,6 +244,7 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
     private sealed class Row
     {
         public string Id { get; init; } = "";
+        public string? Requester { get; init; }
         public string InstanceId { get; init; } = "";
         public string ValueStreamId { get; init; } = "";
         public string StepId { get; init; } = "";
@@ -268,6 +271,6 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
         public TaskView ToView(DateTimeOffset now) => new(Id, InstanceId, ValueStreamId, StepId, Title, CandidateGroup, Assignee, Status, Priority,
             JsonNode.Parse(Outcomes)!, JsonNode.Parse(Form)!, DueAt, CreatedAt, ClaimedBy, ClaimedAt, CompletedBy, CompletedAt, Outcome,
             Data is null ? null : JsonNode.Parse(Data), TaskView.SlaState(CreatedAt, DueAt, CompletedAt ?? now),
-            RespondBy, ResolveBy, ResponseMissedAt, ResolutionMissedAt);
+            RespondBy, ResolveBy, ResponseMissedAt, ResolutionMissedAt, Requester);
     }
 }
