@@ -154,7 +154,12 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
         await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         var id = $"half-built-{Guid.NewGuid().ToString("N")[..6]}";
 
-        await Page.Locator("[data-testid=new-stream]").ClickAsync();
+        // The button does nothing until the page's circuit is attached: press it until the form opens.
+        for (var attempt = 0; attempt < 10 && !await Page.Locator("[data-testid=new-stream-form]").IsVisibleAsync(); attempt++)
+        {
+            await Page.Locator("[data-testid=new-stream]").ClickAsync();
+            await Page.WaitForTimeoutAsync(1000);
+        }
         await FillAsync(Input("new-stream-name"), "Half built");
         await FillAsync(Input("new-stream-id"), id);
         await Page.Locator("[data-testid=create-stream]").ClickAsync();
@@ -162,8 +167,9 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
         await AddFromPaletteAsync("start");
         await AddFromPaletteAsync("human-task");
         var summary = Page.Locator("[data-testid=validation-summary]");
-        await Expect(summary).Not.ToContainTextAsync("No errors", new() { Timeout = 10_000 });
-        var issues = await summary.InnerTextAsync();
+        var errorCount = new Regex(@"\d+ errors?");
+        await Expect(summary).ToContainTextAsync(errorCount, new() { Timeout = 10_000 });
+        var issues = errorCount.Match(await summary.InnerTextAsync()).Value;
 
         await Page.Locator("[data-testid=save-draft]").ClickAsync();
         await Expect(Page.Locator("[data-testid=state-badge]")).ToHaveTextAsync("Draft · never published");
@@ -171,7 +177,7 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
         await Page.ReloadAsync();
         await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(2, new() { Timeout = 30_000 });
         await Expect(Page.Locator("[data-testid=state-badge]")).ToHaveTextAsync("Draft · never published");
-        await Expect(summary).ToHaveTextAsync(issues, new() { Timeout = 10_000 });
+        await Expect(summary).ToContainTextAsync(issues, new() { Timeout = 10_000 });
 
         await Page.GotoAsync(new Uri(Host.BaseAddress, "/value-streams").ToString());
         await Expect(Page.Locator($"[data-testid=draft-{id}]")).ToContainTextAsync("issue");
