@@ -71,6 +71,7 @@ public sealed class PortalTests(HostProcess host) : InboxBrowserTest(host)
         await Expect(context).ToContainTextAsync(title);
         await Expect(context).ToContainTextAsync("Impact");
         await Expect(context).Not.ToContainTextAsync("_outcome");
+        await Expect(context).Not.ToContainTextAsync("standard change"); // a later step's field, holding only its default
         var folded = context.Locator("details.vs-fold");
         await Expect(folded).ToHaveCountAsync(1);
         Assert.False(await folded.EvaluateAsync<bool>("d => d.open"));

@@ -104,20 +104,21 @@ public sealed class InboxAdapter(
             CanDelegate: TaskCommands.MayDelegate(task, user),
             CanReassign: TaskCommands.MayReassign(task, user),
             CanEscalate: TaskCommands.MayEscalate(task, user),
-            Context: ContextOf(definition, instance?.Variables ?? [], task));
+            Context: ContextOf(definition, instance?.Variables ?? [], task,
+                journal.Where(l => l.Event == JournalEntry.Completed && l.StepId is not null).Select(l => l.StepId!).ToHashSet(StringComparer.Ordinal)));
     }
 
     /// <summary>
-    /// What earlier steps' forms (the start form too) captured, labelled as their forms label it and in the stream's step
-    /// order. Variables no form asked for (outcomes, internal keys) stay out, and so do the task's own fields.
+    /// What the forms of steps completed so far (the start form too) captured, labelled as their forms label it and in the
+    /// stream's step order. Variables no form asked for (outcomes, internal keys, defaults) stay out, and so do the task's own fields.
     /// </summary>
-    private static List<InboxContextItem> ContextOf(ValueStreamDefinition? definition, JsonObject variables, TaskView task)
+    private static List<InboxContextItem> ContextOf(ValueStreamDefinition? definition, JsonObject variables, TaskView task, IReadOnlySet<string> completed)
     {
         if (definition is null)
             return [];
         var own = (task.Form as JsonArray ?? []).OfType<JsonObject>().Select(f => Text(f, "name")).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var items = new List<InboxContextItem>();
-        foreach (var step in definition.Steps.Where(s => s.Id != task.StepId))
+        foreach (var step in definition.Steps.Where(s => s.Id != task.StepId && completed.Contains(s.Id)))
             foreach (var field in (step.Properties["form"] as JsonArray ?? []).OfType<JsonObject>())
                 if (Text(field, "name") is { } name && own.Add(name) && Shown(variables[name]) is { Length: > 0 } value)
                     items.Add(new InboxContextItem(Text(field, "label") ?? name, value, step.Name));
