@@ -82,6 +82,8 @@ builder.Services.AddValueStreamsHealth();
 builder.Services.AddValueStreamsDesigner();
 builder.Services.AddScoped<ValueStreams.Designer.Inbox.IInbox, ValueStreams.Host.Features.Inbox.InboxAdapter>();
 builder.Services.AddScoped<ValueStreams.Designer.Designer.IValueStreamWorkbench, ValueStreams.Host.Features.DesignerWorkbench.WorkbenchAdapter>();
+builder.Services.AddScoped<ValueStreams.Host.Features.Portal.RequestPortal>();
+builder.Services.AddScoped<ValueStreams.Designer.Portal.IPortal, ValueStreams.Host.Features.Portal.PortalAdapter>();
 
 PrivateFiles.Prepare(store);
 var keyRingProtection = builder.Services.AddDataProtection().SetApplicationName("ValueStreams").ProtectKeys(
@@ -96,7 +98,10 @@ builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.MaxDepth = 64);
 builder.Services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityTransformer>());
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddRazorComponents().AddInteractiveServerComponents()
+    // The default 32 KB message limit dropped the connection (and the text) when a long text was pasted: a field may hold
+    // FormRules.DefaultMaxLength characters of up to 3 UTF-8 bytes each, so the limit leaves room for that and more.
+    .AddHubOptions(options => options.MaximumReceiveMessageSize = BlazorMessageLimit);
 builder.Services.AddCascadingAuthenticationState();
 
 // Demo sign-ins (password "demo") exist only where someone asked for them: never in production by accident.
@@ -181,4 +186,5 @@ return 0;
 public partial class Program
 {
     private const long StartupSeedLock = 0x56_53_53_45_45_44; // "VSSEED"
+    private const long BlazorMessageLimit = 4 * 1024 * 1024;
 }

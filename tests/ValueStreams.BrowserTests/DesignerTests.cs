@@ -145,6 +145,44 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Host.Screenshot("designer-incident-resolution.png") });
     }
 
+    [Fact]
+    public async Task An_unfinished_stream_saves_as_a_draft_with_its_issues_and_opens_again_with_them()
+    {
+        await Page.SetViewportSizeAsync(1600, 960);
+        await SignInAsync("owner", path: "/value-streams");
+        await Expect(Page.Locator("#value-streams-title")).ToBeVisibleAsync();
+        await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        var id = $"half-built-{Guid.NewGuid().ToString("N")[..6]}";
+
+        // The button does nothing until the page's circuit is attached: press it until the form opens.
+        for (var attempt = 0; attempt < 10 && !await Page.Locator("[data-testid=new-stream-form]").IsVisibleAsync(); attempt++)
+        {
+            await Page.Locator("[data-testid=new-stream]").ClickAsync();
+            await Page.WaitForTimeoutAsync(1000);
+        }
+        await FillAsync(Input("new-stream-name"), "Half built");
+        await FillAsync(Input("new-stream-id"), id);
+        await Page.Locator("[data-testid=create-stream]").ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex($"/value-streams/{id}/design"));
+        await AddFromPaletteAsync("start");
+        await AddFromPaletteAsync("human-task");
+        var summary = Page.Locator("[data-testid=validation-summary]");
+        var errorCount = new Regex(@"\d+ errors?");
+        await Expect(summary).ToContainTextAsync(errorCount, new() { Timeout = 10_000 });
+        var issues = errorCount.Match(await summary.InnerTextAsync()).Value;
+
+        await Page.Locator("[data-testid=save-draft]").ClickAsync();
+        await Expect(Page.Locator("[data-testid=state-badge]")).ToHaveTextAsync("Draft · never published");
+
+        await Page.ReloadAsync();
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(2, new() { Timeout = 30_000 });
+        await Expect(Page.Locator("[data-testid=state-badge]")).ToHaveTextAsync("Draft · never published");
+        await Expect(summary).ToContainTextAsync(issues, new() { Timeout = 10_000 });
+
+        await Page.GotoAsync(new Uri(Host.BaseAddress, "/value-streams").ToString());
+        await Expect(Page.Locator($"[data-testid=draft-{id}]")).ToContainTextAsync("issue");
+    }
+
     private async Task FitAsync()
     {
         await Page.Locator("button[aria-label='Fit to screen']").ClickAsync();

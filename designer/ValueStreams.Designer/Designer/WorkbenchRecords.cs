@@ -6,8 +6,8 @@ namespace ValueStreams.Designer.Designer;
 /// <summary>The signed-in user as the designer sees them: process owners and admins may edit, everyone else only looks.</summary>
 public sealed record WorkbenchUser(string Name, bool CanEdit);
 
-/// <summary>A stream in the list: its published version (if any) and whether a draft waits.</summary>
-public sealed record ValueStreamListItem(string Id, string Name, int? PublishedVersion, bool HasDraft);
+/// <summary>A stream in the list: its published version (if any) and whether a draft waits, with the draft's error count.</summary>
+public sealed record ValueStreamListItem(string Id, string Name, int? PublishedVersion, bool HasDraft, int DraftErrors = 0, int DraftWarnings = 0);
 
 /// <summary>Which stored content of a stream: the draft when there is one else the published version, the draft, the published version, or version N.</summary>
 public sealed record StreamRevision(StreamRevisionKind Kind, int? Version = null)
@@ -35,8 +35,9 @@ public sealed record WorkbenchResult(
     public static WorkbenchResult Refuse(string message, IReadOnlyList<DefinitionIssue>? errors = null, IReadOnlyList<DefinitionIssue>? warnings = null) =>
         new(true, message, errors ?? [], warnings ?? []);
 
-    public static WorkbenchResult Done(string message, IReadOnlyList<DefinitionIssue> warnings, string? streamId = null, int? version = null) =>
-        new(false, message, [], warnings, streamId, version);
+    public static WorkbenchResult Done(string message, IReadOnlyList<DefinitionIssue> warnings, string? streamId = null, int? version = null,
+        IReadOnlyList<DefinitionIssue>? errors = null) =>
+        new(false, message, errors ?? [], warnings, streamId, version);
 }
 
 /// <summary>A test instance that was started, or why none was.</summary>

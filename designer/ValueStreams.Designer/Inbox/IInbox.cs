@@ -74,15 +74,22 @@ public sealed record InboxQuery(
 
 /// <summary>
 /// A task as a row of the inbox. <see cref="Sla"/> is none, on-track, at-risk or breached; <see cref="MissedTargets"/>
-/// names the service-level targets (response, resolution) the task missed and was escalated for.
+/// names the service-level targets (response, resolution) the task missed and was escalated for. <see cref="Requester"/> is
+/// who started the instance.
 /// </summary>
 public sealed record InboxTask(
     string Id, string InstanceId, string ValueStreamId, string ValueStreamName, string StepId, string Title, string? Group, string? Assignee,
     string Status, int? Priority, DateTimeOffset? DueAt, DateTimeOffset CreatedAt, string? ClaimedBy, string? CompletedBy,
-    DateTimeOffset? CompletedAt, string? Outcome, string Sla, IReadOnlyList<string>? MissedTargets = null)
+    DateTimeOffset? CompletedAt, string? Outcome, string Sla, IReadOnlyList<string>? MissedTargets = null, string? Requester = null)
 {
     public bool IsOpen => Status is "open" or "claimed";
+
+    /// <summary>A short reference to the task's instance, enough to tell rows apart and to quote on the phone.</summary>
+    public string Reference => InstanceId.Length > 8 ? InstanceId[..8] : InstanceId;
 }
+
+/// <summary>What an earlier step captured, under its form label: the context an approver reads before acting.</summary>
+public sealed record InboxContextItem(string Label, string Value, string StepName);
 
 public sealed record InboxOutcome(string Id, string Label);
 
@@ -104,7 +111,8 @@ public sealed record InboxTaskDetails(
     InboxTask Task, string? StepDescription, JsonArray Form, IReadOnlyList<InboxOutcome> Outcomes, JsonObject? Data,
     string? InstanceStatus, JsonObject Variables, IReadOnlyList<InboxJournalLine> Journal, IReadOnlyList<InboxComment> Comments,
     IReadOnlyList<InboxTaskEvent> History, bool CanClaim, bool CanRelease, bool CanComplete, bool CanComment,
-    bool CanDelegate, bool CanReassign, bool CanEscalate, IReadOnlyList<string> EscalationGroups);
+    bool CanDelegate, bool CanReassign, bool CanEscalate, IReadOnlyList<string> EscalationGroups,
+    IReadOnlyList<InboxContextItem>? Context = null);
 
 /// <summary>
 /// How an action went. <see cref="FieldErrors"/> maps form field names to the server's messages; other

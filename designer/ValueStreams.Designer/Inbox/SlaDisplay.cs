@@ -89,4 +89,14 @@ public static class SlaDisplay
         (null, { } a) => a,
         _ => "–",
     };
+
+    /// <summary>How long ago something began, in the largest whole unit: "12 min", "3 h", "5 d".</summary>
+    public static string Age(DateTimeOffset since, DateTimeOffset now)
+    {
+        var age = now - since;
+        return age.TotalMinutes < 1 ? "under a minute"
+            : age.TotalHours < 1 ? $"{(int)age.TotalMinutes} min"
+            : age.TotalDays < 1 ? $"{(int)age.TotalHours} h"
+            : $"{(int)age.TotalDays} d";
+    }
 }

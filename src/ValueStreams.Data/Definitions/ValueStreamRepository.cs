@@ -4,8 +4,12 @@ using ValueStreams.Data.Store;
 
 namespace ValueStreams.Data.Definitions;
 
-/// <summary>A value stream in the list: its current published version and whether a draft waits.</summary>
-public sealed record ValueStreamSummary(string Id, string Name, int? PublishedVersion, int? LatestVersion, bool HasDraft, DateTimeOffset CreatedAt);
+/// <summary>
+/// A value stream in the list: its current published version and whether a draft waits, with the draft's
+/// errors and warnings (a draft may be saved before it validates; only publishing needs it valid).
+/// </summary>
+public sealed record ValueStreamSummary(string Id, string Name, int? PublishedVersion, int? LatestVersion, bool HasDraft, DateTimeOffset CreatedAt,
+    int? DraftErrors = null, int? DraftWarnings = null);
 
 /// <summary>One published version; its content never changes.</summary>
 public sealed record ValueStreamVersion(int Version, DateTimeOffset PublishedAt, string PublishedBy, string ContentHash);
@@ -28,12 +32,14 @@ public sealed class ValueStreamRepository(ConnectionFactory connections, TimePro
         var rows = await connection.QueryAsync<SummaryRow>(new CommandDefinition(
             """
             SELECT s.id, s.name, s.published_version AS PublishedVersion, s.created_at AS CreatedAt,
-                   CASE WHEN d.value_stream_id IS NULL THEN 0 ELSE 1 END AS HasDraft
+                   CASE WHEN d.value_stream_id IS NULL THEN 0 ELSE 1 END AS HasDraft,
+                   d.error_count AS DraftErrors, d.warning_count AS DraftWarnings
             FROM value_streams s LEFT JOIN value_stream_drafts d ON d.value_stream_id = s.id
             ORDER BY s.id
             """, cancellationToken: cancellationToken));
         return rows.Select(r => new ValueStreamSummary(r.Id, r.Name, r.PublishedVersion,
-            r.HasDraft == 1 ? (r.PublishedVersion ?? 0) + 1 : r.PublishedVersion, r.HasDraft == 1, r.CreatedAt)).ToList();
+            r.HasDraft == 1 ? (r.PublishedVersion ?? 0) + 1 : r.PublishedVersion, r.HasDraft == 1, r.CreatedAt,
+            r.HasDraft == 1 ? r.DraftErrors : null, r.HasDraft == 1 ? r.DraftWarnings : null)).ToList();
     }
 
     public async Task<bool> AnyAsync(CancellationToken cancellationToken = default)
@@ -75,8 +81,9 @@ public sealed class ValueStreamRepository(ConnectionFactory connections, TimePro
         return rows.Select(r => new ValueStreamVersion(r.Version, r.PublishedAt, r.PublishedBy, r.ContentHash)).ToList();
     }
 
-    /// <summary>Saves (or replaces) the stream's draft; creates the stream when it is new.</summary>
-    public async Task SaveDraftAsync(string id, string name, string content, string contentHash, string user, CancellationToken cancellationToken = default)
+    /// <summary>Saves (or replaces) the stream's draft with how many errors and warnings it has; creates the stream when it is new.</summary>
+    public async Task SaveDraftAsync(string id, string name, string content, string contentHash, string user,
+        int errorCount = 0, int warningCount = 0, CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -84,12 +91,13 @@ public sealed class ValueStreamRepository(ConnectionFactory connections, TimePro
         await EnsureStreamAsync(connection, transaction, id, name, user, now, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO value_stream_drafts (value_stream_id, content, content_hash, based_on_version, saved_at, saved_by)
-            VALUES (@id, @content, @contentHash, (SELECT published_version FROM value_streams WHERE id = @id), @now, @user)
+            INSERT INTO value_stream_drafts (value_stream_id, content, content_hash, based_on_version, saved_at, saved_by, error_count, warning_count)
+            VALUES (@id, @content, @contentHash, (SELECT published_version FROM value_streams WHERE id = @id), @now, @user, @errorCount, @warningCount)
             ON CONFLICT (value_stream_id) DO UPDATE SET
                 content = excluded.content, content_hash = excluded.content_hash,
-                based_on_version = excluded.based_on_version, saved_at = excluded.saved_at, saved_by = excluded.saved_by
-            """, new { id, content, contentHash, now, user }, transaction, cancellationToken: cancellationToken));
+                based_on_version = excluded.based_on_version, saved_at = excluded.saved_at, saved_by = excluded.saved_by,
+                error_count = excluded.error_count, warning_count = excluded.warning_count
+            """, new { id, content, contentHash, now, user, errorCount, warningCount }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -171,5 +179,7 @@ public sealed class ValueStreamRepository(ConnectionFactory connections, TimePro
         public int? PublishedVersion { get; init; }
         public long HasDraft { get; init; }
         public DateTimeOffset CreatedAt { get; init; }
+        public int? DraftErrors { get; init; }
+        public int? DraftWarnings { get; init; }
     }
 }

@@ -52,6 +52,20 @@ public sealed class InstanceQueries(ConnectionFactory connections)
         return rows.Select(r => new InstanceSummary(r.Id, r.ValueStreamId, r.Version, r.Status, r.CorrelationId, r.CreatedBy, r.CreatedAt, r.UpdatedAt, r.CompletedAt)).ToList();
     }
 
+    /// <summary>The instances a user started, newest first (a requester's "my requests").</summary>
+    public async Task<IReadOnlyList<InstanceSummary>> StartedByAsync(string user, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<SummaryRow>(new CommandDefinition(
+            """
+            SELECT id AS Id, value_stream_id AS ValueStreamId, version AS Version, status AS Status, correlation_id AS CorrelationId,
+                   created_by AS CreatedBy, created_at AS CreatedAt, updated_at AS UpdatedAt, completed_at AS CompletedAt
+            FROM instances WHERE created_by = @user
+            ORDER BY created_at DESC LIMIT @limit
+            """, new { user, limit = Math.Clamp(limit, 1, 1000) }, cancellationToken: cancellationToken));
+        return rows.Select(r => new InstanceSummary(r.Id, r.ValueStreamId, r.Version, r.Status, r.CorrelationId, r.CreatedBy, r.CreatedAt, r.UpdatedAt, r.CompletedAt)).ToList();
+    }
+
     private sealed class JournalRow
     {
         public long Sequence { get; init; }

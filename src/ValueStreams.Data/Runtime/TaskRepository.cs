@@ -14,7 +14,7 @@ public sealed record TaskView(
     int? Priority, JsonNode Outcomes, JsonNode Form, DateTimeOffset? DueAt, DateTimeOffset CreatedAt, string? ClaimedBy,
     DateTimeOffset? ClaimedAt, string? CompletedBy, DateTimeOffset? CompletedAt, string? Outcome, JsonNode? Data, string Sla,
     DateTimeOffset? RespondBy = null, DateTimeOffset? ResolveBy = null, DateTimeOffset? ResponseMissedAt = null, DateTimeOffset? ResolutionMissedAt = null,
-    string? EscalateTo = null)
+    string? EscalateTo = null, string? Requester = null)
 {
     /// <summary>
     /// Where the task stands against its due time: none (no due time), on-track, at-risk (less than a
@@ -55,7 +55,7 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
         t.outcomes AS Outcomes, t.form AS Form, t.due_at AS DueAt, t.created_at AS CreatedAt, t.claimed_by AS ClaimedBy,
         t.claimed_at AS ClaimedAt, t.completed_by AS CompletedBy, t.completed_at AS CompletedAt, t.outcome AS Outcome, t.data AS Data,
         t.respond_by AS RespondBy, t.resolve_by AS ResolveBy, t.response_missed_at AS ResponseMissedAt, t.resolution_missed_at AS ResolutionMissedAt,
-        t.escalate_to AS EscalateTo
+        t.escalate_to AS EscalateTo, i.created_by AS Requester
         """;
 
     /// <summary>
@@ -270,6 +270,7 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
     private sealed class Row
     {
         public string Id { get; init; } = "";
+        public string? Requester { get; init; }
         public string InstanceId { get; init; } = "";
         public string ValueStreamId { get; init; } = "";
         public string StepId { get; init; } = "";
@@ -297,6 +298,6 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
         public TaskView ToView(DateTimeOffset now) => new(Id, InstanceId, ValueStreamId, StepId, Title, CandidateGroup, Assignee, Status, Priority,
             JsonNode.Parse(Outcomes)!, JsonNode.Parse(Form)!, DueAt, CreatedAt, ClaimedBy, ClaimedAt, CompletedBy, CompletedAt, Outcome,
             Data is null ? null : JsonNode.Parse(Data), TaskView.SlaState(CreatedAt, DueAt, CompletedAt ?? now),
-            RespondBy, ResolveBy, ResponseMissedAt, ResolutionMissedAt, EscalateTo);
+            RespondBy, ResolveBy, ResponseMissedAt, ResolutionMissedAt, EscalateTo, Requester);
     }
 }

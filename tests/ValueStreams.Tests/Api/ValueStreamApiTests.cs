@@ -45,22 +45,36 @@ public sealed class ValueStreamApiTests
 
     [Theory]
     [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
-    public async Task A_refused_draft_leaves_the_published_version_untouched_and_stores_no_draft(StorageProvider provider)
+    public async Task An_invalid_draft_is_kept_with_its_errors_and_leaves_the_published_version_untouched(StorageProvider provider)
     {
         await using var host = await ApiHost.StartAsync(provider, DemoUsers());
         var owner = await host.ClientForAsync("owner");
         await owner.PostAsync("/api/value-streams/import", File(CanonicalFormatTests.Sample));
 
         var broken = CanonicalFormatTests.Sample.Replace("\"trigger\": \"manual\",", "\"trigger\": \"manual\",\n      \"colour\": \"red\",");
-        var refused = await owner.PutAsync($"/api/value-streams/{SampleId}/draft", File(broken));
+        var saved = await owner.PutAsync($"/api/value-streams/{SampleId}/draft", File(broken));
 
-        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Contains(problem.GetProperty("errors").EnumerateArray(), e =>
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        var body = await saved.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.False(body.GetProperty("valid").GetBoolean());
+        Assert.Contains(body.GetProperty("errors").EnumerateArray(), e =>
             e.GetProperty("path").GetString() == "steps[0].colour" && e.GetProperty("message").GetString()!.Contains("unknown property"));
         Assert.Equal(CanonicalFormatTests.Sample, await owner.GetStringAsync($"/api/value-streams/{SampleId}"));
-        Assert.Equal(HttpStatusCode.NotFound, (await owner.GetAsync($"/api/value-streams/{SampleId}?draft=true")).StatusCode);
+        Assert.Contains("colour", await owner.GetStringAsync($"/api/value-streams/{SampleId}?draft=true"));
         Assert.Single((await owner.GetFromJsonAsync<JsonElement>($"/api/value-streams/{SampleId}/versions")).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_draft_that_is_not_a_value_stream_file_is_refused_and_stores_nothing()
+    {
+        await using var host = await ApiHost.StartAsync(StorageProvider.Sqlite);
+        var owner = await host.ClientForAsync("owner");
+
+        var refused = await owner.PutAsync($"/api/value-streams/{SampleId}/draft", File("{\"id\": \"password-reset\", \"steps\": 3"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("not valid JSON", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await owner.GetAsync($"/api/value-streams/{SampleId}?draft=true")).StatusCode);
     }
 
     [Fact]
@@ -166,11 +180,37 @@ public sealed class ValueStreamApiTests
         Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
         Assert.Contains("at most", await tooMany.Content.ReadAsStringAsync());
 
-        var unknownType = await owner.PutAsync($"/api/value-streams/{SampleId}/draft",
-            File(CanonicalFormatTests.Sample.Replace("\"type\": \"end\"", "\"type\": \"teleport\"")));
-        Assert.Equal(HttpStatusCode.BadRequest, unknownType.StatusCode);
-
         Assert.Equal(before, await owner.GetStringAsync("/api/value-streams"));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task An_invalid_draft_is_kept_with_its_issues_listed_with_their_count_and_only_publishing_refuses_it(StorageProvider provider)
+    {
+        await using var host = await ApiHost.StartAsync(provider, DemoUsers());
+        var owner = await host.ClientForAsync("owner");
+        var halfBuilt = CanonicalFormatTests.Sample.Replace("\"type\": \"end\"", "\"type\": \"teleport\"");
+
+        var saved = await owner.PutAsync($"/api/value-streams/{SampleId}/draft", File(halfBuilt));
+
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        var body = await saved.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.False(body.GetProperty("valid").GetBoolean());
+        var errors = body.GetProperty("errors").EnumerateArray().ToList();
+        Assert.Contains(errors, e => e.GetProperty("message").GetString()!.Contains("teleport"));
+        Assert.Contains("teleport", await owner.GetStringAsync($"/api/value-streams/{SampleId}?draft=true"));
+        var entry = (await owner.GetFromJsonAsync<JsonElement>("/api/value-streams")).EnumerateArray().Single(e => e.GetProperty("id").GetString() == SampleId);
+        Assert.True(entry.GetProperty("hasDraft").GetBoolean());
+        Assert.Equal(errors.Count, entry.GetProperty("draftErrors").GetInt32());
+
+        var publish = await owner.PostAsync($"/api/value-streams/{SampleId}/publish", null);
+        Assert.Equal(HttpStatusCode.BadRequest, publish.StatusCode);
+        Assert.Contains("teleport", await publish.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await owner.GetAsync($"/api/value-streams/{SampleId}/versions")).StatusCode);
+
+        var fixedDraft = await (await owner.PutAsync($"/api/value-streams/{SampleId}/draft", File(CanonicalFormatTests.Sample))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(fixedDraft.GetProperty("valid").GetBoolean());
+        Assert.Equal(HttpStatusCode.OK, (await owner.PostAsync($"/api/value-streams/{SampleId}/publish", null)).StatusCode);
     }
 
     [Fact]

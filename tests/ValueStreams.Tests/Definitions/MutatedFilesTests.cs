@@ -97,5 +97,5 @@ public sealed class MutatedFilesTests
     }
 
     // Drafts may now exist (hasDraft/latestVersion); the published versions must be exactly as before.
-    private static string Normalise(string list) => System.Text.RegularExpressions.Regex.Replace(list, "\"(latestVersion|hasDraft)\":[^,}]+", "");
+    private static string Normalise(string list) => System.Text.RegularExpressions.Regex.Replace(list, "\"(latestVersion|hasDraft|draftErrors|draftWarnings)\":[^,}]+", "");
 }

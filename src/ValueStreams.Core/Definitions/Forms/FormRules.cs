@@ -14,6 +14,9 @@ public static class FormRules
 {
     private static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>The longest text a text or multi-line field takes when the form declares no maximum.</summary>
+    public const int DefaultMaxLength = 100_000;
+
     public static IReadOnlyList<DefinitionIssue> Check(JsonArray form, JsonObject data)
     {
         var issues = new List<DefinitionIssue>();
@@ -74,7 +77,9 @@ public static class FormRules
                 if (type is "text" or "multiline")
                 {
                     if (Number(field, "min") is { } shortest && s.Length < shortest) return $"{label} must be at least {shortest} characters";
-                    if (Number(field, "max") is { } longest && s.Length > longest) return $"{label} must be at most {longest} characters";
+                    var longest = Number(field, "max") ?? DefaultMaxLength;
+                    if (s.Length > longest)
+                        return $"{label} must be at most {longest.ToString("N0", CultureInfo.InvariantCulture)} characters; it has {s.Length.ToString("N0", CultureInfo.InvariantCulture)}";
                 }
                 if (Text(field, "pattern") is { } pattern)
                 {

@@ -5,6 +5,9 @@ public sealed class StartStep : StepType
 {
     public static readonly IReadOnlyList<string> Triggers = ["manual", "api", "event", "record-created", "schedule"];
 
+    /// <summary>The property naming who may start the stream from the portal.</summary>
+    public const string Starters = "starters";
+
     public override StepTypeDescriptor Descriptor { get; } = new(
         "start", "Demand", "Flow", "The demand or opportunity that starts the value stream.",
         StepKind.Demand, Automated: true,
@@ -13,6 +16,9 @@ public sealed class StartStep : StepType
             new("event", InputKind.String, "Event name, for the event trigger"),
             Inputs.RecordType("Record type, for the record-created trigger") with { Required = false },
             new("schedule", InputKind.String, "Cron expression, for the schedule trigger"),
+            new(Starters, InputKind.StringList,
+                "Who may start it from the portal: roles of this stream (their groups) or group ids; none keeps it off the portal"),
+            Inputs.FormFields with { Description = "The start form: what the demand is, filled in by whoever starts it (stored as variables)" },
         ],
         [new("done", "The demand is accepted")], null, "play_circle");
 

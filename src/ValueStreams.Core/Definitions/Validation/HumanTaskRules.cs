@@ -43,6 +43,10 @@ internal static class HumanTaskRules
             CheckPriority(step.Properties["priority"], $"{path}.priority", context);
             CheckAssignee(step.Properties["assignee"], $"{path}.assignee", context);
         }
+        // The start form follows a task form's rules.
+        for (var i = 0; i < context.Steps.Count; i++)
+            if (context.IsType(i, "start"))
+                CheckForm(context.Steps[i].Properties["form"], $"{ValidationContext.StepPath(i)}.form", context);
     }
 
     private static void CheckOutcomes(JsonNode? outcomes, string path, ValidationContext context)

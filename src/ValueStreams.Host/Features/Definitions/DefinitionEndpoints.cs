@@ -6,13 +6,15 @@ using ValueStreams.Data.Definitions;
 using ValueStreams.Host.Features.Auth;
 using ValueStreams.Host.Features.Errors;
 using ValueStreams.Core.Identity;
+using ValueStreams.Host.Features.Portal;
 
 namespace ValueStreams.Host.Features.Definitions;
 
 public static class DefinitionEndpoints
 {
     public sealed record ValidationResponse(bool Valid, IReadOnlyList<FieldError> Errors, IReadOnlyList<FieldError> Warnings);
-    public sealed record DraftResponse(string Id, string ContentHash, IReadOnlyList<FieldError> Warnings);
+    /// <summary>A saved draft: valid or not, with its issues; only publishing needs it valid.</summary>
+    public sealed record DraftResponse(string Id, string ContentHash, bool Valid, IReadOnlyList<FieldError> Errors, IReadOnlyList<FieldError> Warnings);
     public sealed record PublishResponse(string Id, int Version, bool Unchanged);
     public sealed record ImportResponse(string Id, int Version, string Status);
 
@@ -26,10 +28,12 @@ public static class DefinitionEndpoints
 
         var streams = api.MapGroup("/value-streams").WithTags("Definitions");
 
-        streams.MapGet("/", async (ValueStreamRepository repository, CancellationToken ct) =>
-                TypedResults.Ok(await repository.ListAsync(ct)))
+        streams.MapGet("/", async (bool? startable, ValueStreamRepository repository, RequestPortal portal, ClaimsPrincipal user, CancellationToken ct) =>
+                startable == true
+                    ? Results.Ok(await portal.StartableAsync(user, ct))
+                    : Results.Ok(await repository.ListAsync(ct)))
             .WithAccess(Access.SignedIn)
-            .WithSummary("Value streams with their published and latest versions");
+            .WithSummary("Value streams with their published and latest versions (and a draft's error count); ?startable=true: those the caller may start, each with its startForm");
 
         streams.MapGet("/{id}", GetFileAsync)
             .WithAccess(Access.SignedIn)
@@ -39,7 +43,8 @@ public static class DefinitionEndpoints
 
         streams.MapPut("/{id}/draft", SaveDraftAsync)
             .WithAccess(Access.ProcessOwner)
-            .WithSummary("Save a draft (body: the file); 400 with errors when it is invalid")
+            .WithSummary("Save a draft (body: the file), valid or not: 200 with its errors and warnings; 400 when it does not read as a value stream")
+            .Produces<DraftResponse>()
             .Accepts<object>(FileContentType)
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
@@ -105,9 +110,9 @@ public static class DefinitionEndpoints
         if (body is null)
             return RequestBody.TooLarge();
         var outcome = await library.SaveDraftAsync(id, body, UserName(user), ct);
-        return outcome.Refused
-            ? Invalid($"The draft of '{id}' is invalid and was not saved.", outcome.Errors, outcome.Warnings)
-            : TypedResults.Ok(new DraftResponse(id, outcome.ContentHash!, ToFieldErrors(outcome.Warnings)));
+        return outcome.Stored
+            ? TypedResults.Ok(Saved(id, outcome))
+            : Invalid($"The draft of '{id}' does not read as a value stream and was not saved.", outcome.Errors, outcome.Warnings);
     }
 
     private static async Task<IResult> PublishAsync(string id, ValueStreamLibrary library, ClaimsPrincipal user, CancellationToken ct)
@@ -139,9 +144,9 @@ public static class DefinitionEndpoints
         var outcome = await library.RestoreAsync(id, version, UserName(user), ct);
         if (outcome is null)
             return ApiProblem.Status(StatusCodes.Status404NotFound, $"Value stream '{id}' has no version {version}.");
-        return outcome.Refused
-            ? Invalid($"Version {version} of '{id}' no longer validates and was not restored.", outcome.Errors, outcome.Warnings)
-            : TypedResults.Ok(new DraftResponse(id, outcome.ContentHash!, ToFieldErrors(outcome.Warnings)));
+        return outcome.Stored
+            ? TypedResults.Ok(Saved(id, outcome))
+            : Invalid($"Version {version} of '{id}' no longer reads and was not restored.", outcome.Errors, outcome.Warnings);
     }
 
     private static async Task<IResult> ImportAsync(HttpRequest request, ValueStreamLibrary library, ClaimsPrincipal user, CancellationToken ct)
@@ -159,6 +164,9 @@ public static class DefinitionEndpoints
     private static IResult Invalid(string title, IReadOnlyList<DefinitionIssue> errors, IReadOnlyList<DefinitionIssue> warnings) =>
         TypedResults.Problem(title: title, statusCode: StatusCodes.Status400BadRequest,
             extensions: new Dictionary<string, object?> { ["errors"] = ToFieldErrors(errors), ["warnings"] = ToFieldErrors(warnings) });
+
+    private static DraftResponse Saved(string id, ValueStreamLibrary.Outcome outcome) =>
+        new(id, outcome.ContentHash!, !outcome.Refused, ToFieldErrors(outcome.Errors), ToFieldErrors(outcome.Warnings));
 
     private static IResult NotFound(string id) => ApiProblem.Status(StatusCodes.Status404NotFound, $"Value stream '{id}' was not found.");
 

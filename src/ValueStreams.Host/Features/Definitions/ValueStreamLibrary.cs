@@ -8,9 +8,9 @@ using ValueStreams.Data.Definitions;
 namespace ValueStreams.Host.Features.Definitions;
 
 /// <summary>
-/// Reads, validates and stores value stream files in canonical form. Nothing is written unless the file
-/// validates, so a refused draft or import leaves every stored version as it was. Publishes and imports
-/// are written to the audit log.
+/// Reads, validates and stores value stream files in canonical form. A draft is kept with its issues as long as it
+/// reads as a value stream, so half-built work is never lost; publishing and importing write nothing unless the file
+/// validates, so a refused publish or import leaves every stored version as it was. Publishes and imports are written to the audit log.
 /// </summary>
 public sealed class ValueStreamLibrary(ValueStreamRepository repository, ValueStreamValidator validator, AuditLog audit)
 {
@@ -19,19 +19,30 @@ public sealed class ValueStreamLibrary(ValueStreamRepository repository, ValueSt
         ValueStreamDefinition? Definition = null, string? ContentHash = null, PublishResult? Published = null)
     {
         public bool Refused => Errors.Count > 0;
+
+        /// <summary>The file was written (a draft may be written with errors).</summary>
+        public bool Stored => ContentHash is not null;
     }
 
     public ValidationReport Validate(ReadOnlySpan<byte> file) => validator.ValidateFile(file);
 
+    /// <summary>
+    /// Saves the draft with its errors and warnings; refuses only a file that does not read as a value stream
+    /// (not JSON, wrong shapes) or that names another stream than the address.
+    /// </summary>
     public async Task<Outcome> SaveDraftAsync(string id, byte[] file, string user, CancellationToken cancellationToken)
     {
-        var (outcome, definition) = Check(file, expectedId: id);
-        if (definition is null)
-            return outcome;
+        var read = ValueStreamReader.Read(file);
+        if (read.Definition is null || read.Errors.Count > 0)
+            return new Outcome(read.Errors, []);
+        var definition = read.Definition;
+        if (definition.Id != id)
+            return new Outcome([MismatchedId(definition.Id, id)], []);
+        var report = validator.Validate(definition);
         var content = ValueStreamWriter.Write(definition);
         var hash = ValueStreamWriter.ContentHash(definition);
-        await repository.SaveDraftAsync(definition.Id, definition.Name, content, hash, user, cancellationToken);
-        return outcome with { Definition = definition, ContentHash = hash };
+        await repository.SaveDraftAsync(definition.Id, definition.Name, content, hash, user, report.Errors.Count, report.Warnings.Count, cancellationToken);
+        return new Outcome(report.Errors, report.Warnings, definition, hash);
     }
 
     /// <summary>Publishes the draft as the next version; null when there is no draft.</summary>
@@ -82,9 +93,12 @@ public sealed class ValueStreamLibrary(ValueStreamRepository repository, ValueSt
         var report = validator.Validate(read.Definition);
         var errors = report.Errors.ToList();
         if (expectedId is not null && read.Definition.Id != expectedId)
-            errors.Insert(0, new DefinitionIssue("id", $"'{read.Definition.Id}' does not match the address's value stream '{expectedId}'"));
+            errors.Insert(0, MismatchedId(read.Definition.Id, expectedId));
         return errors.Count > 0
             ? (new Outcome(errors, report.Warnings), null)
             : (new Outcome([], report.Warnings), read.Definition);
     }
+
+    private static DefinitionIssue MismatchedId(string id, string expectedId) =>
+        new("id", $"'{id}' does not match the address's value stream '{expectedId}'");
 }

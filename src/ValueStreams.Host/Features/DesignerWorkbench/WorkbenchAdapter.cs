@@ -40,7 +40,7 @@ public sealed class WorkbenchAdapter(
 
     public async Task<IReadOnlyList<ValueStreamListItem>> ListAsync(CancellationToken cancellationToken = default) =>
         (await repository.ListAsync(cancellationToken))
-        .Select(s => new ValueStreamListItem(s.Id, s.Name, s.PublishedVersion, s.HasDraft))
+        .Select(s => new ValueStreamListItem(s.Id, s.Name, s.PublishedVersion, s.HasDraft, s.DraftErrors ?? 0, s.DraftWarnings ?? 0))
         .ToList();
 
     public async Task<LoadedValueStream?> LoadAsync(string id, StreamRevision revision, CancellationToken cancellationToken = default)
@@ -62,9 +62,13 @@ public sealed class WorkbenchAdapter(
         if (!CanEdit(user))
             return WorkbenchResult.Refuse(ReadOnlyRefusal);
         var outcome = await library.SaveDraftAsync(definition.Id, ValueStreamWriter.WriteUtf8(definition), Name(user), cancellationToken);
-        return outcome.Refused
-            ? WorkbenchResult.Refuse($"The draft of '{definition.Id}' is invalid and was not saved.", outcome.Errors, outcome.Warnings)
-            : WorkbenchResult.Done($"Draft of '{definition.Id}' saved.", outcome.Warnings, definition.Id);
+        if (!outcome.Stored)
+            return WorkbenchResult.Refuse($"The draft of '{definition.Id}' does not read as a value stream and was not saved.", outcome.Errors, outcome.Warnings);
+        return WorkbenchResult.Done(
+            outcome.Refused
+                ? $"Draft of '{definition.Id}' saved with {outcome.Errors.Count} error(s) to fix before it can be published."
+                : $"Draft of '{definition.Id}' saved.",
+            outcome.Warnings, definition.Id, errors: outcome.Errors);
     }
 
     public async Task<WorkbenchResult> PublishAsync(string id, CancellationToken cancellationToken = default)

@@ -109,8 +109,37 @@ public sealed class InboxAdapter(
             CanDelegate: TaskCommands.MayDelegate(task, user),
             CanReassign: TaskCommands.MayReassign(task, user),
             CanEscalate: TaskCommands.MayEscalate(task, user),
-            EscalationGroups: TaskCommands.EscalationGroups(task, taskOptions));
+            EscalationGroups: TaskCommands.EscalationGroups(task, taskOptions),
+            Context: ContextOf(definition, instance?.Variables ?? [], task,
+                journal.Where(l => l.Event == JournalEntry.Completed && l.StepId is not null).Select(l => l.StepId!).ToHashSet(StringComparer.Ordinal)));
     }
+
+    /// <summary>
+    /// What the forms of steps completed so far (the start form too) captured, labelled as their forms label it and in the
+    /// stream's step order. Variables no form asked for (outcomes, internal keys, defaults) stay out, and so do the task's own fields.
+    /// </summary>
+    private static List<InboxContextItem> ContextOf(ValueStreamDefinition? definition, JsonObject variables, TaskView task, IReadOnlySet<string> completed)
+    {
+        if (definition is null)
+            return [];
+        var own = (task.Form as JsonArray ?? []).OfType<JsonObject>().Select(f => Text(f, "name")).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var items = new List<InboxContextItem>();
+        foreach (var step in definition.Steps.Where(s => s.Id != task.StepId && completed.Contains(s.Id)))
+            foreach (var field in (step.Properties["form"] as JsonArray ?? []).OfType<JsonObject>())
+                if (Text(field, "name") is { } name && own.Add(name) && Shown(variables[name]) is { Length: > 0 } value)
+                    items.Add(new InboxContextItem(Text(field, "label") ?? name, value, step.Name));
+        return items;
+    }
+
+    private static string? Shown(JsonNode? value) => value switch
+    {
+        null => null,
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>().Trim(),
+        JsonValue v when v.GetValueKind() == JsonValueKind.True => "yes",
+        JsonValue v when v.GetValueKind() == JsonValueKind.False => "no",
+        JsonArray a => string.Join(", ", a.Select(Shown).OfType<string>()),
+        _ => value.ToJsonString(),
+    };
 
     public async Task<InboxResult> ClaimAsync(string taskId, CancellationToken cancellationToken = default) =>
         ToResult(await TaskCommands.ClaimAsync(tasks, taskId, await UserAsync(), audit, cancellationToken));
@@ -179,7 +208,8 @@ public sealed class InboxAdapter(
     private static InboxTask ToInbox(TaskView t, IReadOnlyDictionary<string, string> names) =>
         new(t.Id, t.InstanceId, t.ValueStreamId, names.GetValueOrDefault(t.ValueStreamId, t.ValueStreamId), t.StepId, t.Title, t.Group,
             t.Assignee, t.Status, t.Priority, t.DueAt, t.CreatedAt, t.ClaimedBy, t.CompletedBy, t.CompletedAt, t.Outcome, t.Sla,
-            [.. t.ResponseMissedAt is null ? Array.Empty<string>() : ["response"], .. t.ResolutionMissedAt is null ? Array.Empty<string>() : ["resolution"]]);
+            [.. t.ResponseMissedAt is null ? Array.Empty<string>() : ["response"], .. t.ResolutionMissedAt is null ? Array.Empty<string>() : ["resolution"]],
+            t.Requester);
 
     private static IEnumerable<InboxTask> Sort(IEnumerable<InboxTask> found, InboxSort sort) => sort switch
     {

@@ -7,6 +7,7 @@ using ValueStreams.Engine.Runtime;
 using ValueStreams.Host.Features.Auth;
 using ValueStreams.Host.Features.Errors;
 using ValueStreams.Core.Identity;
+using ValueStreams.Host.Features.Portal;
 
 namespace ValueStreams.Host.Features.Instances;
 
@@ -26,12 +27,13 @@ public static class InstanceEndpoints
 
     public static void MapInstanceEndpoints(this RouteGroupBuilder api)
     {
-        api.MapPost("/value-streams/{id}/instances", async (string id, StartRequest? request, WorkflowEngine engine, ClaimsPrincipal user, CancellationToken ct) =>
+        api.MapPost("/value-streams/{id}/instances", async (string id, StartRequest? request, RequestPortal portal, ClaimsPrincipal user, CancellationToken ct) =>
                 await EngineProblems.Answer(
-                    () => engine.StartAsync(id, request?.Input, request?.CorrelationId, Name(user), ct),
+                    () => portal.StartAsync(id, request?.Input, request?.CorrelationId, user, ct),
                     instance => TypedResults.Created($"/api/instances/{instance.Id}", Describe(instance))))
             .WithAccess(Access.SignedIn)
-            .WithTags("Instances").WithSummary("Start an instance of the published version")
+            .WithTags("Instances")
+            .WithSummary("Start an instance of the published version; the start step's starters and start form are checked (403, 400 naming input.<field>)")
             .Produces<InstanceResponse>(StatusCodes.Status201Created);
 
         var instances = api.MapGroup("/instances").WithTags("Instances");
@@ -40,6 +42,12 @@ public static class InstanceEndpoints
                 TypedResults.Ok(await queries.ListAsync(valueStream, status, limit ?? 100, user.ToViewer(), ct)))
             .WithAccess(Access.SignedIn)
             .WithSummary("The instances you may see, newest first (?valueStream=, ?status=, ?limit=)");
+
+        api.MapGet("/portal/my-requests", async (RequestPortal portal, ClaimsPrincipal user, CancellationToken ct) =>
+                TypedResults.Ok(await portal.MyRequestsAsync(user, ct)))
+            .WithAccess(Access.SignedIn)
+            .WithTags("Instances")
+            .WithSummary("The caller's requests (instances they started): status, current steps, who has them, value milestones reached");
 
         instances.MapGet("/{id}", async (string id, InstanceQueries queries, InstanceAccess access, ClaimsPrincipal user, CancellationToken ct) =>
                 await access.MaySeeAsync(id, user.ToViewer(), ct) && await queries.FindAsync(id, ct) is { } instance
