@@ -72,8 +72,29 @@ for project in tests/*/*.csproj; do
   grep -E "^\s+Failed [A-Za-z]|^\s*(Passed|Failed)!|^\s*Total tests:|^\s+(Passed|Failed):|: error [A-Z]+[0-9]+" "$RESULTS/$name.log" | head -40
 done
 
-# 4. One line that says it all, summed over the result files.
-passed=0; failed=0; found=0
+# 4. No package with a known vulnerability, direct or transitive: counted as one more test result.
+log "checking packages for known vulnerabilities"
+vulnerable_passed=0; vulnerable_failed=0
+dotnet list ValueStreams.sln package --vulnerable --include-transitive >"$RESULTS/vulnerable-packages.log" 2>&1
+listed=$?
+if [ "$listed" -ne 0 ] || grep -qiE "error|unable to|could not|failed to" "$RESULTS/vulnerable-packages.log"; then
+  echo "  Failed vulnerable-packages: the package sources gave no vulnerability data (see TestResults/vulnerable-packages.log):"
+  grep -iE "error|warn|unable|could not|failed" "$RESULTS/vulnerable-packages.log" | head -10
+  vulnerable_failed=1
+elif grep -q "has the following vulnerable packages" "$RESULTS/vulnerable-packages.log"; then
+  echo "  Failed vulnerable-packages: packages with known vulnerabilities:"
+  grep -E "has the following vulnerable packages|^\s+>" "$RESULTS/vulnerable-packages.log" | head -40
+  vulnerable_failed=1
+elif ! grep -q "has no vulnerable packages" "$RESULTS/vulnerable-packages.log"; then
+  echo "  Failed vulnerable-packages: unexpected output from dotnet list package --vulnerable (see TestResults/vulnerable-packages.log)"
+  vulnerable_failed=1
+else
+  echo "  Passed vulnerable-packages: no known vulnerable package"
+  vulnerable_passed=1
+fi
+
+# 5. One line that says it all, summed over the result files and the package check.
+passed=$vulnerable_passed; failed=$vulnerable_failed; found=0
 for trx in "$RESULTS"/*.trx; do
   [ -f "$trx" ] || continue
   found=1

@@ -72,14 +72,17 @@ public sealed class PasswordSprayingTests
             http.Request.Headers["X-Forwarded-For"] = forwardedFor;
             http.Request.Body = new MemoryStream(body);
             http.Features.Set<IRequestBodyPipeFeature>(new BodyFromStream(http.Request.Body));
+            http.Features.Set<IHttpRequestBodyDetectionFeature>(new BodyFromStream(http.Request.Body));
             http.Request.ContentLength = body.Length;
             http.Connection.RemoteIpAddress = IPAddress.Parse(from);
         });
         return (HttpStatusCode)context.Response.StatusCode;
     }
 
-    private sealed class BodyFromStream(Stream body) : IRequestBodyPipeFeature
+    private sealed class BodyFromStream(Stream body) : IRequestBodyPipeFeature, IHttpRequestBodyDetectionFeature
     {
         public PipeReader Reader { get; } = PipeReader.Create(body);
+
+        public bool CanHaveBody => true;
     }
 }
