@@ -294,7 +294,8 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
         await Expect(Page.Locator(".diagram-node").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
         var stepId = await Page.Locator(".diagram-node").First.GetAttributeAsync("data-node-id");
         await SelectAsync(stepId!);
-        await FillAsync(Page.Locator("[data-testid=step-panel] [data-field$='.name'] input"), "Renamed in the designer");
+        // The step's own name comes first; a start step's form fields have names of their own below it.
+        await FillAsync(Page.Locator("[data-testid=step-panel] [data-field$='.name'] input").First, "Renamed in the designer");
         await Page.Locator("[data-testid=save-draft]").ClickAsync();
         await Expect(Page.Locator("[data-testid=state-badge]")).ToHaveTextAsync("Draft · published v1");
 

@@ -60,7 +60,7 @@ public sealed class PortalTests(HostProcess host) : InboxBrowserTest(host)
 
         await SignInAsync("agent", path: "/inbox");
         await WaitForInteractiveAsync("inbox");
-        var row = Page.Locator("[data-testid=inbox-table] tr").Filter(new() { Has = Page.Locator($"code:text-is('{instanceId[..8]}')") });
+        var row = Page.Locator("[data-testid=inbox-table] tr").Filter(new() { Has = Page.Locator($"code:text-is('{instanceId[^8..]}')") });
         await Expect(row.Locator("[data-testid=inbox-row-facts]")).ToContainTextAsync("raised by warehouse");
         await Expect(row.Locator("[data-testid=inbox-row-facts]")).ToContainTextAsync("old");
         await row.Locator("a.vs-task-link").ClickAsync();

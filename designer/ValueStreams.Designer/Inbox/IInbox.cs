@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ValueStreams.Designer.Shared;
 
 namespace ValueStreams.Designer.Inbox;
 
@@ -85,7 +86,7 @@ public sealed record InboxTask(
     public bool IsOpen => Status is "open" or "claimed";
 
     /// <summary>A short reference to the task's instance, enough to tell rows apart and to quote on the phone.</summary>
-    public string Reference => InstanceId.Length > 8 ? InstanceId[..8] : InstanceId;
+    public string Reference => InstanceReference.Of(InstanceId);
 }
 
 /// <summary>What an earlier step captured, under its form label: the context an approver reads before acting.</summary>

@@ -12,6 +12,9 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
 {
     private readonly InstanceDataLimits _limits = limits ?? new InstanceDataLimits();
 
+    /// <summary>How much data an instance takes in one go; callers check it before reading what they were sent.</summary>
+    public InstanceDataLimits Limits => _limits;
+
     public const string System = "system";
 
     private DateTimeOffset Now => clock.GetUtcNow();

@@ -151,6 +151,15 @@ public static class TaskCommands
             return TaskCommandResult.Invalid("An outcome is required.", [new("outcome", "choose one of the task's outcomes")]);
 
         data ??= [];
+        // The whole data is bounded before any field is read, so an oversized body is refused as such.
+        try
+        {
+            engine.Limits.CheckTaskData(data);
+        }
+        catch (EngineException tooLarge)
+        {
+            return TaskCommandResult.Invalid(tooLarge.Message, tooLarge.Errors.Select(e => new FieldError(e.Path, e.Message)));
+        }
         var problems = FormRules.Check(task.Form as JsonArray ?? [], data);
         if (problems.Count > 0)
             return TaskCommandResult.Invalid("The form has errors.", problems.Select(p => new FieldError(p.Path, p.Message)));
