@@ -25,6 +25,9 @@ public enum Access
     /// <summary>Signed in, and a participant of the instance: its starter, a candidate of one of its tasks, or an admin.</summary>
     InstanceParticipant,
 
+    /// <summary>Signed in, and named by the stream's start step as one who may start it (process owners and admins always may).</summary>
+    StreamStarter,
+
     /// <summary>Signed in, and allowed to see the task's instance (as <see cref="InstanceParticipant"/>); acting on it needs a candidate of the task.</summary>
     TaskCandidate,
 }

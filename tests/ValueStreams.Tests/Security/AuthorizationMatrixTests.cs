@@ -110,6 +110,8 @@ public sealed partial class AuthorizationMatrixTests
         (_, "admin") => Outcome.Allowed,
         (Access.Agent, _) => caller is "agent" or "engineer" ? Outcome.Allowed : Outcome.Forbidden,
         (Access.ProcessOwner, _) => caller == "owner" ? Outcome.Allowed : Outcome.Forbidden,
+        // Incident resolution names its starters: service-desk agents among them, network engineers not; owners always may.
+        (Access.StreamStarter, _) => caller is "agent" or "owner" ? Outcome.Allowed : Outcome.Forbidden,
         (Access.InstanceParticipant or Access.TaskCandidate, _) => caller == "agent" ? Outcome.Allowed : Outcome.Hidden,
         _ => Outcome.Forbidden,
     };

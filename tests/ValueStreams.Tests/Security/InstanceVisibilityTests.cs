@@ -20,8 +20,8 @@ public sealed class InstanceVisibilityTests
     public async Task Someone_outside_an_instance_sees_nothing_of_it_and_its_starter_and_candidates_see_it_all(StorageProvider provider)
     {
         await using var api = await EngineApi.StartAsync(provider);
-        // secondline starts it; its first task goes to service-desk (agent): engineer and owner are outsiders.
-        var instance = IdOf(await api.StartAsync("incident-resolution", user: "secondline"));
+        // user (a business user, among its starters) starts it; its first task goes to service-desk (agent): engineer and owner are outsiders.
+        var instance = IdOf(await api.StartAsync("incident-resolution", user: "user"));
         var task = IdOf((await api.TasksOfAsync(instance)).Single());
 
         foreach (var outsider in new[] { "engineer", "owner" })
@@ -41,7 +41,7 @@ public sealed class InstanceVisibilityTests
             Assert.DoesNotContain(instance, (await ListAsync(client, "/api/instances")).Select(IdOf));
         }
 
-        foreach (var insider in new[] { "secondline", "agent", "admin" })
+        foreach (var insider in new[] { "user", "agent", "admin" })
         {
             var client = await api.As(insider);
             foreach (var path in new[]
@@ -55,7 +55,7 @@ public sealed class InstanceVisibilityTests
         Assert.Equal([task], (await ListAsync(await api.As("agent"), $"/api/tasks?scope=group&instance={instance}")).Select(IdOf));
 
         // The starter sees the task but is not its candidate: acting on it is forbidden, not hidden.
-        await AssertStatusAsync(await (await api.As("secondline")).PostAsync($"/api/tasks/{task}/claim", null), HttpStatusCode.Forbidden, "starter claims");
+        await AssertStatusAsync(await (await api.As("user")).PostAsync($"/api/tasks/{task}/claim", null), HttpStatusCode.Forbidden, "starter claims");
     }
 
     [Theory]

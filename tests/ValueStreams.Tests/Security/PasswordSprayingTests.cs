@@ -71,7 +71,6 @@ public sealed class PasswordSprayingTests
             http.Request.ContentType = "application/json";
             http.Request.Headers["X-Forwarded-For"] = forwardedFor;
             http.Request.Body = new MemoryStream(body);
-            http.Features.Set<IRequestBodyPipeFeature>(new BodyFromStream(http.Request.Body));
             http.Features.Set<IHttpRequestBodyDetectionFeature>(new BodyFromStream(http.Request.Body));
             http.Request.ContentLength = body.Length;
             http.Connection.RemoteIpAddress = IPAddress.Parse(from);

@@ -31,7 +31,7 @@ public static class InstanceEndpoints
                 await EngineProblems.Answer(
                     () => portal.StartAsync(id, request?.Input, request?.CorrelationId, user, ct),
                     instance => TypedResults.Created($"/api/instances/{instance.Id}", Describe(instance))))
-            .WithAccess(Access.SignedIn)
+            .WithAccess(Access.StreamStarter)
             .WithTags("Instances")
             .WithSummary("Start an instance of the published version; the start step's starters and start form are checked (403, 400 naming input.<field>)")
             .Produces<InstanceResponse>(StatusCodes.Status201Created);
