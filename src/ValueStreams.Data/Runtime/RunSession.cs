@@ -155,7 +155,7 @@ internal sealed class RunSession : IRunSession
         _journal.Clear();
     }
 
-    public Task CreateTaskAsync(HumanTaskRecord task)
+    public Task CreateTaskAsync(HumanTask task)
     {
         _pending.Add(
             """
@@ -264,7 +264,7 @@ internal sealed class RunSession : IRunSession
             TaskStatements.AppendEvent,
             new { taskId, at, actor, action, detail });
 
-    public Task CreateTimerAsync(TimerRecord timer)
+    public Task CreateTimerAsync(DurableTimer timer)
     {
         _pending.Add(
             "INSERT INTO timers (id, instance_id, token_id, step_id, due_at, status) VALUES (@Id, @InstanceId, @TokenId, @StepId, @DueAt, 'pending')",
@@ -272,7 +272,7 @@ internal sealed class RunSession : IRunSession
         return Task.CompletedTask;
     }
 
-    public async Task<TimerRecord?> FireTimerAsync(string timerId, DateTimeOffset at, bool evenIfNotDue)
+    public async Task<DurableTimer?> FireTimerAsync(string timerId, DateTimeOffset at, bool evenIfNotDue)
     {
         var changed = await connection.ExecuteAsync(await Command(
             "UPDATE timers SET status = 'fired', fired_at = @at WHERE id = @timerId AND status = 'pending' AND (@evenIfNotDue OR due_at <= @at)",
@@ -282,7 +282,7 @@ internal sealed class RunSession : IRunSession
         var row = await connection.QuerySingleAsync<TimerRowData>(await Command(
             "SELECT id AS Id, instance_id AS InstanceId, token_id AS TokenId, step_id AS StepId, due_at AS DueAt FROM timers WHERE id = @timerId",
             new { timerId }));
-        return new TimerRecord(row.Id, row.InstanceId, row.TokenId, row.StepId, row.DueAt);
+        return new DurableTimer(row.Id, row.InstanceId, row.TokenId, row.StepId, row.DueAt);
     }
 
     public async Task<IReadOnlyList<(string TimerId, DateTimeOffset DueAt)>> PendingTimersAsync(string instanceId) =>

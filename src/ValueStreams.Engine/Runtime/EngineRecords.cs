@@ -45,13 +45,13 @@ public sealed record JournalEntry(
 /// inbox (the resolution target, else the response target); <paramref name="RespondBy"/> and <paramref name="ResolveBy"/>
 /// are the step's service-level targets, watched by <see cref="IServiceLevels"/>.
 /// </summary>
-public sealed record HumanTaskRecord(
+public sealed record HumanTask(
     string Id, string InstanceId, string StepId, string TokenId, string Title, string? CandidateGroup, string? Assignee,
     int? Priority, JsonArray Outcomes, JsonArray Form, DateTimeOffset? DueAt, DateTimeOffset CreatedAt, string Completion,
     DateTimeOffset? RespondBy = null, DateTimeOffset? ResolveBy = null, string? EscalateTo = null);
 
 /// <summary>A pending timer; firing it is a guarded change of this one row.</summary>
-public sealed record TimerRecord(string Id, string InstanceId, string TokenId, string StepId, DateTimeOffset DueAt);
+public sealed record DurableTimer(string Id, string InstanceId, string TokenId, string StepId, DateTimeOffset DueAt);
 
 /// <summary>A token waiting for an event by name and correlation id.</summary>
 public sealed record EventSubscription(string Id, string InstanceId, string TokenId, string StepId, string EventName, string CorrelationId);

@@ -22,7 +22,7 @@ public interface IRunSession
 
     Task AppendJournalAsync(JournalEntry entry);
 
-    Task CreateTaskAsync(HumanTaskRecord task);
+    Task CreateTaskAsync(HumanTask task);
 
     /// <summary>
     /// Marks an open task, or one the actor holds, completed; null if it was not open (completed, cancelled or unknown)
@@ -44,13 +44,13 @@ public interface IRunSession
     /// <summary>How many tasks a token still waits for.</summary>
     Task<int> OpenTasksOfTokenAsync(string instanceId, string tokenId);
 
-    Task CreateTimerAsync(TimerRecord timer);
+    Task CreateTimerAsync(DurableTimer timer);
 
     /// <summary>
     /// pending → fired for one timer that is due at <paramref name="at"/> (or any pending one when
     /// <paramref name="evenIfNotDue"/>); null otherwise, so a second firing changes nothing.
     /// </summary>
-    Task<TimerRecord?> FireTimerAsync(string timerId, DateTimeOffset at, bool evenIfNotDue);
+    Task<DurableTimer?> FireTimerAsync(string timerId, DateTimeOffset at, bool evenIfNotDue);
 
     /// <summary>The pending timers of an instance with their due times, earliest first.</summary>
     Task<IReadOnlyList<(string TimerId, DateTimeOffset DueAt)>> PendingTimersAsync(string instanceId);

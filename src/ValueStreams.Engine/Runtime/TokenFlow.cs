@@ -20,9 +20,9 @@ internal static class TokenFlow
     }
 
     /// <summary>A durable timer for a token: its row, and the scheduler job that fires it when due.</summary>
-    public static async Task<TimerRecord> ScheduleTimerAsync(InstanceState instance, Token token, string stepId, DateTimeOffset due, IRunSession session)
+    public static async Task<DurableTimer> ScheduleTimerAsync(InstanceState instance, Token token, string stepId, DateTimeOffset due, IRunSession session)
     {
-        var timer = new TimerRecord(Interpreter.NewId(), instance.Id, token.Id, stepId, due);
+        var timer = new DurableTimer(Interpreter.NewId(), instance.Id, token.Id, stepId, due);
         await session.CreateTimerAsync(timer);
         await session.EnqueueAsync(new OutboxJob(Interpreter.NewId(), OutboxJob.FireTimer, OutboxJob.Target(instance.Id, timer.Id), due));
         return timer;

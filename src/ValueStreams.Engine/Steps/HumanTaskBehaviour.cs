@@ -47,7 +47,7 @@ internal sealed class HumanTaskBehaviour : IStepBehaviour
         await run.SetDeadlineAsync();
     }
 
-    private static async Task<HumanTaskRecord> CreateOneTaskAsync(StepRun run, Properties p, string? group)
+    private static async Task<HumanTask> CreateOneTaskAsync(StepRun run, Properties p, string? group)
     {
         var assignee = p.Assignee switch
         {
@@ -60,7 +60,7 @@ internal sealed class HumanTaskBehaviour : IStepBehaviour
         var now = run.Now;
         var respondBy = now + p.Sla.RespondWithin;
         var resolveBy = now + p.Sla.ResolveWithin;
-        var task = new HumanTaskRecord(Interpreter.NewId(), run.Instance.Id, run.Step.Id, run.Token.Id,
+        var task = new HumanTask(Interpreter.NewId(), run.Instance.Id, run.Step.Id, run.Token.Id,
             run.Expressions.RenderTemplate(p.Title ?? run.Step.Name, run.Scope), group, assignee, p.Priority,
             p.Outcomes.DeepClone().AsArray(), p.Form.DeepClone().AsArray(), resolveBy ?? respondBy, now, p.Completion ?? "any",
             respondBy, resolveBy, p.Sla.EscalateTo);

@@ -74,5 +74,5 @@ public sealed class StepRun
     }
 
     /// <summary>A durable timer for this token: its row, and the scheduler job that fires it when due.</summary>
-    public Task<TimerRecord> ScheduleTimerAsync(DateTimeOffset due) => TokenFlow.ScheduleTimerAsync(Instance, Token, Step.Id, due, Session);
+    public Task<DurableTimer> ScheduleTimerAsync(DateTimeOffset due) => TokenFlow.ScheduleTimerAsync(Instance, Token, Step.Id, due, Session);
 }
