@@ -50,7 +50,7 @@ public sealed class NotificationRepository(ConnectionFactory connections, TimePr
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            $"UPDATE notifications SET emailed_at = @now WHERE {connections.InList("id", "ids")}",
+            $"UPDATE notifications SET emailed_at = @now WHERE {connections.Dialect.InList("id", "ids")}",
             new { ids = ids.ToArray(), now = clock.GetUtcNow() }, cancellationToken: cancellationToken));
     }
 

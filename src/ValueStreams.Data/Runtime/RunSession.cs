@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Dapper;
 using ValueStreams.Core.Definitions;
 using ValueStreams.Core.Definitions.Format;
+using ValueStreams.Data.Store;
 using ValueStreams.Data.Notifications;
 using ValueStreams.Engine.Runtime;
 using ValueStreams.Engine.Storage;
@@ -38,7 +39,7 @@ internal sealed class RunSession : IRunSession
 
     public List<OutboxJob> Enqueued { get; } = [];
 
-    private bool IsPostgres => provider == StorageProvider.PostgreSql;
+    private SqlDialect Sql => SqlDialect.For(provider);
 
     /// <summary>A statement that reads (or needs its row count): the writes before it are sent first, so it sees them.</summary>
     private async Task<CommandDefinition> Command(string sql, object? parameters = null)
@@ -58,8 +59,7 @@ internal sealed class RunSession : IRunSession
 
     public async Task<InstanceState?> LockInstanceAsync(string instanceId)
     {
-        // SQLite transactions here are IMMEDIATE: the writer lock is already held, so no row lock is needed.
-        var sql = IsPostgres ? "SELECT state FROM instances WHERE id = @instanceId FOR UPDATE" : "SELECT state FROM instances WHERE id = @instanceId";
+        var sql = $"SELECT state FROM instances WHERE id = @instanceId{Sql.ForUpdate()}";
         var state = await connection.QuerySingleOrDefaultAsync<string>(await Command(sql, new { instanceId }));
         return state is null ? null : InstanceStateJson.Read(state);
     }
@@ -200,7 +200,7 @@ internal sealed class RunSession : IRunSession
             $"""
             SELECT t.id AS Id, t.instance_id AS InstanceId, t.step_id AS StepId, t.token_id AS TokenId, t.status AS Status,
                    t.candidate_group AS CandidateGroup, t.assignee AS Assignee, t.claimed_by AS ClaimedBy, i.state AS State
-            FROM tasks t JOIN instances i ON i.id = t.instance_id WHERE t.id = @taskId{(IsPostgres ? " FOR UPDATE OF i" : "")}
+            FROM tasks t JOIN instances i ON i.id = t.instance_id WHERE t.id = @taskId{Sql.ForUpdate(of: "i")}
             """, new { taskId }));
         return row is null ? null : (row.ToTaskRow(), InstanceStateJson.Read(row.State!));
     }
@@ -340,9 +340,7 @@ internal sealed class RunSession : IRunSession
     {
         var id = Guid.CreateVersion7().ToString("N");
         var now = DateTimeOffset.UtcNow;
-        var sql = IsPostgres
-            ? "INSERT INTO records (id, record_type, data, instance_id, created_at, updated_at) VALUES (@id, @recordType, CAST(@data AS jsonb), @instanceId, @now, @now)"
-            : "INSERT INTO records (id, record_type, data, instance_id, created_at, updated_at) VALUES (@id, @recordType, @data, @instanceId, @now, @now)";
+        var sql = $"INSERT INTO records (id, record_type, data, instance_id, created_at, updated_at) VALUES (@id, @recordType, {Sql.Json("data")}, @instanceId, @now, @now)";
         _pending.Add(sql, new { id, recordType, data = fields.ToJsonString(), instanceId, now });
         return Task.FromResult(id);
     }
@@ -356,9 +354,7 @@ internal sealed class RunSession : IRunSession
         var merged = JsonNode.Parse(current) as JsonObject ?? [];
         foreach (var (name, value) in fields)
             merged[name] = value?.DeepClone();
-        var sql = IsPostgres
-            ? "UPDATE records SET data = CAST(@data AS jsonb), updated_at = @now WHERE id = @recordId"
-            : "UPDATE records SET data = @data, updated_at = @now WHERE id = @recordId";
+        var sql = $"UPDATE records SET data = {Sql.Json("data")}, updated_at = @now WHERE id = @recordId";
         _pending.Add(sql, new { recordId, data = merged.ToJsonString(), now = DateTimeOffset.UtcNow });
         return true;
     }
@@ -371,11 +367,8 @@ internal sealed class RunSession : IRunSession
         var i = 0;
         foreach (var (field, value) in filters)
         {
-            // SQLite's json_extract gives 1/0 for JSON booleans; json_type tells them apart so both providers compare 'true'.
-            conditions.Add(IsPostgres
-                ? $"data ->> @f{i} = @v{i}"
-                : $"(CASE json_type(data, @f{i}) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(json_extract(data, @f{i}) AS TEXT) END) = @v{i}");
-            parameters.Add($"f{i}", IsPostgres ? field : $"$.\"{field.Replace("\"", "")}\"");
+            conditions.Add($"{Sql.JsonFieldText("data", $"f{i}")} = @v{i}");
+            parameters.Add($"f{i}", Sql.JsonField(field));
             parameters.Add($"v{i}", value is JsonValue v && v.TryGetValue<string>(out var text) ? text : value?.ToJsonString());
             i++;
         }

@@ -107,7 +107,7 @@ public sealed class RunSessionFactory(ConnectionFactory connections, IJobDispatc
         dispatcher.Dispatch(jobs);
         await using var connection = await connections.OpenAsync(cancellationToken);
         await Dapper.SqlMapper.ExecuteAsync(connection, new Dapper.CommandDefinition(
-            $"UPDATE outbox SET dispatched_at = @now WHERE {connections.InList("id", "ids")}",
+            $"UPDATE outbox SET dispatched_at = @now WHERE {connections.Dialect.InList("id", "ids")}",
             new { ids = jobs.Select(j => j.Id).ToArray(), now = DateTimeOffset.UtcNow }, cancellationToken: cancellationToken));
     }
 

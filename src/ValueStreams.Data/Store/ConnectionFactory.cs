@@ -7,7 +7,7 @@ namespace ValueStreams.Data.Store;
 
 /// <summary>
 /// The one place that opens database connections, for either provider. Repositories take it and write
-/// SQL that both dialects accept; where they differ, they ask <see cref="Provider"/>.
+/// SQL that both dialects accept; where they differ, they ask its <see cref="Dialect"/>.
 /// </summary>
 public sealed class ConnectionFactory : IDisposable
 {
@@ -53,12 +53,8 @@ public sealed class ConnectionFactory : IDisposable
     /// <summary>The connection string with provider defaults applied (used by migrations).</summary>
     public string ConnectionString => _postgres is null ? _sqliteConnectionString : _postgresConnectionString;
 
-    /// <summary>
-    /// "column is one of the list parameter": Npgsql takes the list as one array parameter, while Dapper
-    /// expands it into separate parameters for SQLite. Only names reach the SQL; values stay bound.
-    /// </summary>
-    public string InList(string column, string parameter) =>
-        Provider == StorageProvider.PostgreSql ? $"{column} = ANY(@{parameter})" : $"{column} IN @{parameter}";
+    /// <summary>Where this provider's SQL differs from the other's.</summary>
+    public SqlDialect Dialect => SqlDialect.For(Provider);
 
     /// <summary>Opens a connection synchronously, for callers that cannot wait asynchronously (the key manager).</summary>
     public DbConnection Open()

@@ -5,9 +5,13 @@ namespace ValueStreams.Engine.Runtime;
 
 /// <summary>
 /// One transaction of the store, seen by the engine. Everything a run writes goes through it and is
-/// committed together, or not at all. Implemented by the Data layer for each provider.
+/// committed together, or not at all. Implemented by the Data layer for each provider. Its roles are separate
+/// interfaces, so that a part of the engine can ask for only the one it needs.
 /// </summary>
-public interface IRunSession
+public interface IRunSession : IInstanceStore, IDefinitionSource, IRunJournal, ITaskStore, ITimerStore, ISubscriptionStore, IRunOutbox, IRecordStore;
+
+/// <summary>Instances, loaded and held for the run, inserted and saved.</summary>
+public interface IInstanceStore
 {
     /// <summary>Loads an instance and holds it: no other run advances it until this transaction ends.</summary>
     Task<InstanceState?> LockInstanceAsync(string instanceId);
@@ -17,11 +21,26 @@ public interface IRunSession
     /// <summary>Writes the instance's state; fails if another run saved it since it was loaded.</summary>
     Task SaveInstanceAsync(InstanceState instance);
 
+    /// <summary>A task and its instance, held as <see cref="IInstanceStore.LockInstanceAsync"/> holds it, read together; null for an unknown task.</summary>
+    Task<(TaskRow Task, InstanceState Instance)?> LockInstanceOfTaskAsync(string taskId);
+}
+
+/// <summary>Published versions of value streams.</summary>
+public interface IDefinitionSource
+{
     Task<ValueStreamDefinition?> LoadDefinitionAsync(string valueStreamId, int version);
     Task<int?> PublishedVersionAsync(string valueStreamId);
+}
 
+/// <summary>The instance journal, appended to.</summary>
+public interface IRunJournal
+{
     Task AppendJournalAsync(JournalEntry entry);
+}
 
+/// <summary>Human tasks, created, completed, cancelled and timed out.</summary>
+public interface ITaskStore
+{
     Task CreateTaskAsync(HumanTask task);
 
     /// <summary>
@@ -30,8 +49,6 @@ public interface IRunSession
     /// </summary>
     Task<TaskRow?> CompleteTaskAsync(string taskId, string outcome, JsonObject data, string actor, DateTimeOffset at, bool overrideClaim);
 
-    /// <summary>A task and its instance, held as <see cref="LockInstanceAsync"/> holds it, read together; null for an unknown task.</summary>
-    Task<(TaskRow Task, InstanceState Instance)?> LockInstanceOfTaskAsync(string taskId);
 
     Task CancelOpenTasksAsync(string instanceId, DateTimeOffset at);
 
@@ -43,7 +60,11 @@ public interface IRunSession
 
     /// <summary>How many tasks a token still waits for.</summary>
     Task<int> OpenTasksOfTokenAsync(string instanceId, string tokenId);
+}
 
+/// <summary>Durable timers, created, fired once, cancelled.</summary>
+public interface ITimerStore
+{
     Task CreateTimerAsync(DurableTimer timer);
 
     /// <summary>
@@ -56,7 +77,11 @@ public interface IRunSession
     Task<IReadOnlyList<(string TimerId, DateTimeOffset DueAt)>> PendingTimersAsync(string instanceId);
 
     Task CancelTimersAsync(string instanceId);
+}
 
+/// <summary>Event subscriptions of waiting tokens.</summary>
+public interface ISubscriptionStore
+{
     Task SubscribeAsync(EventSubscription subscription);
 
     /// <summary>Removes and returns the subscriptions of one instance for an event.</summary>
@@ -65,11 +90,19 @@ public interface IRunSession
     Task<IReadOnlyList<EventSubscription>> FindSubscriptionsAsync(string eventName, string correlationId);
 
     Task CancelSubscriptionsAsync(string instanceId);
+}
 
+/// <summary>Work that runs after commit: scheduler jobs and outgoing messages.</summary>
+public interface IRunOutbox
+{
     Task EnqueueAsync(OutboxJob job);
 
     Task CreateMessageAsync(OutgoingMessage message);
+}
 
+/// <summary>Records the create-, update- and lookup-record steps work on.</summary>
+public interface IRecordStore
+{
     Task<string> CreateRecordAsync(string recordType, JsonObject fields, string instanceId);
     Task<bool> UpdateRecordAsync(string recordType, string recordId, JsonObject fields);
     Task<JsonObject?> LookupRecordAsync(string recordType, JsonObject filters);

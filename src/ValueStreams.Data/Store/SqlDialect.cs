@@ -1,0 +1,47 @@
+using ValueStreams.Engine.Storage;
+
+namespace ValueStreams.Data.Store;
+
+/// <summary>
+/// Where PostgreSQL's and SQLite's SQL differ, in one place: repositories write SQL both accept and ask the dialect
+/// for the rest. Only column and parameter names reach these fragments; values stay bound parameters.
+/// </summary>
+public sealed class SqlDialect
+{
+    public static readonly SqlDialect PostgreSql = new(StorageProvider.PostgreSql);
+    public static readonly SqlDialect Sqlite = new(StorageProvider.Sqlite);
+
+    private SqlDialect(StorageProvider provider) => Provider = provider;
+
+    public static SqlDialect For(StorageProvider provider) => provider == StorageProvider.PostgreSql ? PostgreSql : Sqlite;
+
+    public StorageProvider Provider { get; }
+
+    private bool IsPostgres => Provider == StorageProvider.PostgreSql;
+
+    /// <summary>
+    /// A row lock for the rest of the transaction, appended to a SELECT (" FOR UPDATE [OF table]"). SQLite needs none:
+    /// its transactions here are IMMEDIATE, so the writer lock is already held.
+    /// </summary>
+    public string ForUpdate(string? of = null) => !IsPostgres ? "" : of is null ? " FOR UPDATE" : $" FOR UPDATE OF {of}";
+
+    /// <summary>A JSON text parameter as the column's JSON type (jsonb on PostgreSQL, text on SQLite).</summary>
+    public string Json(string parameter) => IsPostgres ? $"CAST(@{parameter} AS jsonb)" : $"@{parameter}";
+
+    /// <summary>
+    /// "column is one of the list parameter": Npgsql takes the list as one array parameter, while Dapper expands it
+    /// into separate parameters for SQLite.
+    /// </summary>
+    public string InList(string column, string parameter) => IsPostgres ? $"{column} = ANY(@{parameter})" : $"{column} IN @{parameter}";
+
+    /// <summary>
+    /// A top-level field of a JSON column as text, the field name bound as <paramref name="fieldParameter"/> (pass
+    /// <see cref="JsonField"/> of the name). JSON booleans read 'true'/'false' on both.
+    /// </summary>
+    public string JsonFieldText(string column, string fieldParameter) => IsPostgres
+        ? $"{column} ->> @{fieldParameter}"
+        : $"(CASE json_type({column}, @{fieldParameter}) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(json_extract({column}, @{fieldParameter}) AS TEXT) END)";
+
+    /// <summary>The value to bind for a field name read by <see cref="JsonFieldText"/>.</summary>
+    public string JsonField(string name) => IsPostgres ? name : $"$.\"{name.Replace("\"", "")}\"";
+}
