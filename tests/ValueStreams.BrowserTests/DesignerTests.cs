@@ -161,7 +161,10 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
             await Page.WaitForTimeoutAsync(1000);
         }
         await FillAsync(Input("new-stream-name"), "Half built");
+        // The name suggests an id on the server's round trip: wait for it before typing over it, or the suggestion lands on top.
+        await Expect(Input("new-stream-id")).ToHaveValueAsync("half-built");
         await FillAsync(Input("new-stream-id"), id);
+        await Expect(Input("new-stream-id")).ToHaveValueAsync(id);
         await Page.Locator("[data-testid=create-stream]").ClickAsync();
         await Expect(Page).ToHaveURLAsync(new Regex($"/value-streams/{id}/design"));
         await AddFromPaletteAsync("start");
