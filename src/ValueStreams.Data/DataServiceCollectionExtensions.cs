@@ -1,4 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ValueStreams.Core.Records;
+using ValueStreams.Data.Records;
 using ValueStreams.Data.Audit;
 using ValueStreams.Data.Definitions;
 using ValueStreams.Data.Identity;
@@ -30,6 +33,8 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<TaskRepository>();
         services.AddSingleton<NotificationRepository>();
         services.AddSingleton<InstanceQueries>();
+        services.TryAddSingleton(new RecordSettings());
+        services.AddSingleton<RecordRepository>();
         services.AddSingleton<InstanceAccess>();
         services.AddSingleton<IServiceLevels, ServiceLevelWatch>();
         services.AddSingleton<IRunSessionFactory>(sp => sp.GetRequiredService<RunSessionFactory>());

@@ -16,6 +16,7 @@ using ValueStreams.Host.Components;
 using ValueStreams.Host.Features.Administration;
 using ValueStreams.Host.Features.Auth;
 using ValueStreams.Host.Features.Catalogue;
+using ValueStreams.Host.Features.Records;
 using ValueStreams.Host.Features.Definitions;
 using ValueStreams.Host.Features.Errors;
 using ValueStreams.Host.Features.Health;
@@ -72,6 +73,7 @@ builder.Services.AddHttpClient("webhooks").ConfigurePrimaryHttpMessageHandler(ou
 builder.Services.AddSingleton(builder.Configuration.GetSection(MailOptions.Section).Get<MailOptions>() ?? new MailOptions());
 builder.Services.AddSingleton(builder.Configuration.GetSection(TaskOptions.Section).Get<TaskOptions>() ?? new TaskOptions());
 builder.Services.AddTransient<IPeopleNotifier, PeopleNotifier>();
+builder.Services.AddSingleton(builder.Configuration.GetSection("ValueStreams:Records").Get<ValueStreams.Core.Records.RecordSettings>() ?? new ValueStreams.Core.Records.RecordSettings());
 builder.Services.AddValueStreamsData(store.Provider, store.ConnectionString);
 builder.Services.AddValueStreamsScheduling(store.Provider, store.SchedulerLocation, schedulingOptions);
 builder.Services.AddValueStreamsAuth(authOptions);
@@ -164,6 +166,7 @@ api.MapDefinitionEndpoints();
 api.MapInstanceEndpoints();
 api.MapTaskEndpoints();
 api.MapAdministrationEndpoints();
+api.MapRecordEndpoints();
 
 app.MapHangfireDashboard("/hangfire", new DashboardOptions
     {

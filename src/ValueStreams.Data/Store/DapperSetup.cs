@@ -17,7 +17,8 @@ public static class DapperSetup
         SqlMapper.AddTypeHandler(new NullableUtcTimestampHandler());
     }
 
-    private static DateTimeOffset Read(object value) => value switch
+    /// <summary>A timestamp as either provider returns it (timestamptz, or SQLite's ISO-8601 text), in UTC.</summary>
+    public static DateTimeOffset Read(object value) => value switch
     {
         DateTimeOffset dto => dto.ToUniversalTime(),
         DateTime dt => new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)),

@@ -44,4 +44,12 @@ public sealed class SqlDialect
 
     /// <summary>The value to bind for a field name read by <see cref="JsonFieldText"/>.</summary>
     public string JsonField(string name) => IsPostgres ? name : $"$.\"{name.Replace("\"", "")}\"";
+
+    /// <summary>"column contains the pattern parameter", case-insensitive on both (pass <see cref="Contains"/> of the text).</summary>
+    public string Like(string column, string parameter) =>
+        IsPostgres ? $"{column} ILIKE @{parameter} ESCAPE '\\'" : $"{column} LIKE @{parameter} ESCAPE '\\'";
+
+    /// <summary>The LIKE pattern that finds <paramref name="text"/> anywhere, its wildcards escaped.</summary>
+    public static string Contains(string text) =>
+        "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
 }

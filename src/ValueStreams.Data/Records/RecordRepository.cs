@@ -1,0 +1,337 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Dapper;
+using ValueStreams.Core.Records;
+using ValueStreams.Data.Store;
+
+namespace ValueStreams.Data.Records;
+
+/// <summary>What became of a create or update.</summary>
+public abstract record RecordWrite
+{
+    public sealed record Written(JsonObject Record) : RecordWrite;
+    public sealed record Invalid(IReadOnlyList<RecordFieldError> Errors) : RecordWrite;
+    public sealed record NotFound : RecordWrite;
+
+    /// <summary>The caller's <c>If-Match</c> named a revision that is no longer the record's.</summary>
+    public sealed record Stale(int CurrentRevision) : RecordWrite;
+}
+
+/// <summary>A page of a record list.</summary>
+public sealed record RecordPage(IReadOnlyList<JsonObject> Items, int Total, int Page, int PageSize);
+
+/// <summary>One change of one field, for a record's history.</summary>
+public sealed record RecordHistoryEntry(DateTimeOffset At, string Actor, string Field, string? Old, string? New);
+
+/// <summary>
+/// Reads and writes the records of every kind from its descriptor: each kind has its own table with a column per field,
+/// and every write keeps the record's history and bumps its revision (its ETag). Field names from requests only ever
+/// choose among the descriptor's columns; values are bound parameters.
+/// </summary>
+public sealed class RecordRepository(ConnectionFactory connections, RecordSettings settings)
+{
+    /// <summary>The most a list page holds.</summary>
+    public const int MaxPageSize = 200;
+
+    /// <summary>The longest text a list search takes.</summary>
+    public const int MaxSearchLength = 200;
+
+    private const string Common = "id, number, title, state, revision, created_at, created_by, updated_at, updated_by";
+
+    private SqlDialect Sql => connections.Dialect;
+
+    /// <summary>A record by its id or its number (<c>INC-000123</c>), or null.</summary>
+    public async Task<JsonObject?> FindAsync(RecordKind kind, string idOrNumber, CancellationToken ct = default)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        var row = await ReadRowAsync(connection, null, kind, idOrNumber, forUpdate: false);
+        return row is null ? null : await DescribeAsync(connection, kind, row);
+    }
+
+    public async Task<RecordWrite> CreateAsync(RecordKind kind, JsonObject? body, string actor, CancellationToken ct = default)
+    {
+        var change = RecordChange.Check(kind, null, body, settings);
+        if (!change.IsValid)
+            return new RecordWrite.Invalid(change.Errors);
+
+        var d = kind.Descriptor;
+        await using var connection = await connections.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var next = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "INSERT INTO record_numbers (kind, last_number) VALUES (@kind, 1) " +
+            "ON CONFLICT (kind) DO UPDATE SET last_number = record_numbers.last_number + 1 RETURNING last_number",
+            new { kind = d.Name }, transaction, cancellationToken: ct));
+        var id = Guid.CreateVersion7().ToString("N");
+        var number = $"{d.NumberPrefix}-{next.ToString("D6", CultureInfo.InvariantCulture)}";
+        var now = DateTimeOffset.UtcNow;
+
+        var parameters = Parameters(kind, change.Values);
+        parameters.AddDynamicParams(new { id, number, now, actor });
+        var columns = string.Join(", ", d.Fields.Select(f => f.Column));
+        var values = string.Join(", ", d.Fields.Select((_, i) => $"@f{i}"));
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"INSERT INTO {d.Table} ({Common}, {columns}) VALUES (@id, @number, @title, @state, 1, @now, @actor, @now, @actor, {values})",
+            parameters, transaction, cancellationToken: ct));
+        await WriteHistoryAsync(connection, transaction, kind, id, now, actor, change.Changed, null, change.Values, ct);
+        await transaction.CommitAsync(ct);
+
+        var row = await ReadRowAsync(connection, null, kind, id, forUpdate: false);
+        return new RecordWrite.Written(await DescribeAsync(connection, kind, row!));
+    }
+
+    /// <summary>Applies a change; <paramref name="expectedRevision"/> (from <c>If-Match</c>) must still be the record's, when given.</summary>
+    public async Task<RecordWrite> UpdateAsync(RecordKind kind, string idOrNumber, JsonObject? body, int? expectedRevision, string actor,
+        CancellationToken ct = default)
+    {
+        var d = kind.Descriptor;
+        await using var connection = await connections.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var row = await ReadRowAsync(connection, transaction, kind, idOrNumber, forUpdate: true);
+        if (row is null)
+            return new RecordWrite.NotFound();
+        if (expectedRevision is { } expected && expected != row.Revision)
+            return new RecordWrite.Stale(row.Revision);
+
+        var change = RecordChange.Check(kind, row.Values, body, settings);
+        if (!change.IsValid)
+            return new RecordWrite.Invalid(change.Errors);
+        if (change.Changed.Count > 0)
+        {
+            var now = DateTimeOffset.UtcNow;
+            var parameters = Parameters(kind, change.Values);
+            parameters.AddDynamicParams(new { id = row.Id, now, actor, revision = row.Revision });
+            var sets = string.Join(", ", d.Fields.Select((f, i) => $"{f.Column} = @f{i}"));
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"UPDATE {d.Table} SET title = @title, state = @state, revision = revision + 1, updated_at = @now, updated_by = @actor, {sets} " +
+                "WHERE id = @id AND revision = @revision",
+                parameters, transaction, cancellationToken: ct));
+            await WriteHistoryAsync(connection, transaction, kind, row.Id, now, actor, change.Changed, row.Values, change.Values, ct);
+        }
+        await transaction.CommitAsync(ct);
+
+        var written = await ReadRowAsync(connection, null, kind, row.Id, forUpdate: false);
+        return new RecordWrite.Written(await DescribeAsync(connection, kind, written!));
+    }
+
+    /// <summary>
+    /// A page of records: <paramref name="filters"/> by field (a value or a comma-separated list of values), text
+    /// <paramref name="search"/> in number, title and text fields, <paramref name="sort"/> by a field (<c>-</c> for
+    /// descending; newest first by default). Unknown names are refused before any SQL is built.
+    /// </summary>
+    public async Task<RecordPage> ListAsync(RecordKind kind, RecordListQuery query, CancellationToken ct = default)
+    {
+        var d = kind.Descriptor;
+        var where = new List<string>();
+        var parameters = new DynamicParameters();
+        var i = 0;
+        foreach (var (name, value) in query.Filters)
+        {
+            var column = FilterColumn(d, name) ?? throw new ArgumentException($"Cannot filter by '{name}'.", nameof(query));
+            var values = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var field = d.Field(name);
+            if (field?.Type == RecordFieldType.Boolean)
+            {
+                where.Add($"{column} = @p{i}");
+                parameters.Add($"p{i}", values.FirstOrDefault() == "true");
+            }
+            else
+            {
+                where.Add(Sql.InList(column, $"p{i}"));
+                parameters.Add($"p{i}", values);
+            }
+            i++;
+        }
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            var searched = new[] { "number", "title" }.Concat(d.Fields.Where(f => f.Searchable).Select(f => f.Column));
+            where.Add("(" + string.Join(" OR ", searched.Select(c => Sql.Like(c, "search"))) + ")");
+            parameters.Add("search", SqlDialect.Contains(query.Search.Trim()));
+        }
+        var whereSql = where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where);
+        var (sortColumn, descending) = SortColumn(d, query.Sort);
+        var order = $" ORDER BY {sortColumn} {(descending ? "DESC" : "ASC")}, id {(descending ? "DESC" : "ASC")}";
+        var pageSize = Math.Clamp(query.PageSize, 1, MaxPageSize);
+        var page = Math.Max(query.Page, 1);
+        parameters.Add("limit", pageSize);
+        parameters.Add("offset", (page - 1) * pageSize);
+
+        await using var connection = await connections.OpenAsync(ct);
+        var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            $"SELECT COUNT(*) FROM {d.Table}{whereSql}", parameters, cancellationToken: ct));
+        var rows = await connection.QueryAsync(new CommandDefinition(
+            $"SELECT {Common}, {string.Join(", ", d.Fields.Select(f => f.Column))} FROM {d.Table}{whereSql}{order} LIMIT @limit OFFSET @offset",
+            parameters, cancellationToken: ct));
+        var items = rows.Select(r => Describe(kind, ToRow(kind, (IDictionary<string, object?>)r))).ToList();
+        return new RecordPage(items, total, page, pageSize);
+    }
+
+    /// <summary>Every change of the record, oldest first, or null when there is no such record.</summary>
+    public async Task<IReadOnlyList<RecordHistoryEntry>?> HistoryAsync(RecordKind kind, string idOrNumber, CancellationToken ct = default)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        var row = await ReadRowAsync(connection, null, kind, idOrNumber, forUpdate: false);
+        if (row is null)
+            return null;
+        var entries = await connection.QueryAsync<HistoryRow>(new CommandDefinition(
+            "SELECT at AS At, actor AS Actor, field AS Field, old_value AS Old, new_value AS New FROM record_history " +
+            "WHERE record_kind = @kind AND record_id = @id ORDER BY at, id",
+            new { kind = kind.Descriptor.Name, id = row.Id }, cancellationToken: ct));
+        return entries.Select(e => new RecordHistoryEntry(e.At, e.Actor, e.Field, e.Old, e.New)).ToList();
+    }
+
+    /// <summary>The names a list may be filtered by: state and the kind's filterable fields.</summary>
+    public static IEnumerable<string> FilterNames(RecordKind kind) =>
+        kind.Descriptor.Fields.Where(f => f.Filterable).Select(f => f.Name).Prepend(RecordChange.State.Name);
+
+    /// <summary>The names a list may be sorted by.</summary>
+    public static IEnumerable<string> SortNames(RecordKind kind) =>
+        new[] { "number", "title", "state", "createdAt", "updatedAt" }
+            .Concat(kind.Descriptor.Fields.Where(f => f.Type != RecordFieldType.LongText).Select(f => f.Name));
+
+    private static string? FilterColumn(RecordKindDescriptor d, string name) =>
+        name == RecordChange.State.Name ? "state" : d.Field(name) is { Filterable: true } field ? field.Column : null;
+
+    private static (string Column, bool Descending) SortColumn(RecordKindDescriptor d, string? sort)
+    {
+        if (string.IsNullOrWhiteSpace(sort))
+            return ("created_at", true);
+        var descending = sort.StartsWith('-');
+        var name = sort.TrimStart('-', '+');
+        var column = name switch
+        {
+            "number" or "title" or "state" => name,
+            "createdAt" => "created_at",
+            "updatedAt" => "updated_at",
+            _ => d.Field(name) is { Type: not RecordFieldType.LongText } field ? field.Column : null,
+        };
+        return (column ?? throw new ArgumentException($"Cannot sort by '{name}'.", nameof(sort)), descending);
+    }
+
+    private DynamicParameters Parameters(RecordKind kind, IDictionary<string, object?> values)
+    {
+        var parameters = new DynamicParameters();
+        parameters.Add("title", values[RecordChange.Title.Name]);
+        parameters.Add("state", values[RecordChange.State.Name]);
+        var fields = kind.Descriptor.Fields;
+        for (var i = 0; i < fields.Count; i++)
+        {
+            var value = values[fields[i].Name];
+            // SQLite keeps flags as 0/1; PostgreSQL as boolean.
+            if (fields[i].Type == RecordFieldType.Boolean)
+                value = Sql.Provider == Engine.Storage.StorageProvider.Sqlite ? (value is true ? 1 : 0) : value is true;
+            parameters.Add($"f{i}", value);
+        }
+        return parameters;
+    }
+
+    private async Task WriteHistoryAsync(DbConnection connection, DbTransaction transaction, RecordKind kind, string id, DateTimeOffset at,
+        string actor, IReadOnlyList<string> changed, IReadOnlyDictionary<string, object?>? before, IDictionary<string, object?> after,
+        CancellationToken ct)
+    {
+        var entries = changed.Select(field => new
+        {
+            id = Guid.CreateVersion7().ToString("N"), kind = kind.Descriptor.Name, recordId = id, at, actor, field,
+            old = Text(before?.GetValueOrDefault(field)), @new = Text(after[field]),
+        });
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO record_history (id, record_kind, record_id, at, actor, field, old_value, new_value) " +
+            "VALUES (@id, @kind, @recordId, @at, @actor, @field, @old, @new)",
+            entries, transaction, cancellationToken: ct));
+    }
+
+    private static string? Text(object? value) => value switch
+    {
+        null => null,
+        bool b => b ? "true" : "false",
+        DateTimeOffset at => at.ToString("O", CultureInfo.InvariantCulture),
+        double n => n.ToString(CultureInfo.InvariantCulture),
+        _ => value.ToString(),
+    };
+
+    private async Task<RecordRow?> ReadRowAsync(DbConnection connection, DbTransaction? transaction, RecordKind kind, string idOrNumber,
+        bool forUpdate)
+    {
+        var d = kind.Descriptor;
+        var column = idOrNumber.StartsWith(d.NumberPrefix + "-", StringComparison.OrdinalIgnoreCase) ? "number" : "id";
+        var row = await connection.QueryFirstOrDefaultAsync(new CommandDefinition(
+            $"SELECT {Common}, {string.Join(", ", d.Fields.Select(f => f.Column))} FROM {d.Table} WHERE {column} = @key{(forUpdate ? Sql.ForUpdate() : "")}",
+            new { key = column == "number" ? idOrNumber.ToUpperInvariant() : idOrNumber }, transaction));
+        return row is null ? null : ToRow(kind, (IDictionary<string, object?>)row);
+    }
+
+    private static RecordRow ToRow(RecordKind kind, IDictionary<string, object?> row)
+    {
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["title"] = row["title"] as string,
+            ["state"] = row["state"] as string,
+        };
+        foreach (var field in kind.Descriptor.Fields)
+            values[field.Name] = row[field.Column] switch
+            {
+                null or DBNull => null,
+                var v when field.Type == RecordFieldType.Boolean => Convert.ToInt64(v is bool b ? (b ? 1 : 0) : v, CultureInfo.InvariantCulture) != 0,
+                var v when field.Type == RecordFieldType.Number => Convert.ToDouble(v, CultureInfo.InvariantCulture),
+                var v when field.Type == RecordFieldType.DateTime => DapperSetup.Read(v),
+                var v => v.ToString(),
+            };
+        return new RecordRow(
+            (string)row["id"]!, (string)row["number"]!, Convert.ToInt32(row["revision"], CultureInfo.InvariantCulture),
+            DapperSetup.Read(row["created_at"]!), (string)row["created_by"]!, DapperSetup.Read(row["updated_at"]!), (string)row["updated_by"]!,
+            values);
+    }
+
+    private static JsonObject Describe(RecordKind kind, RecordRow row)
+    {
+        var record = new JsonObject
+        {
+            ["kind"] = kind.Descriptor.Name,
+            ["id"] = row.Id,
+            ["number"] = row.Number,
+        };
+        foreach (var (name, value) in row.Values)
+            record[name] = value switch
+            {
+                null => null,
+                bool b => b,
+                double n => n,
+                DateTimeOffset at => at,
+                _ => (string)value,
+            };
+        record["revision"] = row.Revision;
+        record["createdAt"] = row.CreatedAt;
+        record["createdBy"] = row.CreatedBy;
+        record["updatedAt"] = row.UpdatedAt;
+        record["updatedBy"] = row.UpdatedBy;
+        return record;
+    }
+
+    private static async Task<JsonObject> DescribeAsync(DbConnection connection, RecordKind kind, RecordRow row)
+    {
+        var record = Describe(kind, row);
+        var instances = await connection.QueryAsync<(string Id, string ValueStreamId, string Status)>(
+            "SELECT i.id, i.value_stream_id, i.status FROM record_instances r JOIN instances i ON i.id = r.instance_id " +
+            "WHERE r.record_kind = @kind AND r.record_id = @id ORDER BY r.created_at",
+            new { kind = kind.Descriptor.Name, id = row.Id });
+        record["instances"] = new JsonArray(instances
+            .Select(i => (JsonNode)new JsonObject { ["id"] = i.Id, ["valueStreamId"] = i.ValueStreamId, ["status"] = i.Status }).ToArray());
+        return record;
+    }
+
+    private sealed record RecordRow(
+        string Id, string Number, int Revision, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset UpdatedAt, string UpdatedBy,
+        IReadOnlyDictionary<string, object?> Values);
+
+    private sealed class HistoryRow
+    {
+        public DateTimeOffset At { get; init; }
+        public string Actor { get; init; } = "";
+        public string Field { get; init; } = "";
+        public string? Old { get; init; }
+        public string? New { get; init; }
+    }
+}
+
+/// <summary>What a record list asks for.</summary>
+public sealed record RecordListQuery(IReadOnlyDictionary<string, string> Filters, string? Search, string? Sort, int Page = 1, int PageSize = 50);

@@ -1,0 +1,176 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using Microsoft.Net.Http.Headers;
+using ValueStreams.Core.Identity;
+using ValueStreams.Core.Records;
+using ValueStreams.Data.Records;
+using ValueStreams.Host.Features.Auth;
+using ValueStreams.Host.Features.Errors;
+
+namespace ValueStreams.Host.Features.Records;
+
+/// <summary>
+/// The records API, one collection per record kind in the catalogue (<c>/api/incidents</c>…): a paged list with
+/// filters, sort and search; one record by id or number with its ETag; create; update with <c>If-Match</c>; history.
+/// </summary>
+public static class RecordEndpoints
+{
+    private static readonly HashSet<string> ListParameters = new(StringComparer.Ordinal) { "page", "pageSize", "sort", "q" };
+
+    public static void MapRecordEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapGet("/record-kinds", () => TypedResults.Ok(RecordKindCatalogue.All.Select(k => Describe(k.Descriptor))))
+            .WithAccess(Access.SignedIn)
+            .WithTags("Records")
+            .WithSummary("The record kinds: fields (type, options, required), states and the moves between them, number prefix, default SLA");
+
+        foreach (var kind in RecordKindCatalogue.All)
+            MapKind(api, kind);
+    }
+
+    private static void MapKind(RouteGroupBuilder api, RecordKind kind)
+    {
+        var d = kind.Descriptor;
+        var records = api.MapGroup("/" + d.Collection).WithTags("Records");
+        var plural = d.Collection.Replace('-', ' ');
+
+        records.MapGet("/", async (HttpRequest request, RecordRepository repository, CancellationToken ct) =>
+                ReadQuery(kind, request.Query, out var query) is { Count: > 0 } errors
+                    ? ApiProblem.Validation($"The {plural} list cannot be read that way.", errors)
+                    : TypedResults.Ok(await repository.ListAsync(kind, query!, ct)))
+            .WithAccess(Access.Agent)
+            .WithSummary($"The {plural}, newest first: ?page=&pageSize= (at most {RecordRepository.MaxPageSize}), ?sort=field or -field, ?q= text search, and a filter per field (?state=new,in-progress)");
+
+        records.MapGet("/{id}", async (string id, HttpContext http, RecordRepository repository, CancellationToken ct) =>
+                await repository.FindAsync(kind, id, ct) is { } record ? Found(http, record) : NotFound(d, id))
+            .WithAccess(Access.Agent)
+            .WithSummary($"One {d.Name} by id or number ({d.NumberPrefix}-000123), with its ETag and the value stream instances that work on it");
+
+        records.MapPost("/", async (JsonObject? body, HttpContext http, RecordRepository repository, ClaimsPrincipal user, CancellationToken ct) =>
+                await repository.CreateAsync(kind, body, Actor(user), ct) switch
+                {
+                    RecordWrite.Written(var record) => Created(http, d, record),
+                    RecordWrite.Invalid(var errors) => Invalid(d, errors),
+                    _ => throw new InvalidOperationException("A new record is written or refused."),
+                })
+            .WithAccess(Access.Agent)
+            .WithSummary($"Create a {d.Name}; 400 names every field that is missing or wrong");
+
+        records.MapPatch("/{id}", async (string id, JsonObject? body, HttpContext http, RecordRepository repository, ClaimsPrincipal user,
+                CancellationToken ct) =>
+            {
+                if (!TryReadIfMatch(http.Request, out var expected))
+                    return ApiProblem.Status(StatusCodes.Status400BadRequest, "If-Match must be the ETag of the record, such as \"3\".");
+                return await repository.UpdateAsync(kind, id, body, expected, Actor(user), ct) switch
+                {
+                    RecordWrite.Written(var record) => Found(http, record),
+                    RecordWrite.Invalid(var errors) => Invalid(d, errors),
+                    RecordWrite.Stale(var current) => ApiProblem.Status(StatusCodes.Status412PreconditionFailed,
+                        $"The {d.Name} changed since you read it.", $"It is at revision {current} now; read it again and reapply your change."),
+                    _ => NotFound(d, id),
+                };
+            })
+            .WithAccess(Access.Agent)
+            .WithSummary($"Change fields or the state of a {d.Name}; send If-Match with its ETag (412 when it changed since)");
+
+        records.MapGet("/{id}/history", async (string id, RecordRepository repository, CancellationToken ct) =>
+                await repository.HistoryAsync(kind, id, ct) is { } history
+                    ? TypedResults.Ok(history.Select(h => new { at = h.At, actor = h.Actor, field = h.Field, old = h.Old, @new = h.New }))
+                    : NotFound(d, id))
+            .WithAccess(Access.Agent)
+            .WithSummary($"Every change of the {d.Name}: who, when, field, old and new value");
+    }
+
+    /// <summary>Reads page, sort, search and filters from the query string; unknown names and bad numbers come back as errors.</summary>
+    private static List<FieldError> ReadQuery(RecordKind kind, IQueryCollection query, out RecordListQuery? result)
+    {
+        var errors = new List<FieldError>();
+        var filterNames = RecordRepository.FilterNames(kind).ToHashSet(StringComparer.Ordinal);
+        var filters = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in query.Where(q => !ListParameters.Contains(q.Key)))
+        {
+            if (!filterNames.Contains(name))
+                errors.Add(new FieldError(name, $"The list cannot be filtered by '{name}'; it can by {string.Join(", ", filterNames)}."));
+            else if (value.ToString().Length > RecordRepository.MaxSearchLength)
+                errors.Add(new FieldError(name, $"A filter may be at most {RecordRepository.MaxSearchLength} characters."));
+            else
+                filters[name] = value.ToString();
+        }
+        var page = Number(query, "page", 1, 1, 1_000_000, errors);
+        var pageSize = Number(query, "pageSize", 50, 1, RecordRepository.MaxPageSize, errors);
+        var sort = query["sort"].ToString();
+        if (sort.Length > 0 && !RecordRepository.SortNames(kind).Contains(sort.TrimStart('-', '+')))
+            errors.Add(new FieldError("sort", $"The list cannot be sorted by '{sort.TrimStart('-', '+')}'; it can by {string.Join(", ", RecordRepository.SortNames(kind))}."));
+        var search = query["q"].ToString();
+        if (search.Length > RecordRepository.MaxSearchLength)
+            errors.Add(new FieldError("q", $"A search may be at most {RecordRepository.MaxSearchLength} characters."));
+        result = errors.Count == 0 ? new RecordListQuery(filters, search, sort.Length == 0 ? null : sort, page, pageSize) : null;
+        return errors;
+    }
+
+    private static int Number(IQueryCollection query, string name, int fallback, int min, int max, List<FieldError> errors)
+    {
+        var text = query[name].ToString();
+        if (text.Length == 0)
+            return fallback;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+            return value;
+        errors.Add(new FieldError(name, $"'{name}' must be a whole number from {min} to {max}."));
+        return fallback;
+    }
+
+    /// <summary>No If-Match, "*", or the revision as an entity tag ("3" or W/"3").</summary>
+    private static bool TryReadIfMatch(HttpRequest request, out int? revision)
+    {
+        revision = null;
+        var header = request.Headers.IfMatch.ToString();
+        if (header.Length == 0 || header == "*")
+            return true;
+        if (!EntityTagHeaderValue.TryParse(header, out var tag))
+            return false;
+        if (!int.TryParse(tag.Tag.ToString().Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+            return false;
+        revision = value;
+        return true;
+    }
+
+    private static string ETag(JsonObject record) => $"\"{record["revision"]}\"";
+
+    private static IResult Found(HttpContext http, JsonObject record)
+    {
+        http.Response.Headers.ETag = ETag(record);
+        return TypedResults.Ok(record);
+    }
+
+    private static IResult Created(HttpContext http, RecordKindDescriptor d, JsonObject record)
+    {
+        http.Response.Headers.ETag = ETag(record);
+        return TypedResults.Created($"/api/{d.Collection}/{record["id"]}", record);
+    }
+
+    private static IResult Invalid(RecordKindDescriptor d, IReadOnlyList<RecordFieldError> errors) =>
+        ApiProblem.Validation($"The {d.Name} was not saved: {errors.Count} field{(errors.Count == 1 ? " is" : "s are")} missing or wrong.",
+            errors.Select(e => new FieldError(e.Field, e.Message)));
+
+    private static IResult NotFound(RecordKindDescriptor d, string id) =>
+        ApiProblem.Status(StatusCodes.Status404NotFound, $"There is no {d.Name} '{(id.Length > 64 ? id[..64] + "…" : id)}'.");
+
+    private static string Actor(ClaimsPrincipal user) => user.Identity?.Name ?? "unknown";
+
+    private static object Describe(RecordKindDescriptor d) => new
+    {
+        name = d.Name,
+        collection = d.Collection,
+        title = d.Title,
+        numberPrefix = d.NumberPrefix,
+        defaultSla = d.DefaultSla,
+        fields = d.Fields.Prepend(RecordChange.Title).Select(f => new
+        {
+            name = f.Name, label = f.Label, type = f.Type.ToString().ToLowerInvariant(), maxLength = f.MaxLength, required = f.Required,
+            options = f.Options, derived = f.Derived, requiredIn = f.RequiredIn, recordKind = f.RecordKind,
+        }),
+        states = d.States.Select(s => new { name = s.Name, label = s.Label, final = s.Final }),
+        transitions = d.Transitions.Select(t => new { from = t.From, to = t.To, action = t.Action }),
+    };
+}
