@@ -175,7 +175,7 @@ public sealed class TimerIdempotencyTests(ITestOutputHelper output)
     private static WorkflowEngine InProcessEngine(ConnectionFactory connections, IBackgroundJobClient jobs, out OutboxJobRunner runner)
     {
         DapperSetup.Apply();
-        var sessions = new RunSessionFactory(connections, new HangfireJobDispatcher(jobs, TimeProvider.System), NullLogger<RunSessionFactory>.Instance);
+        var sessions = new RunSessionFactory(connections, new HangfireJobDispatcher(jobs, TimeProvider.System), new ValueStreams.Core.Records.RecordSettings(), NullLogger<RunSessionFactory>.Instance);
         var expressions = new JintExpressionEvaluator();
         var engine = new WorkflowEngine(sessions, new Interpreter(expressions, TimeProvider.System), TimeProvider.System);
         runner = new OutboxJobRunner(engine, new HttpStepRunner(sessions, expressions, engine, new HttpClient()), new NoPeople(),

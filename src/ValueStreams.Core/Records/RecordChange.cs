@@ -61,7 +61,7 @@ public sealed class RecordChange
                 else if (name == State.Name)
                     ReadState(descriptor, current, node, values, errors);
                 else if ((name == Title.Name ? Title : descriptor.Field(name)) is not { } field)
-                    errors.Add(new RecordFieldError(name, $"A {descriptor.Name} has no field '{name}'."));
+                    errors.Add(new RecordFieldError(name, $"{Capital(descriptor.WithArticle)} has no field '{name}'."));
                 else if (field.Derived)
                     errors.Add(new RecordFieldError(name, $"'{name}' is derived from other fields and cannot be written."));
                 else if (Read(field, node, out var value) is { } problem)
@@ -99,16 +99,18 @@ public sealed class RecordChange
         }
         var from = current?.GetValueOrDefault(State.Name) as string ?? descriptor.InitialState;
         if (current is not null && descriptor.States.First(s => s.Name == from).Final && to != from)
-            errors.Add(new RecordFieldError(State.Name, $"A {descriptor.Name} that is {from} cannot change state."));
+            errors.Add(new RecordFieldError(State.Name, $"{Capital(descriptor.WithArticle)} that is {from} cannot change state."));
         else if (!descriptor.CanMove(from, to))
         {
             var moves = descriptor.Transitions.Where(t => t.From == from).Select(t => t.To).ToList();
             errors.Add(new RecordFieldError(State.Name,
-                $"A {descriptor.Name} cannot go from {from} to {to}; from {from} it can go to {(moves.Count == 0 ? "nothing else" : string.Join(", ", moves))}."));
+                $"{Capital(descriptor.WithArticle)} cannot go from {from} to {to}; from {from} it can go to {(moves.Count == 0 ? "nothing else" : string.Join(", ", moves))}."));
         }
         else
             values[State.Name] = to;
     }
+
+    private static string Capital(string text) => char.ToUpperInvariant(text[0]) + text[1..];
 
     /// <summary>Reads a field's value from JSON; returns what is wrong, or null.</summary>
     private static string? Read(RecordField field, JsonNode? node, out object? value)

@@ -37,6 +37,9 @@ public sealed record RecordKindDescriptor(
 {
     public string InitialState => States[0].Name;
 
+    /// <summary>The kind's name with its article, for messages: "an incident", "a change".</summary>
+    public string WithArticle => ("aeiou".Contains(Name[0]) ? "an " : "a ") + Name;
+
     public RecordField? Field(string name) => Fields.FirstOrDefault(f => f.Name == name);
 
     public bool CanMove(string from, string to) => from == to || Transitions.Any(t => t.From == from && t.To == to);

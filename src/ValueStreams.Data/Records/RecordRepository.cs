@@ -45,19 +45,15 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
     public async Task<JsonObject?> FindAsync(RecordKind kind, string idOrNumber, CancellationToken ct = default)
     {
         await using var connection = await connections.OpenAsync(ct);
-        var row = await ReadRowAsync(connection, null, kind, idOrNumber, forUpdate: false);
-        return row is null ? null : await DescribeAsync(connection, kind, row);
+        var row = await ReadRowAsync(connection, null, Sql, kind, idOrNumber, forUpdate: false);
+        return row is null ? null : await DescribeAsync(connection, null, kind, row);
     }
 
-    public async Task<RecordWrite> CreateAsync(RecordKind kind, JsonObject? body, string actor, CancellationToken ct = default)
+    /// <summary>Inserts a checked new record in the caller's transaction, with its number and history; returns its id and number.</summary>
+    internal static async Task<(string Id, string Number)> InsertAsync(DbConnection connection, DbTransaction transaction, SqlDialect sql, RecordKind kind,
+        RecordChange change, string actor, CancellationToken ct = default)
     {
-        var change = RecordChange.Check(kind, null, body, settings);
-        if (!change.IsValid)
-            return new RecordWrite.Invalid(change.Errors);
-
         var d = kind.Descriptor;
-        await using var connection = await connections.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
         var next = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "INSERT INTO record_numbers (kind, last_number) VALUES (@kind, 1) " +
             "ON CONFLICT (kind) DO UPDATE SET last_number = record_numbers.last_number + 1 RETURNING last_number",
@@ -66,7 +62,7 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
         var number = $"{d.NumberPrefix}-{next.ToString("D6", CultureInfo.InvariantCulture)}";
         var now = DateTimeOffset.UtcNow;
 
-        var parameters = Parameters(kind, change.Values);
+        var parameters = Parameters(sql, kind, change.Values);
         parameters.AddDynamicParams(new { id, number, now, actor });
         var columns = string.Join(", ", d.Fields.Select(f => f.Column));
         var values = string.Join(", ", d.Fields.Select((_, i) => $"@f{i}"));
@@ -74,20 +70,32 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
             $"INSERT INTO {d.Table} ({Common}, {columns}) VALUES (@id, @number, @title, @state, 1, @now, @actor, @now, @actor, {values})",
             parameters, transaction, cancellationToken: ct));
         await WriteHistoryAsync(connection, transaction, kind, id, now, actor, change.Changed, null, change.Values, ct);
-        await transaction.CommitAsync(ct);
-
-        var row = await ReadRowAsync(connection, null, kind, id, forUpdate: false);
-        return new RecordWrite.Written(await DescribeAsync(connection, kind, row!));
+        return (id, number);
     }
 
     /// <summary>Applies a change; <paramref name="expectedRevision"/> (from <c>If-Match</c>) must still be the record's, when given.</summary>
     public async Task<RecordWrite> UpdateAsync(RecordKind kind, string idOrNumber, JsonObject? body, int? expectedRevision, string actor,
         CancellationToken ct = default)
     {
-        var d = kind.Descriptor;
         await using var connection = await connections.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var row = await ReadRowAsync(connection, transaction, kind, idOrNumber, forUpdate: true);
+        var result = await UpdateAsync(connection, transaction, Sql, settings, kind, idOrNumber, body, expectedRevision, actor, ct);
+        if (result is not RecordWrite.Written(var id))
+            return result;
+        await transaction.CommitAsync(ct);
+        var written = await ReadRowAsync(connection, null, Sql, kind, (string)id["id"]!, forUpdate: false);
+        return new RecordWrite.Written(await DescribeAsync(connection, null, kind, written!));
+    }
+
+    /// <summary>
+    /// Checks and applies a change in the caller's transaction, the row locked first. A written result holds only the
+    /// record's id; read it again for the whole record.
+    /// </summary>
+    internal static async Task<RecordWrite> UpdateAsync(DbConnection connection, DbTransaction transaction, SqlDialect sql, RecordSettings settings,
+        RecordKind kind, string idOrNumber, JsonObject? body, int? expectedRevision, string actor, CancellationToken ct = default)
+    {
+        var d = kind.Descriptor;
+        var row = await ReadRowAsync(connection, transaction, sql, kind, idOrNumber, forUpdate: true);
         if (row is null)
             return new RecordWrite.NotFound();
         if (expectedRevision is { } expected && expected != row.Revision)
@@ -99,7 +107,7 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
         if (change.Changed.Count > 0)
         {
             var now = DateTimeOffset.UtcNow;
-            var parameters = Parameters(kind, change.Values);
+            var parameters = Parameters(sql, kind, change.Values);
             parameters.AddDynamicParams(new { id = row.Id, now, actor, revision = row.Revision });
             var sets = string.Join(", ", d.Fields.Select((f, i) => $"{f.Column} = @f{i}"));
             await connection.ExecuteAsync(new CommandDefinition(
@@ -108,11 +116,42 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
                 parameters, transaction, cancellationToken: ct));
             await WriteHistoryAsync(connection, transaction, kind, row.Id, now, actor, change.Changed, row.Values, change.Values, ct);
         }
-        await transaction.CommitAsync(ct);
-
-        var written = await ReadRowAsync(connection, null, kind, row.Id, forUpdate: false);
-        return new RecordWrite.Written(await DescribeAsync(connection, kind, written!));
+        return new RecordWrite.Written(new JsonObject { ["id"] = row.Id });
     }
+
+    /// <summary>
+    /// The newest record whose fields equal the given values (id and number included), in the caller's transaction, or
+    /// null. Field names choose among the kind's columns; an unknown name is an error.
+    /// </summary>
+    internal static async Task<JsonObject?> LookupAsync(DbConnection connection, DbTransaction transaction, RecordKind kind,
+        IReadOnlyDictionary<string, object?> equals)
+    {
+        var d = kind.Descriptor;
+        var where = new List<string>();
+        var parameters = new DynamicParameters();
+        var i = 0;
+        foreach (var (name, value) in equals)
+        {
+            var column = name is "id" or "number" or "title" or "state" ? name
+                : d.Field(name)?.Column ?? throw new ArgumentException($"A {d.Name} has no field '{name}'.", nameof(equals));
+            where.Add(value is null ? $"{column} IS NULL" : $"{column} = @p{i}");
+            parameters.Add($"p{i}", value);
+            i++;
+        }
+        var row = await connection.QueryFirstOrDefaultAsync(new CommandDefinition(
+            $"SELECT {Common}, {string.Join(", ", d.Fields.Select(f => f.Column))} FROM {d.Table}" +
+            (where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where)) + " ORDER BY created_at DESC, id DESC LIMIT 1",
+            parameters, transaction));
+        return row is null ? null : Describe(kind, ToRow(kind, (IDictionary<string, object?>)row));
+    }
+
+    /// <summary>Records that an instance works on a record (once per pair; the first role stays).</summary>
+    internal static Task LinkInstanceAsync(DbConnection connection, DbTransaction transaction, RecordKind kind, string recordId,
+        string instanceId, string role) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO record_instances (record_kind, record_id, instance_id, role, created_at) VALUES (@kind, @recordId, @instanceId, @role, @now) " +
+            "ON CONFLICT (record_kind, record_id, instance_id) DO NOTHING",
+            new { kind = kind.Descriptor.Name, recordId, instanceId, role, now = DateTimeOffset.UtcNow }, transaction));
 
     /// <summary>
     /// A page of records: <paramref name="filters"/> by field (a value or a comma-separated list of values), text
@@ -170,7 +209,7 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
     public async Task<IReadOnlyList<RecordHistoryEntry>?> HistoryAsync(RecordKind kind, string idOrNumber, CancellationToken ct = default)
     {
         await using var connection = await connections.OpenAsync(ct);
-        var row = await ReadRowAsync(connection, null, kind, idOrNumber, forUpdate: false);
+        var row = await ReadRowAsync(connection, null, Sql, kind, idOrNumber, forUpdate: false);
         if (row is null)
             return null;
         var entries = await connection.QueryAsync<HistoryRow>(new CommandDefinition(
@@ -208,7 +247,7 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
         return (column ?? throw new ArgumentException($"Cannot sort by '{name}'.", nameof(sort)), descending);
     }
 
-    private DynamicParameters Parameters(RecordKind kind, IDictionary<string, object?> values)
+    private static DynamicParameters Parameters(SqlDialect sql, RecordKind kind, IDictionary<string, object?> values)
     {
         var parameters = new DynamicParameters();
         parameters.Add("title", values[RecordChange.Title.Name]);
@@ -219,13 +258,13 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
             var value = values[fields[i].Name];
             // SQLite keeps flags as 0/1; PostgreSQL as boolean.
             if (fields[i].Type == RecordFieldType.Boolean)
-                value = Sql.Provider == Engine.Storage.StorageProvider.Sqlite ? (value is true ? 1 : 0) : value is true;
+                value = sql.Provider == Engine.Storage.StorageProvider.Sqlite ? (value is true ? 1 : 0) : value is true;
             parameters.Add($"f{i}", value);
         }
         return parameters;
     }
 
-    private async Task WriteHistoryAsync(DbConnection connection, DbTransaction transaction, RecordKind kind, string id, DateTimeOffset at,
+    private static async Task WriteHistoryAsync(DbConnection connection, DbTransaction transaction, RecordKind kind, string id, DateTimeOffset at,
         string actor, IReadOnlyList<string> changed, IReadOnlyDictionary<string, object?>? before, IDictionary<string, object?> after,
         CancellationToken ct)
     {
@@ -249,13 +288,13 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
         _ => value.ToString(),
     };
 
-    private async Task<RecordRow?> ReadRowAsync(DbConnection connection, DbTransaction? transaction, RecordKind kind, string idOrNumber,
-        bool forUpdate)
+    private static async Task<RecordRow?> ReadRowAsync(DbConnection connection, DbTransaction? transaction, SqlDialect sql, RecordKind kind,
+        string idOrNumber, bool forUpdate)
     {
         var d = kind.Descriptor;
         var column = idOrNumber.StartsWith(d.NumberPrefix + "-", StringComparison.OrdinalIgnoreCase) ? "number" : "id";
         var row = await connection.QueryFirstOrDefaultAsync(new CommandDefinition(
-            $"SELECT {Common}, {string.Join(", ", d.Fields.Select(f => f.Column))} FROM {d.Table} WHERE {column} = @key{(forUpdate ? Sql.ForUpdate() : "")}",
+            $"SELECT {Common}, {string.Join(", ", d.Fields.Select(f => f.Column))} FROM {d.Table} WHERE {column} = @key{(forUpdate ? sql.ForUpdate() : "")}",
             new { key = column == "number" ? idOrNumber.ToUpperInvariant() : idOrNumber }, transaction));
         return row is null ? null : ToRow(kind, (IDictionary<string, object?>)row);
     }
@@ -307,13 +346,13 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
         return record;
     }
 
-    private static async Task<JsonObject> DescribeAsync(DbConnection connection, RecordKind kind, RecordRow row)
+    private static async Task<JsonObject> DescribeAsync(DbConnection connection, DbTransaction? transaction, RecordKind kind, RecordRow row)
     {
         var record = Describe(kind, row);
         var instances = await connection.QueryAsync<(string Id, string ValueStreamId, string Status)>(
             "SELECT i.id, i.value_stream_id, i.status FROM record_instances r JOIN instances i ON i.id = r.instance_id " +
             "WHERE r.record_kind = @kind AND r.record_id = @id ORDER BY r.created_at",
-            new { kind = kind.Descriptor.Name, id = row.Id });
+            new { kind = kind.Descriptor.Name, id = row.Id }, transaction);
         record["instances"] = new JsonArray(instances
             .Select(i => (JsonNode)new JsonObject { ["id"] = i.Id, ["valueStreamId"] = i.ValueStreamId, ["status"] = i.Status }).ToArray());
         return record;

@@ -4,6 +4,8 @@ using System.Text.Json.Nodes;
 using Dapper;
 using ValueStreams.Core.Definitions;
 using ValueStreams.Core.Definitions.Format;
+using ValueStreams.Core.Records;
+using ValueStreams.Data.Records;
 using ValueStreams.Data.Store;
 using ValueStreams.Data.Notifications;
 using ValueStreams.Engine.Runtime;
@@ -27,9 +29,12 @@ internal sealed class RunSession : IRunSession
     /// <summary>An instance inserted by this run whose row has not been written yet: it is written with its latest state.</summary>
     private readonly HashSet<InstanceState> _unwritten = [];
 
+    private readonly RecordSettings recordSettings;
+
     public RunSession(DbConnection connection, DbTransaction transaction, StorageProvider provider,
-        ConcurrentDictionary<(string, int), ValueStreamDefinition> definitions)
+        ConcurrentDictionary<(string, int), ValueStreamDefinition> definitions, RecordSettings recordSettings)
     {
+        this.recordSettings = recordSettings;
         this.connection = connection;
         this.transaction = transaction;
         this.provider = provider;
@@ -336,17 +341,46 @@ internal sealed class RunSession : IRunSession
         return Task.CompletedTask;
     }
 
-    public Task<string> CreateRecordAsync(string recordType, JsonObject fields, string instanceId)
+    public async Task<RecordRef> CreateRecordAsync(string recordType, JsonObject fields, string actor, string? instanceId)
     {
+        if (RecordKindCatalogue.Find(recordType) is { } kind)
+        {
+            var change = RecordChange.Check(kind, null, fields, recordSettings);
+            if (!change.IsValid)
+                throw new RecordRefusedException(recordType, change.Errors);
+            await _pending.FlushAsync();
+            var created = await RecordRepository.InsertAsync(connection, transaction, Sql, kind, change, actor);
+            if (instanceId is not null)
+                await RecordRepository.LinkInstanceAsync(connection, transaction, kind, created.Id, instanceId, "created");
+            return new RecordRef(recordType, created.Id, created.Number);
+        }
+
+        // Kinds not yet in the record catalogue keep their fields as one JSON document.
         var id = Guid.CreateVersion7().ToString("N");
         var now = DateTimeOffset.UtcNow;
         var sql = $"INSERT INTO records (id, record_type, data, instance_id, created_at, updated_at) VALUES (@id, @recordType, {Sql.Json("data")}, @instanceId, @now, @now)";
         _pending.Add(sql, new { id, recordType, data = fields.ToJsonString(), instanceId, now });
-        return Task.FromResult(id);
+        return new RecordRef(recordType, id, null);
     }
 
-    public async Task<bool> UpdateRecordAsync(string recordType, string recordId, JsonObject fields)
+    public async Task<bool> UpdateRecordAsync(string recordType, string recordId, JsonObject fields, string actor, string? instanceId)
     {
+        if (RecordKindCatalogue.Find(recordType) is { } kind)
+        {
+            await _pending.FlushAsync();
+            switch (await RecordRepository.UpdateAsync(connection, transaction, Sql, recordSettings, kind, recordId, fields, null, actor))
+            {
+                case RecordWrite.Invalid(var errors):
+                    throw new RecordRefusedException(recordType, errors);
+                case RecordWrite.Written(var written):
+                    if (instanceId is not null)
+                        await RecordRepository.LinkInstanceAsync(connection, transaction, kind, (string)written["id"]!, instanceId, "updated");
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
         var current = await connection.QuerySingleOrDefaultAsync<string>(await Command(
             "SELECT CAST(data AS TEXT) FROM records WHERE id = @recordId AND record_type = @recordType", new { recordId, recordType }));
         if (current is null)
@@ -354,13 +388,31 @@ internal sealed class RunSession : IRunSession
         var merged = JsonNode.Parse(current) as JsonObject ?? [];
         foreach (var (name, value) in fields)
             merged[name] = value?.DeepClone();
-        var sql = $"UPDATE records SET data = {Sql.Json("data")}, updated_at = @now WHERE id = @recordId";
-        _pending.Add(sql, new { recordId, data = merged.ToJsonString(), now = DateTimeOffset.UtcNow });
+        var update = $"UPDATE records SET data = {Sql.Json("data")}, updated_at = @now WHERE id = @recordId";
+        _pending.Add(update, new { recordId, data = merged.ToJsonString(), now = DateTimeOffset.UtcNow });
         return true;
     }
 
-    public async Task<JsonObject?> LookupRecordAsync(string recordType, JsonObject filters)
+    public async Task<JsonObject?> LookupRecordAsync(string recordType, JsonObject filters, string? instanceId)
     {
+        if (RecordKindCatalogue.Find(recordType) is { } kind)
+        {
+            await _pending.FlushAsync();
+            var equals = filters.ToDictionary(f => f.Key, f => (object?)(f.Value is JsonValue v && v.TryGetValue<string>(out var text) ? text : f.Value?.ToJsonString()));
+            JsonObject? found;
+            try
+            {
+                found = await RecordRepository.LookupAsync(connection, transaction, kind, equals);
+            }
+            catch (ArgumentException unknown)
+            {
+                throw new StepFailedException(unknown.Message);
+            }
+            if (found is not null && instanceId is not null)
+                await RecordRepository.LinkInstanceAsync(connection, transaction, kind, (string)found["id"]!, instanceId, "read");
+            return found;
+        }
+
         // Field names and values are bound parameters; only the number of conditions shapes the SQL.
         var conditions = new List<string>();
         var parameters = new DynamicParameters(new { recordType });
@@ -381,6 +433,16 @@ internal sealed class RunSession : IRunSession
         record["id"] = row.Id;
         return record;
     }
+
+    public async Task LinkRecordAsync(string recordType, string recordId, string instanceId, string role)
+    {
+        await _pending.FlushAsync();
+        if (RecordKindCatalogue.Find(recordType) is { } kind)
+            await RecordRepository.LinkInstanceAsync(connection, transaction, kind, recordId, instanceId, role);
+    }
+
+    public async Task<IReadOnlyList<string>> PublishedStreamsAsync() =>
+        (await connection.QueryAsync<string>(await Command("SELECT id FROM value_streams WHERE published_version IS NOT NULL ORDER BY id"))).ToList();
 
     private sealed class TaskRowData
     {

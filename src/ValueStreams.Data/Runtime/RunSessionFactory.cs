@@ -1,3 +1,4 @@
+using ValueStreams.Core.Records;
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -16,7 +17,7 @@ namespace ValueStreams.Data.Runtime;
 /// leaves them undispatched for the reconciler to send again; the jobs are idempotent, so sending twice
 /// is harmless.
 /// </summary>
-public sealed class RunSessionFactory(ConnectionFactory connections, IJobDispatcher dispatcher, ILogger<RunSessionFactory> logger) : IRunSessionFactory, IOutbox
+public sealed class RunSessionFactory(ConnectionFactory connections, IJobDispatcher dispatcher, RecordSettings recordSettings, ILogger<RunSessionFactory> logger) : IRunSessionFactory, IOutbox
 {
     private const int Attempts = 5;
     private const int JournalRowsPerStatement = 100;
@@ -94,7 +95,7 @@ public sealed class RunSessionFactory(ConnectionFactory connections, IJobDispatc
         await using var connection = await connections.OpenAsync(cancellationToken);
         // Microsoft.Data.Sqlite begins IMMEDIATE transactions: the write lock is taken now, not at the first write.
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var session = new RunSession(connection, transaction, connections.Provider, _definitions);
+        var session = new RunSession(connection, transaction, connections.Provider, _definitions, recordSettings);
         var result = await work(session);
         await session.FlushAsync(JournalRowsPerStatement);
         await transaction.CommitAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ValueStreams.Core.Definitions;
+using ValueStreams.Core.Records;
 
 namespace ValueStreams.Engine.Runtime;
 
@@ -100,12 +101,35 @@ public interface IRunOutbox
     Task CreateMessageAsync(OutgoingMessage message);
 }
 
-/// <summary>Records the create-, update- and lookup-record steps work on.</summary>
+/// <summary>
+/// The ITIL records the create-, update- and lookup-record steps and the records API work on. Kinds in the record
+/// catalogue are typed: their fields are checked, and a change they refuse throws <see cref="RecordRefusedException"/>.
+/// Every write and lookup made for an instance links the instance and the record.
+/// </summary>
 public interface IRecordStore
 {
-    Task<string> CreateRecordAsync(string recordType, JsonObject fields, string instanceId);
-    Task<bool> UpdateRecordAsync(string recordType, string recordId, JsonObject fields);
-    Task<JsonObject?> LookupRecordAsync(string recordType, JsonObject filters);
+    Task<RecordRef> CreateRecordAsync(string recordType, JsonObject fields, string actor, string? instanceId);
+
+    /// <summary>False when there is no such record.</summary>
+    Task<bool> UpdateRecordAsync(string recordType, string recordId, JsonObject fields, string actor, string? instanceId);
+
+    Task<JsonObject?> LookupRecordAsync(string recordType, JsonObject filters, string? instanceId);
+
+    /// <summary>Links an instance and a record it works on (once per pair; the first role stays).</summary>
+    Task LinkRecordAsync(string recordType, string recordId, string instanceId, string role);
+
+    /// <summary>The ids of the streams that have a published version.</summary>
+    Task<IReadOnlyList<string>> PublishedStreamsAsync();
+}
+
+/// <summary>A record written: its kind, id and, for typed kinds, its number (<c>INC-000123</c>).</summary>
+public sealed record RecordRef(string Kind, string Id, string? Number);
+
+/// <summary>A record change its kind refused, with every field at fault.</summary>
+public sealed class RecordRefusedException(string kind, IReadOnlyList<RecordFieldError> errors)
+    : Exception($"the {kind} was not saved: {string.Join("; ", errors.Select(e => e.Field.Length == 0 ? e.Message : $"{e.Field}: {e.Message}"))}")
+{
+    public IReadOnlyList<RecordFieldError> Errors { get; } = errors;
 }
 
 /// <summary>A task as stored, for the checks the engine makes before completing it.</summary>

@@ -13,6 +13,9 @@ namespace ValueStreams.Engine.Runtime;
 /// </summary>
 public sealed class Interpreter(IExpressionEvaluator expressions, TimeProvider clock, EngineOptions? options = null)
 {
+    /// <summary>The evaluator the steps' expressions run on (also for conditions checked before an instance exists).</summary>
+    public IExpressionEvaluator Expressions => expressions;
+
     private readonly EngineOptions _options = options ?? new EngineOptions();
 
     /// <summary>Steps one run may take without waiting: a loop of automated steps faults instead of spinning.</summary>
@@ -50,7 +53,7 @@ public sealed class Interpreter(IExpressionEvaluator expressions, TimeProvider c
                 var behaviour = StepBehaviours.For(step.Type) ?? throw new StepFailedException($"step type '{step.Type}' cannot run");
                 await behaviour.RunAsync(new StepRun(instance, definition, graph, step, token, session, scope, actor, expressions, clock, _options));
             }
-            catch (Exception ex) when (ex is ExpressionException or StepFailedException)
+            catch (Exception ex) when (ex is ExpressionException or StepFailedException or RecordRefusedException)
             {
                 await FailStepAsync(instance, graph, step, token, session, ex.Message);
             }

@@ -28,15 +28,70 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
             var version = await session.PublishedVersionAsync(valueStreamId)
                 ?? throw new EngineException(EngineRefusal.NotFound, $"Value stream '{valueStreamId}' has no published version.");
             var definition = await LoadAsync(session, valueStreamId, version);
-            var start = definition.Steps.Single(s => s.Type == "start");
-            var instance = Interpreter.NewInstance(definition, version, input ?? new JsonObject(), correlationId, user, Now);
-            instance.NewToken(start.Id);
-            await session.InsertInstanceAsync(instance);
-            await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, null, JournalEntry.Started, user, null, $"{valueStreamId} version {version}"));
-            await interpreter.AdvanceAsync(instance, definition, session, user);
-            await session.SaveInstanceAsync(instance);
-            return instance;
+            return await StartInSessionAsync(session, definition, version, (JsonObject?)input ?? [], correlationId, user);
         }, ct);
+
+    private async Task<InstanceState> StartInSessionAsync(IRunSession session, ValueStreamDefinition definition, int version, JsonObject input,
+        string? correlationId, string user)
+    {
+        var start = definition.Steps.Single(s => s.Type == "start");
+        var instance = Interpreter.NewInstance(definition, version, input, correlationId, user, Now);
+        instance.NewToken(start.Id);
+        await session.InsertInstanceAsync(instance);
+        await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, null, JournalEntry.Started, user, null, $"{definition.Id} version {version}"));
+        await interpreter.AdvanceAsync(instance, definition, session, user);
+        await session.SaveInstanceAsync(instance);
+        return instance;
+    }
+
+    /// <summary>
+    /// Creates a record and, in the same transaction, starts every published stream whose start step is triggered by a
+    /// new record of that kind (and whose condition, if any, holds for it). Each such instance works on the record: it
+    /// gets the record's fields as input and the record as <c>startingRecord</c>, and the two are linked. A record its
+    /// kind refuses throws <see cref="RecordRefusedException"/> and nothing is stored.
+    /// </summary>
+    public Task<(RecordRef Record, IReadOnlyList<InstanceState> Started)> CreateRecordAsync(string kind, JsonObject fields, string user,
+        CancellationToken ct = default) =>
+        sessions.RunAsync(async session =>
+        {
+            var record = await session.CreateRecordAsync(kind, fields, user, null);
+            var started = new List<InstanceState>();
+            foreach (var streamId in await session.PublishedStreamsAsync())
+            {
+                if (await session.PublishedVersionAsync(streamId) is not { } version)
+                    continue;
+                var definition = await LoadAsync(session, streamId, version);
+                var start = definition.Steps.Single(s => s.Type == "start");
+                if (Text(start, "trigger") != "record-created" || Text(start, "recordType") != kind || !Holds(start, fields))
+                    continue;
+                var input = (JsonObject)fields.DeepClone();
+                input[Steps.StartingRecord.Variable] = Steps.StartingRecord.Describe(record);
+                var instance = await StartInSessionAsync(session, definition, version, input, $"{kind}:{record.Id}", user);
+                await session.LinkRecordAsync(kind, record.Id, instance.Id, "started");
+                started.Add(instance);
+            }
+            return ((RecordRef, IReadOnlyList<InstanceState>))(record, started);
+        }, ct);
+
+    private static string? Text(StepDefinition step, string property) =>
+        step.Properties[property] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
+
+    /// <summary>The start step's record condition over the new record's fields (as <c>vars</c> and <c>input</c>); none holds always.</summary>
+    private bool Holds(StepDefinition start, JsonObject fields)
+    {
+        if (Text(start, "condition") is not { Length: > 0 } condition)
+            return true;
+        using var scope = new Expressions.ExpressionScope((JsonObject)fields.DeepClone(), fields.DeepClone(), []);
+        try
+        {
+            return interpreter.Expressions.EvaluateCondition(condition, scope);
+        }
+        catch (Expressions.ExpressionException failed)
+        {
+            // A stream that cannot tell whether it should start must not be skipped quietly: nothing is stored.
+            throw new EngineException(EngineRefusal.Conflict, $"The start condition of a record-created stream failed: {failed.Message}");
+        }
+    }
 
     /// <summary>Completes a task with an outcome and form data, then runs on. The caller has checked who may.</summary>
     public Task<InstanceState> CompleteTaskAsync(string taskId, string outcome, JsonObject data, string user, bool overrideClaim = false,

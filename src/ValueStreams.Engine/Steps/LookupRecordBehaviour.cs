@@ -10,7 +10,7 @@ internal sealed class LookupRecordBehaviour : IStepBehaviour
     public async Task RunAsync(StepRun run)
     {
         var p = new Properties(StepProperties.RequiredText(run.Properties, "recordType"), StepProperties.RequiredText(run.Properties, "resultVariable"));
-        var found = await run.Session.LookupRecordAsync(p.RecordType, Values.Fields(run, "filters"));
+        var found = await run.Session.LookupRecordAsync(p.RecordType, Values.Fields(run, "filters"), run.Instance.Id);
         run.Instance.Variables[p.ResultVariable] = found;
         await run.LeaveAsync(found is null ? "not-found" : "found");
     }

@@ -13,7 +13,7 @@ internal sealed class UpdateRecordBehaviour : IStepBehaviour
     {
         var p = new Properties(StepProperties.RequiredText(run.Properties, "recordType"), StepProperties.RequiredText(run.Properties, "record"));
         var id = Values.AsText(run.Expressions.EvaluateValue(p.Record, run.Scope));
-        if (!await run.Session.UpdateRecordAsync(p.RecordType, id, Values.Fields(run, "values")))
+        if (!await run.Session.UpdateRecordAsync(p.RecordType, id, Values.Fields(run, "values"), StartingRecord.Actor(run.Instance), run.Instance.Id))
             throw new StepFailedException($"there is no {p.RecordType} record '{id}' to update");
         await run.JournalAsync(JournalEntry.RecordWritten, "updated", $"{p.RecordType} {id}");
         await run.LeaveAsync("done");

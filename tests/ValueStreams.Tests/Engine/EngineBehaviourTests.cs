@@ -108,13 +108,13 @@ public sealed class EngineBehaviourTests
         .Start()
         .Step("create", "create-record", new JsonObject
         {
-            ["recordType"] = "incident",
+            ["recordType"] = "problem",
             ["values"] = StreamFile.Pairs("field", ("title", "vars.title"), ("severity", "vars.severity")),
             ["resultVariable"] = "createdId",
         })
         .Step("find", "lookup-record", new JsonObject
         {
-            ["recordType"] = "incident",
+            ["recordType"] = "problem",
             ["filters"] = StreamFile.Pairs("field", ("title", "vars.lookFor")),
             ["resultVariable"] = "found",
         })
@@ -129,19 +129,19 @@ public sealed class EngineBehaviourTests
         .Start()
         .Step("create", "create-record", new JsonObject
         {
-            ["recordType"] = "incident",
+            ["recordType"] = "problem",
             ["values"] = StreamFile.Pairs("field", ("title", "vars.title"), ("status", "'open'")),
             ["resultVariable"] = "createdId",
         })
         .Step("close", "update-record", new JsonObject
         {
-            ["recordType"] = "incident",
+            ["recordType"] = "problem",
             ["record"] = "vars.createdId",
             ["values"] = StreamFile.Pairs("field", ("status", "'closed'")),
         })
         .Step("find", "lookup-record", new JsonObject
         {
-            ["recordType"] = "incident",
+            ["recordType"] = "problem",
             ["filters"] = StreamFile.Pairs("field", ("title", "vars.title"), ("status", "'closed'")),
             ["resultVariable"] = "found",
         })
@@ -155,7 +155,7 @@ public sealed class EngineBehaviourTests
     {
         var update = new JsonObject
         {
-            ["recordType"] = "incident",
+            ["recordType"] = "problem",
             ["record"] = "vars.recordId",
             ["values"] = StreamFile.Pairs("field", ("status", "'closed'")),
         };
@@ -831,13 +831,13 @@ public sealed class EngineBehaviourTests
             .Start()
             .Step("create", "create-record", new JsonObject
             {
-                ["recordType"] = "incident",
+                ["recordType"] = "problem",
                 ["values"] = StreamFile.Pairs("field", (field, value)),
                 ["resultVariable"] = "createdId",
             })
             .Step("find", "lookup-record", new JsonObject
             {
-                ["recordType"] = "incident",
+                ["recordType"] = "problem",
                 ["filters"] = StreamFile.Pairs("field", (field, value)),
                 ["resultVariable"] = "found",
             })
@@ -881,7 +881,7 @@ public sealed class EngineBehaviourTests
         Assert.Equal("faulted", instance.GetProperty("status").GetString());
         var faulted = Assert.Single(instance.GetProperty("activeSteps").EnumerateArray());
         Assert.Equal("update", faulted.GetProperty("stepId").GetString());
-        Assert.Equal("there is no incident record 'no-such-record' to update", faulted.GetProperty("fault").GetString());
+        Assert.Equal("there is no problem record 'no-such-record' to update", faulted.GetProperty("fault").GetString());
         var journal = Assert.Single(await api.JournalOfAsync(IdOf(instance), "step-faulted", "update"));
         Assert.Contains("no-such-record", journal.GetProperty("detail").GetString());
         Assert.Single(await api.JournalOfAsync(IdOf(instance), "instance-faulted"));

@@ -22,7 +22,7 @@ namespace ValueStreams.Tests.Engine;
 [Collection(nameof(HostCollection))]
 public sealed partial class StepRetryTests
 {
-    private const string Missing = "there is no incident record '{0}' to update";
+    private const string Missing = "there is no problem record '{0}' to update";
 
     private static JsonObject Policy(int attempts, string delay, double? backoff = null, string? maxDelay = null)
     {
@@ -70,14 +70,14 @@ public sealed partial class StepRetryTests
     private static Task<JsonElement> WaitForRetryAsync(EngineApi api, string instance) =>
         api.WaitForAsync(instance, i => i.GetProperty("status").GetString() == "waiting" && WaitingFor(i) == "retry", "a retry being scheduled");
 
-    /// <summary>An incident written straight into the store, as another system would create it.</summary>
+    /// <summary>A problem written straight into the store, as another system would create it.</summary>
     private static async Task CreateIncidentAsync(EngineApi api, StorageProvider provider, string id)
     {
         var connections = api.Host.Services.GetRequiredService<ConnectionFactory>();
         await using var connection = await connections.OpenAsync();
         var data = provider == StorageProvider.PostgreSql ? "CAST(@data AS jsonb)" : "@data";
         await connection.ExecuteAsync(
-            $"INSERT INTO records (id, record_type, data, instance_id, created_at, updated_at) VALUES (@id, 'incident', {data}, NULL, @now, @now)",
+            $"INSERT INTO records (id, record_type, data, instance_id, created_at, updated_at) VALUES (@id, 'problem', {data}, NULL, @now, @now)",
             new { id, data = """{"title":"Disk full","status":"open"}""", now = DateTimeOffset.UtcNow });
     }
 

@@ -30,7 +30,8 @@ public sealed class IncidentApiTests
         Assert.Equal("P2", incident.GetProperty("priority").GetString());
         Assert.Equal("new", incident.GetProperty("state").GetString());
         Assert.Equal("agent", incident.GetProperty("createdBy").GetString());
-        Assert.Equal(0, incident.GetProperty("instances").GetArrayLength());
+        // Incident resolution starts on every new incident and is linked to it.
+        Assert.Equal("incident-resolution", Assert.Single(incident.GetProperty("instances").EnumerateArray()).GetProperty("valueStreamId").GetString());
         Assert.Equal("\"1\"", created.Headers.ETag?.ToString());
 
         var id = incident.GetProperty("id").GetString();

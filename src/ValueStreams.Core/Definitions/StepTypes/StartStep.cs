@@ -15,6 +15,8 @@ public sealed class StartStep : StepType
             new("trigger", InputKind.Enum, "How instances start", Required: true, Options: Triggers),
             new("event", InputKind.String, "Event name, for the event trigger"),
             Inputs.RecordType("Record type, for the record-created trigger") with { Required = false },
+            new("condition", InputKind.Expression,
+                "For the record-created trigger: start only for records this holds for (the record's fields are vars), e.g. vars.impact == 'high'"),
             new("schedule", InputKind.String, "Cron expression, for the schedule trigger"),
             new(Starters, InputKind.StringList,
                 "Who may start it from the portal: roles of this stream (their groups) or group ids; none keeps it off the portal"),

@@ -19,6 +19,7 @@ public sealed class ValueStreamValidator(ItilCatalogue catalogue)
         HumanTaskRules.Check,
         FlowStepRules.Check,
         CallRules.Check,
+        RecordStepRules.Check,
         ConnectionRules.Check,
         GraphRules.Check,
     ];

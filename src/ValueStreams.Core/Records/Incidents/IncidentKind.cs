@@ -13,7 +13,10 @@ public sealed class IncidentKind : RecordKind
         "incident", "incidents", "Incident", "incidents", "INC",
         [
             new("description", "description", RecordFieldType.LongText, "Description", MaxLength: 100_000),
+            new("businessImpact", "business_impact", RecordFieldType.LongText, "Business impact", MaxLength: 100_000),
             new("caller", "caller", RecordFieldType.User, "Caller", MaxLength: 100),
+            new("contact", "contact", RecordFieldType.Text, "How to reach the caller", MaxLength: 200),
+            new("location", "location", RecordFieldType.Text, "Location", MaxLength: 200),
             new("service", "service", RecordFieldType.Reference, "Affected service", MaxLength: 100, RecordKind: "service"),
             new("configurationItem", "configuration_item", RecordFieldType.Reference, "Configuration item", MaxLength: 100,
                 RecordKind: "configuration-item"),

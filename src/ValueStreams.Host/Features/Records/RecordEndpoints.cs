@@ -5,6 +5,7 @@ using Microsoft.Net.Http.Headers;
 using ValueStreams.Core.Identity;
 using ValueStreams.Core.Records;
 using ValueStreams.Data.Records;
+using ValueStreams.Engine.Runtime;
 using ValueStreams.Host.Features.Auth;
 using ValueStreams.Host.Features.Errors;
 
@@ -12,7 +13,8 @@ namespace ValueStreams.Host.Features.Records;
 
 /// <summary>
 /// The records API, one collection per record kind in the catalogue (<c>/api/incidents</c>…): a paged list with
-/// filters, sort and search; one record by id or number with its ETag; create; update with <c>If-Match</c>; history.
+/// filters, sort and search; one record by id or number with its ETag; create (which starts the streams a new record of
+/// the kind triggers, in the same transaction); update with <c>If-Match</c>; history.
 /// </summary>
 public static class RecordEndpoints
 {
@@ -47,15 +49,27 @@ public static class RecordEndpoints
             .WithAccess(Access.Agent)
             .WithSummary($"One {d.Name} by id or number ({d.NumberPrefix}-000123), with its ETag and the value stream instances that work on it");
 
-        records.MapPost("/", async (JsonObject? body, HttpContext http, RecordRepository repository, ClaimsPrincipal user, CancellationToken ct) =>
-                await repository.CreateAsync(kind, body, Actor(user), ct) switch
+        records.MapPost("/", async (JsonObject? body, HttpContext http, WorkflowEngine engine, RecordRepository repository, ClaimsPrincipal user,
+                CancellationToken ct) =>
+            {
+                if (body is null)
+                    return Invalid(d, [new RecordFieldError("", $"The body must be a JSON object with the {d.Name}'s fields.")]);
+                try
                 {
-                    RecordWrite.Written(var record) => Created(http, d, record),
-                    RecordWrite.Invalid(var errors) => Invalid(d, errors),
-                    _ => throw new InvalidOperationException("A new record is written or refused."),
-                })
+                    var (created, _) = await engine.CreateRecordAsync(d.Name, body, Actor(user), ct);
+                    return Created(http, d, (await repository.FindAsync(kind, created.Id, ct))!);
+                }
+                catch (RecordRefusedException refused)
+                {
+                    return Invalid(d, refused.Errors);
+                }
+                catch (EngineException refusal)
+                {
+                    return EngineProblems.From(refusal);
+                }
+            })
             .WithAccess(Access.Agent)
-            .WithSummary($"Create a {d.Name}; 400 names every field that is missing or wrong");
+            .WithSummary($"Create {d.WithArticle}; 400 names every field that is missing or wrong");
 
         records.MapPatch("/{id}", async (string id, JsonObject? body, HttpContext http, RecordRepository repository, ClaimsPrincipal user,
                 CancellationToken ct) =>
@@ -72,7 +86,7 @@ public static class RecordEndpoints
                 };
             })
             .WithAccess(Access.Agent)
-            .WithSummary($"Change fields or the state of a {d.Name}; send If-Match with its ETag (412 when it changed since)");
+            .WithSummary($"Change fields or the state of {d.WithArticle}; send If-Match with its ETag (412 when it changed since)");
 
         records.MapGet("/{id}/history", async (string id, RecordRepository repository, CancellationToken ct) =>
                 await repository.HistoryAsync(kind, id, ct) is { } history
