@@ -1,0 +1,38 @@
+using System.Text.Json.Nodes;
+
+namespace ValueStreams.Designer.Records;
+
+/// <summary>
+/// What the record pages need for the signed-in agent: lists, one record with its history, creating and changing
+/// records. The host implements it over the same repository and engine the records API uses.
+/// </summary>
+public interface IRecordDesk
+{
+    /// <summary>A page of records of a kind; unknown filter or sort names come back as an error message.</summary>
+    Task<RecordListResult> ListAsync(string kind, RecordListRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>A record by id or number, or null.</summary>
+    Task<JsonObject?> FindAsync(string kind, string idOrNumber, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<RecordChangeLine>> HistoryAsync(string kind, string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates a record (starting the streams its kind triggers); a refusal names each failing field.</summary>
+    Task<RecordSaveResult> CreateAsync(string kind, JsonObject fields, CancellationToken cancellationToken = default);
+
+    /// <summary>Changes a record read at <paramref name="revision"/>; a record changed since then is refused as stale.</summary>
+    Task<RecordSaveResult> UpdateAsync(string kind, string id, JsonObject changes, int revision, CancellationToken cancellationToken = default);
+}
+
+/// <summary>What a list asks for: filters by field, a text search, a sort (<c>-</c> for descending) and a page.</summary>
+public sealed record RecordListRequest(IReadOnlyDictionary<string, string> Filters, string? Search, string? Sort, int Page, int PageSize);
+
+public sealed record RecordListResult(IReadOnlyList<JsonObject> Items, int Total, string? Error);
+
+/// <summary>One field's change in a record's history.</summary>
+public sealed record RecordChangeLine(DateTimeOffset At, string Actor, string Field, string? Old, string? New);
+
+/// <summary>How a save went: the record as saved, or the message and the failing fields.</summary>
+public sealed record RecordSaveResult(JsonObject? Record, string? Message, IReadOnlyDictionary<string, string> FieldErrors, bool Stale = false)
+{
+    public bool Saved => Record is not null;
+}

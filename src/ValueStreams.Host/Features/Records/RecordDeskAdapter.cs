@@ -1,0 +1,74 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Components.Authorization;
+using ValueStreams.Core.Records;
+using ValueStreams.Data.Records;
+using ValueStreams.Designer.Records;
+using ValueStreams.Engine.Runtime;
+
+namespace ValueStreams.Host.Features.Records;
+
+/// <summary>The record pages' back end for the circuit's signed-in user, over the repository and engine the records API uses.</summary>
+public sealed class RecordDeskAdapter(RecordRepository records, WorkflowEngine engine, AuthenticationStateProvider authentication) : IRecordDesk
+{
+    public async Task<RecordListResult> ListAsync(string kind, RecordListRequest request, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var page = await records.ListAsync(Kind(kind), new RecordListQuery(request.Filters, request.Search, request.Sort,
+                Math.Max(request.Page, 1), Math.Clamp(request.PageSize, 1, RecordRepository.MaxPageSize)), cancellationToken);
+            return new RecordListResult(page.Items, page.Total, null);
+        }
+        catch (ArgumentException wrong)
+        {
+            return new RecordListResult([], 0, wrong.Message);
+        }
+    }
+
+    public Task<JsonObject?> FindAsync(string kind, string idOrNumber, CancellationToken cancellationToken = default) =>
+        records.FindAsync(Kind(kind), idOrNumber, cancellationToken);
+
+    public async Task<IReadOnlyList<RecordChangeLine>> HistoryAsync(string kind, string id, CancellationToken cancellationToken = default) =>
+        (await records.HistoryAsync(Kind(kind), id, cancellationToken) ?? [])
+            .Select(h => new RecordChangeLine(h.At, h.Actor, h.Field, h.Old, h.New)).ToList();
+
+    public async Task<RecordSaveResult> CreateAsync(string kind, JsonObject fields, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var (created, _) = await engine.CreateRecordAsync(kind, fields, await UserAsync(), cancellationToken);
+            return new RecordSaveResult(await records.FindAsync(Kind(kind), created.Id, cancellationToken), null, new Dictionary<string, string>());
+        }
+        catch (RecordRefusedException refused)
+        {
+            return Refused(refused.Errors);
+        }
+        catch (EngineException refusal)
+        {
+            return new RecordSaveResult(null, refusal.Message, new Dictionary<string, string>());
+        }
+    }
+
+    public async Task<RecordSaveResult> UpdateAsync(string kind, string id, JsonObject changes, int revision,
+        CancellationToken cancellationToken = default) =>
+        await records.UpdateAsync(Kind(kind), id, changes, revision, await UserAsync(), cancellationToken) switch
+        {
+            RecordWrite.Written(var record) => new RecordSaveResult(record, null, new Dictionary<string, string>()),
+            RecordWrite.Invalid(var errors) => Refused(errors),
+            RecordWrite.Stale => new RecordSaveResult(null, "Someone changed this record since you opened it. Reload it and make your change again.",
+                new Dictionary<string, string>(), Stale: true),
+            _ => new RecordSaveResult(null, "The record no longer exists.", new Dictionary<string, string>()),
+        };
+
+    private static RecordSaveResult Refused(IReadOnlyList<RecordFieldError> errors)
+    {
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var error in errors)
+            fields.TryAdd(error.Field, error.Message);
+        return new RecordSaveResult(null, $"Not saved: {errors.Count} field{(errors.Count == 1 ? " needs" : "s need")} attention.", fields);
+    }
+
+    private static RecordKind Kind(string name) =>
+        RecordKindCatalogue.Find(name) ?? throw new ArgumentException($"There is no record kind '{name}'.", nameof(name));
+
+    private async Task<string> UserAsync() => (await authentication.GetAuthenticationStateAsync()).User.Identity?.Name ?? "unknown";
+}
