@@ -83,6 +83,9 @@ public sealed class RecordChange
                 errors.Add(new RecordFieldError(field.Name, $"'{field.Name}' is required when the {descriptor.Name} is {values[State.Name]}."));
         }
 
+        if (errors.Count == 0)
+            errors.AddRange(kind.Check(values, current?.GetValueOrDefault(State.Name) as string));
+
         var changed = values.Where(v => current is null ? v.Value is not null : !Equals(current.GetValueOrDefault(v.Key), v.Value))
             .Select(v => v.Key).ToList();
         return new RecordChange(values, changed, errors);

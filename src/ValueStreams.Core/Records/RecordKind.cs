@@ -16,6 +16,23 @@ public abstract class RecordKind
     public virtual void Derive(IDictionary<string, object?> values, RecordSettings settings)
     {
     }
+
+    /// <summary>
+    /// Rules across fields that the field types cannot say (a change's window ends after it starts), with the state the
+    /// record comes from (null for a new record).
+    /// </summary>
+    public virtual IEnumerable<RecordFieldError> Check(IReadOnlyDictionary<string, object?> values, string? fromState) => [];
+
+    /// <summary>Sets <c>priority</c> from <c>impact</c> and <c>urgency</c> through the configured matrix, when both are known.</summary>
+    protected static void DerivePriority(IDictionary<string, object?> values, RecordSettings settings)
+    {
+        if (values.TryGetValue("impact", out var impact) && values.TryGetValue("urgency", out var urgency)
+            && settings.PriorityMatrix.TryGetValue($"{impact}-{urgency}", out var priority))
+            values["priority"] = priority;
+    }
+
+    /// <summary>The three levels impact and urgency are given in.</summary>
+    protected static readonly IReadOnlyList<string> Levels = ["high", "medium", "low"];
 }
 
 /// <summary>What a kind is: its names, fields, states and the moves between them.</summary>

@@ -7,8 +7,6 @@ namespace ValueStreams.Core.Records.Incidents;
 /// </summary>
 public sealed class IncidentKind : RecordKind
 {
-    private static readonly string[] Levels = ["high", "medium", "low"];
-
     public override RecordKindDescriptor Descriptor { get; } = new(
         "incident", "incidents", "Incident", "incidents", "INC",
         [
@@ -52,10 +50,5 @@ public sealed class IncidentKind : RecordKind
         ],
         DefaultSla: "incident");
 
-    public override void Derive(IDictionary<string, object?> values, RecordSettings settings)
-    {
-        if (values.TryGetValue("impact", out var impact) && values.TryGetValue("urgency", out var urgency)
-            && settings.PriorityMatrix.TryGetValue($"{impact}-{urgency}", out var priority))
-            values["priority"] = priority;
-    }
+    public override void Derive(IDictionary<string, object?> values, RecordSettings settings) => DerivePriority(values, settings);
 }
