@@ -217,14 +217,15 @@ internal sealed class RunSession : IRunSession
             new { instanceId, at }));
     }
 
-    public async Task<int> CancelOpenTasksOfTokenAsync(string instanceId, string tokenId, DateTimeOffset at)
+    public async Task<int> CancelOpenTasksOfTokenAsync(string instanceId, string tokenId, DateTimeOffset at, string? because = null)
     {
+        var detail = because ?? "another participant completed the step";
         await connection.ExecuteAsync(await Command(
             """
             INSERT INTO task_events (task_id, at, actor, action, detail)
-            SELECT id, @at, 'system', 'cancelled', 'another participant completed the step'
+            SELECT id, @at, 'system', 'cancelled', @detail
             FROM tasks WHERE instance_id = @instanceId AND token_id = @tokenId AND status IN ('open', 'claimed')
-            """, new { instanceId, tokenId, at }));
+            """, new { instanceId, tokenId, at, detail }));
         return await connection.ExecuteAsync(await Command(
             "UPDATE tasks SET status = 'cancelled', completed_at = @at WHERE instance_id = @instanceId AND token_id = @tokenId AND status IN ('open', 'claimed')",
             new { instanceId, tokenId, at }));
@@ -292,6 +293,9 @@ internal sealed class RunSession : IRunSession
 
     public async Task CancelTimersAsync(string instanceId) =>
         await connection.ExecuteAsync(await Command("UPDATE timers SET status = 'cancelled' WHERE instance_id = @instanceId AND status = 'pending'", new { instanceId }));
+
+    public async Task<bool> CancelTimerAsync(string timerId) =>
+        await connection.ExecuteAsync(await Command("UPDATE timers SET status = 'cancelled' WHERE id = @timerId AND status = 'pending'", new { timerId })) == 1;
 
     public Task SubscribeAsync(EventSubscription subscription)
     {

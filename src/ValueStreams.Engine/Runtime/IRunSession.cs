@@ -52,8 +52,11 @@ public interface ITaskStore
 
     Task CancelOpenTasksAsync(string instanceId, DateTimeOffset at);
 
-    /// <summary>Cancels the still-open tasks a token waits for (the other participants of an "any" step); returns how many.</summary>
-    Task<int> CancelOpenTasksOfTokenAsync(string instanceId, string tokenId, DateTimeOffset at);
+    /// <summary>
+    /// Cancels the still-open tasks a token waits for (the other participants of an "any" step, a branch a first-wins
+    /// join no longer waits for); their history says <paramref name="because"/>. Returns how many.
+    /// </summary>
+    Task<int> CancelOpenTasksOfTokenAsync(string instanceId, string tokenId, DateTimeOffset at, string? because = null);
 
     /// <summary>Withdraws the still-open tasks a token waits for as timed out (its step's deadline passed); returns how many.</summary>
     Task<int> TimeOutOpenTasksOfTokenAsync(string instanceId, string tokenId, DateTimeOffset at);
@@ -77,6 +80,9 @@ public interface ITimerStore
     Task<IReadOnlyList<(string TimerId, DateTimeOffset DueAt)>> PendingTimersAsync(string instanceId);
 
     Task CancelTimersAsync(string instanceId);
+
+    /// <summary>pending → cancelled for one timer; false when it was not pending, so its job finds nothing to fire.</summary>
+    Task<bool> CancelTimerAsync(string timerId);
 }
 
 /// <summary>Event subscriptions of waiting tokens.</summary>

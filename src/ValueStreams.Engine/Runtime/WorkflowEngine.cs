@@ -290,29 +290,12 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
             var instance = await LockAsync(session, instanceId);
             if (InstanceStatus.IsFinished(instance.Status))
                 throw new EngineException(EngineRefusal.Conflict, $"Instance '{instanceId}' is already {instance.Status}.");
-            await CancelWithChildrenAsync(session, instance, user, null);
+            await Withdrawal.CancelWithChildrenAsync(session, instance, user, null, Now);
             // A parent waiting for this instance hears of the cancellation at its call step.
             if (instance.ParentInstanceId is not null)
                 await session.EnqueueAsync(new OutboxJob(Interpreter.NewId(), OutboxJob.ResumeParent, instance.Id, null));
             return instance;
         }, ct);
-
-    /// <summary>Cancels an instance and, in the same transaction, the children it waits for (and theirs).</summary>
-    private async Task CancelWithChildrenAsync(IRunSession session, InstanceState instance, string user, string? because)
-    {
-        var children = instance.Tokens.Where(t => t.WaitingFor?.Kind == Bookmark.Child).Select(t => t.WaitingFor!.Id).ToList();
-        instance.Status = InstanceStatus.Cancelled;
-        instance.CompletedAt = Now;
-        instance.Tokens.Clear();
-        await session.CancelOpenTasksAsync(instance.Id, Now);
-        await session.CancelTimersAsync(instance.Id);
-        await session.CancelSubscriptionsAsync(instance.Id);
-        await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, null, JournalEntry.InstanceCancelled, user, null, because));
-        await session.SaveInstanceAsync(instance);
-        foreach (var childId in children)
-            if (await session.LockInstanceAsync(childId) is { } child && !InstanceStatus.IsFinished(child.Status))
-                await CancelWithChildrenAsync(session, child, user, $"its parent {instance.Id} was cancelled");
-    }
 
     /// <summary>Retries the faulted steps of an instance; a step with a retry policy gets all its attempts again.</summary>
     public Task<InstanceState> RetryAsync(string instanceId, string user, CancellationToken ct = default) =>
