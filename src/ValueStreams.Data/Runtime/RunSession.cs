@@ -331,6 +331,46 @@ internal sealed class RunSession : IRunSession
     public async Task CancelSubscriptionsAsync(string instanceId) =>
         await connection.ExecuteAsync(await Command("DELETE FROM event_subscriptions WHERE instance_id = @instanceId", new { instanceId }));
 
+    public Task RetainEventAsync(RetainedEvent retained)
+    {
+        _pending.Add(
+            $"""
+            INSERT INTO retained_events (id, event_name, correlation_id, payload, published_by, published_at, expires_at)
+            VALUES (@Id, @EventName, @CorrelationId, {Sql.Json("Payload")}, @PublishedBy, @PublishedAt, @ExpiresAt)
+            """,
+            new { retained.Id, retained.EventName, retained.CorrelationId, Payload = retained.Payload?.ToJsonString(), retained.PublishedBy, retained.PublishedAt, retained.ExpiresAt });
+        return Task.CompletedTask;
+    }
+
+    public async Task<RetainedEvent?> ConsumeRetainedEventAsync(string eventName, string correlationId, DateTimeOffset publishedSince, DateTimeOffset now, string instanceId)
+    {
+        var candidates = (await connection.QueryAsync<RetainedEventRowData>(await Command(
+            """
+            SELECT id AS Id, event_name AS EventName, correlation_id AS CorrelationId, CAST(payload AS TEXT) AS Payload,
+                   published_by AS PublishedBy, published_at AS PublishedAt, expires_at AS ExpiresAt
+            FROM retained_events
+            WHERE event_name = @eventName AND correlation_id = @correlationId AND consumed_at IS NULL
+              AND published_at >= @publishedSince AND expires_at > @now
+            ORDER BY published_at, id LIMIT 5
+            """, new { eventName, correlationId, publishedSince, now }))).ToList();
+        foreach (var row in candidates)
+        {
+            // Another wait may have taken it since it was read: only the wait whose update changes the row has it.
+            var taken = await connection.ExecuteAsync(await Command(
+                "UPDATE retained_events SET consumed_by = @instanceId, consumed_at = @now WHERE id = @Id AND consumed_at IS NULL",
+                new { instanceId, now, row.Id }));
+            if (taken == 1)
+                return new RetainedEvent(row.Id, row.EventName, row.CorrelationId, row.Payload is null ? null : JsonNode.Parse(row.Payload),
+                    row.PublishedBy, row.PublishedAt, row.ExpiresAt);
+        }
+        return null;
+    }
+
+    public async Task<int> DeleteExpiredEventsAsync(DateTimeOffset now, int max) =>
+        await connection.ExecuteAsync(await Command(
+            "DELETE FROM retained_events WHERE id IN (SELECT id FROM retained_events WHERE expires_at <= @now ORDER BY expires_at LIMIT @max)",
+            new { now, max }));
+
     public Task EnqueueAsync(OutboxJob job)
     {
         _pending.Add(
@@ -410,6 +450,17 @@ internal sealed class RunSession : IRunSession
         public string TokenId { get; init; } = "";
         public string StepId { get; init; } = "";
         public DateTimeOffset DueAt { get; init; }
+    }
+
+    private sealed class RetainedEventRowData
+    {
+        public string Id { get; set; } = "";
+        public string EventName { get; set; } = "";
+        public string CorrelationId { get; set; } = "";
+        public string? Payload { get; set; }
+        public string PublishedBy { get; set; } = "";
+        public DateTimeOffset PublishedAt { get; set; }
+        public DateTimeOffset ExpiresAt { get; set; }
     }
 
     private sealed class SubscriptionRowData

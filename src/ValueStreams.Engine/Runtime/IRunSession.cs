@@ -96,6 +96,18 @@ public interface ISubscriptionStore
     Task<IReadOnlyList<EventSubscription>> FindSubscriptionsAsync(string eventName, string correlationId);
 
     Task CancelSubscriptionsAsync(string instanceId);
+
+    /// <summary>Keeps an event that no instance waited for, until it expires.</summary>
+    Task RetainEventAsync(RetainedEvent retained);
+
+    /// <summary>
+    /// Takes the earliest unconsumed, unexpired retained event of that name and correlation id published at or after
+    /// <paramref name="publishedSince"/> for the instance; a conditional update, so one event is consumed by one wait only.
+    /// </summary>
+    Task<RetainedEvent?> ConsumeRetainedEventAsync(string eventName, string correlationId, DateTimeOffset publishedSince, DateTimeOffset now, string instanceId);
+
+    /// <summary>Deletes up to <paramref name="max"/> retained events that have expired; returns how many.</summary>
+    Task<int> DeleteExpiredEventsAsync(DateTimeOffset now, int max);
 }
 
 /// <summary>Work that runs after commit: scheduler jobs and outgoing messages.</summary>

@@ -176,13 +176,25 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
 
     /// <summary>
     /// Delivers an event to every instance waiting for it with that correlation id that <paramref name="mayResume"/>
-    /// admits (the caller's right to act on the instance; every one when null); returns how many resumed.
+    /// admits (the caller's right to act on the instance; every one when null). When nothing waits for it, the event is
+    /// kept for the engine's event retention, and the first wait for it that starts in that time takes it. Expired
+    /// retained events are cleaned up here, a bounded number at a time. Returns how many resumed and whether it was kept.
     /// </summary>
-    public async Task<int> DeliverEventAsync(string eventName, string correlationId, JsonNode? payload, string user,
+    public async Task<EventDelivery> DeliverEventAsync(string eventName, string correlationId, JsonNode? payload, string user,
         Func<string, CancellationToken, Task<bool>>? mayResume = null, CancellationToken ct = default)
     {
         _limits.CheckEvent(eventName, correlationId, payload);
-        var subscriptions = await sessions.RunAsync(session => session.FindSubscriptionsAsync(eventName, correlationId), ct);
+        var options = interpreter.Options;
+        var (subscriptions, retained) = await sessions.RunAsync(async session =>
+        {
+            var now = Now;
+            await session.DeleteExpiredEventsAsync(now, options.ExpiredEventsDeletedPerPublish);
+            var found = await session.FindSubscriptionsAsync(eventName, correlationId);
+            if (found.Count > 0 || options.EventRetention <= TimeSpan.Zero)
+                return (found, false);
+            await session.RetainEventAsync(new RetainedEvent(Interpreter.NewId(), eventName, correlationId, payload?.DeepClone(), user, now, now + options.EventRetention));
+            return (found, true);
+        }, ct);
         var resumed = 0;
         foreach (var subscription in subscriptions)
         {
@@ -200,7 +212,8 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
                     return false;
                 var definition = await LoadAsync(session, instance.ValueStreamId, instance.Version);
                 instance.Outputs[subscription.StepId] = new JsonObject { ["event"] = eventName, ["payload"] = payload?.DeepClone() };
-                await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, subscription.StepId, JournalEntry.EventReceived, user, null, eventName));
+                await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, subscription.StepId, JournalEntry.EventReceived, user, null,
+                    $"{eventName} / {correlationId}, published while waiting"));
                 await interpreter.ResumeAsync(instance, definition, token, "done", session, user);
                 await interpreter.AdvanceAsync(instance, definition, session, user);
                 await session.SaveInstanceAsync(instance);
@@ -209,7 +222,7 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
             if (done)
                 resumed++;
         }
-        return resumed;
+        return new EventDelivery(resumed, retained);
     }
 
     /// <summary>Runs whatever is ready in an instance (a new child's first steps; re-dispatch after a crash).</summary>

@@ -103,10 +103,10 @@ public static class InstanceEndpoints
                 var viewer = user.ToViewer();
                 return await EngineProblems.Answer(() => engine.DeliverEventAsync(request.Name!, request.CorrelationId!, request.Payload, Name(user),
                         (instanceId, token) => access.MaySeeAsync(instanceId, viewer, token), ct),
-                    resumed => TypedResults.Ok(new { resumed }));
+                    delivery => TypedResults.Ok(new { resumed = delivery.Resumed, retained = delivery.Retained }));
             })
             .WithAccess(Access.SignedIn)
-            .WithTags("Instances").WithSummary("Resume the instances you may act on that wait for this event and correlation id");
+            .WithTags("Instances").WithSummary("Resume the instances you may act on that wait for this event and correlation id; when none waits, keep it for the first wait that starts within the event retention");
     }
 
     private static void Control(RouteGroupBuilder instances, string pattern, string summary,
