@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
 using ValueStreams.Core.Definitions;
@@ -335,10 +336,15 @@ internal sealed class RunSession : IRunSession
     {
         _pending.Add(
             $"""
-            INSERT INTO retained_events (id, event_name, correlation_id, payload, published_by, published_at, expires_at)
-            VALUES (@Id, @EventName, @CorrelationId, {Sql.Json("Payload")}, @PublishedBy, @PublishedAt, @ExpiresAt)
+            INSERT INTO retained_events (id, event_name, correlation_id, payload, published_by, publisher_groups, published_at, expires_at)
+            VALUES (@Id, @EventName, @CorrelationId, {Sql.Json("Payload")}, @PublishedBy, @PublisherGroups, @PublishedAt, @ExpiresAt)
             """,
-            new { retained.Id, retained.EventName, retained.CorrelationId, Payload = retained.Payload?.ToJsonString(), retained.PublishedBy, retained.PublishedAt, retained.ExpiresAt });
+            new
+            {
+                retained.Id, retained.EventName, retained.CorrelationId, Payload = retained.Payload?.ToJsonString(), retained.PublishedBy,
+                PublisherGroups = retained.PublisherGroups is null ? null : JsonSerializer.Serialize(retained.PublisherGroups),
+                retained.PublishedAt, retained.ExpiresAt,
+            });
         return Task.CompletedTask;
     }
 
@@ -347,7 +353,7 @@ internal sealed class RunSession : IRunSession
         var candidates = (await connection.QueryAsync<RetainedEventRowData>(await Command(
             """
             SELECT id AS Id, event_name AS EventName, correlation_id AS CorrelationId, CAST(payload AS TEXT) AS Payload,
-                   published_by AS PublishedBy, published_at AS PublishedAt, expires_at AS ExpiresAt
+                   published_by AS PublishedBy, publisher_groups AS PublisherGroups, published_at AS PublishedAt, expires_at AS ExpiresAt
             FROM retained_events
             WHERE event_name = @eventName AND correlation_id = @correlationId AND consumed_at IS NULL
               AND published_at >= @publishedSince AND expires_at > @now
@@ -355,15 +361,26 @@ internal sealed class RunSession : IRunSession
             """, new { eventName, correlationId, publishedSince, now }))).ToList();
         foreach (var row in candidates)
         {
+            var groups = row.PublisherGroups is null ? null : JsonSerializer.Deserialize<List<string>>(row.PublisherGroups) ?? [];
+            if (groups is not null && !await PublisherMaySeeAsync(new Viewer(row.PublishedBy, groups, IsAdmin: false), instanceId))
+                continue;
             // Another wait may have taken it since it was read: only the wait whose update changes the row has it.
             var taken = await connection.ExecuteAsync(await Command(
                 "UPDATE retained_events SET consumed_by = @instanceId, consumed_at = @now WHERE id = @Id AND consumed_at IS NULL",
                 new { instanceId, now, row.Id }));
             if (taken == 1)
                 return new RetainedEvent(row.Id, row.EventName, row.CorrelationId, row.Payload is null ? null : JsonNode.Parse(row.Payload),
-                    row.PublishedBy, row.PublishedAt, row.ExpiresAt);
+                    row.PublishedBy, row.PublishedAt, row.ExpiresAt, groups);
         }
         return null;
+    }
+
+    /// <summary>The instance-visibility rule (<see cref="InstanceAccess"/>), in this transaction, so the run's own writes count.</summary>
+    private async Task<bool> PublisherMaySeeAsync(Viewer publisher, string instanceId)
+    {
+        var parameters = new DynamicParameters(new { instanceId });
+        var condition = InstanceAccess.Condition("i", publisher, parameters);
+        return await connection.ExecuteScalarAsync<int>(await Command($"SELECT COUNT(*) FROM instances i WHERE i.id = @instanceId AND {condition}", parameters)) > 0;
     }
 
     public async Task<int> DeleteExpiredEventsAsync(DateTimeOffset now, int max) =>
@@ -459,6 +476,7 @@ internal sealed class RunSession : IRunSession
         public string CorrelationId { get; set; } = "";
         public string? Payload { get; set; }
         public string PublishedBy { get; set; } = "";
+        public string? PublisherGroups { get; set; }
         public DateTimeOffset PublishedAt { get; set; }
         public DateTimeOffset ExpiresAt { get; set; }
     }

@@ -102,7 +102,8 @@ public interface ISubscriptionStore
 
     /// <summary>
     /// Takes the earliest unconsumed, unexpired retained event of that name and correlation id published at or after
-    /// <paramref name="publishedSince"/> for the instance; a conditional update, so one event is consumed by one wait only.
+    /// <paramref name="publishedSince"/> whose publisher may see the instance; a conditional update, so one event is
+    /// consumed by one wait only.
     /// </summary>
     Task<RetainedEvent?> ConsumeRetainedEventAsync(string eventName, string correlationId, DateTimeOffset publishedSince, DateTimeOffset now, string instanceId);
 

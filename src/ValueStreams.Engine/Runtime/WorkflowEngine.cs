@@ -179,9 +179,11 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
     /// admits (the caller's right to act on the instance; every one when null). When nothing waits for it, the event is
     /// kept for the engine's event retention, and the first wait for it that starts in that time takes it. Expired
     /// retained events are cleaned up here, a bounded number at a time. Returns how many resumed and whether it was kept.
+    /// A kept event is taken only by an instance its publisher may see: one of <paramref name="publisherGroups"/>'s
+    /// (the publisher's groups; null when the publisher may see every instance) or the publisher's own.
     /// </summary>
     public async Task<EventDelivery> DeliverEventAsync(string eventName, string correlationId, JsonNode? payload, string user,
-        Func<string, CancellationToken, Task<bool>>? mayResume = null, CancellationToken ct = default)
+        Func<string, CancellationToken, Task<bool>>? mayResume = null, IReadOnlyList<string>? publisherGroups = null, CancellationToken ct = default)
     {
         _limits.CheckEvent(eventName, correlationId, payload);
         var options = interpreter.Options;
@@ -192,7 +194,8 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
             var found = await session.FindSubscriptionsAsync(eventName, correlationId);
             if (found.Count > 0 || options.EventRetention <= TimeSpan.Zero)
                 return (found, false);
-            await session.RetainEventAsync(new RetainedEvent(Interpreter.NewId(), eventName, correlationId, payload?.DeepClone(), user, now, now + options.EventRetention));
+            await session.RetainEventAsync(new RetainedEvent(Interpreter.NewId(), eventName, correlationId, payload?.DeepClone(), user, now, now + options.EventRetention,
+                publisherGroups));
             return (found, true);
         }, ct);
         var resumed = 0;

@@ -27,9 +27,9 @@ public sealed class EventRetentionTests
     private static StreamFile WaitAtOnce() => new StreamFile("ev-wait")
         .Start().WaitEvent("await-ack", "ack").Milestone().End().Chain("start", "await-ack", "value", "end");
 
-    private static async Task<JsonElement> PublishAsync(EngineApi api, string correlationId, object? payload = null)
+    private static async Task<JsonElement> PublishAsync(EngineApi api, string correlationId, object? payload = null, string user = "agent")
     {
-        var response = await (await api.As("agent")).PostAsJsonAsync("/api/events", new { name = "ack", correlationId, payload });
+        var response = await (await api.As(user)).PostAsJsonAsync("/api/events", new { name = "ack", correlationId, payload });
         var body = await BodyAsync(response);
         Assert.True(response.IsSuccessStatusCode, $"event ack/{correlationId}: {(int)response.StatusCode} {body}");
         return body;
@@ -144,5 +144,23 @@ public sealed class EventRetentionTests
         Assert.Equal("waiting", await api.StatusAsync(id));
         Assert.Equal(1, Resumed(await PublishAsync(api, "EV-5", "fresh")));
         Assert.Equal("fresh", (await api.InstanceAsync(id)).GetProperty("variables").GetProperty("received").GetString());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task A_kept_event_is_taken_only_by_an_instance_its_publisher_may_see(StorageProvider provider)
+    {
+        await using var api = await EngineApi.StartAsync(provider);
+        await api.PublishAsync(PrepThenWait());
+        var id = IdOf(await api.StartAsync("ev-prep", correlationId: "EV-6", user: "agent"));
+        // The engineer may not see the agent's instance (no task of theirs in it): the event is kept but not for it.
+        Assert.True(Retained(await PublishAsync(api, "EV-6", "from-engineer", user: "engineer")));
+
+        await api.CompleteStepAsync(id, "prep");
+
+        Assert.Equal("waiting", await api.StatusAsync(id));
+        Assert.Empty(await api.JournalOfAsync(id, "event-received"));
+        Assert.Equal(1, Resumed(await PublishAsync(api, "EV-6", "from-agent")));
+        Assert.Equal("from-agent", (await api.InstanceAsync(id)).GetProperty("variables").GetProperty("received").GetString());
     }
 }

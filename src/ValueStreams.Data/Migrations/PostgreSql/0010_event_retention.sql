@@ -6,6 +6,8 @@ CREATE TABLE retained_events (
     correlation_id TEXT NOT NULL,
     payload        JSONB NULL,
     published_by   TEXT NOT NULL,
+    -- The publisher's groups (JSON array), so a wait takes the event only if the publisher may see its instance; NULL: anyone's.
+    publisher_groups TEXT NULL,
     published_at   TIMESTAMPTZ NOT NULL,
     expires_at     TIMESTAMPTZ NOT NULL,
     consumed_by    TEXT NULL,

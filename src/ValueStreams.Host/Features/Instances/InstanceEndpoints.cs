@@ -102,7 +102,7 @@ public static class InstanceEndpoints
                 // Only the instances the caller may see are resumed; the others are not revealed by the count either.
                 var viewer = user.ToViewer();
                 return await EngineProblems.Answer(() => engine.DeliverEventAsync(request.Name!, request.CorrelationId!, request.Payload, Name(user),
-                        (instanceId, token) => access.MaySeeAsync(instanceId, viewer, token), ct),
+                        (instanceId, token) => access.MaySeeAsync(instanceId, viewer, token), viewer.IsAdmin ? null : viewer.Groups, ct),
                     delivery => TypedResults.Ok(new { resumed = delivery.Resumed, retained = delivery.Retained }));
             })
             .WithAccess(Access.SignedIn)
