@@ -187,17 +187,20 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
     {
         _limits.CheckEvent(eventName, correlationId, payload);
         var options = interpreter.Options;
-        var (subscriptions, retained) = await sessions.RunAsync(async session =>
+        var (subscriptions, retainedAt) = await sessions.RunAsync(async session =>
         {
             var now = Now;
             await session.DeleteExpiredEventsAsync(now, options.ExpiredEventsDeletedPerPublish);
             var found = await session.FindSubscriptionsAsync(eventName, correlationId);
             if (found.Count > 0 || options.EventRetention <= TimeSpan.Zero)
-                return (found, false);
+                return (found, (DateTimeOffset?)null);
             await session.RetainEventAsync(new RetainedEvent(Interpreter.NewId(), eventName, correlationId, payload?.DeepClone(), user, now, now + options.EventRetention,
                 publisherGroups));
-            return (found, true);
+            return (found, now);
         }, ct);
+        // A wait that started while the event was being kept may not have seen it: the first such wait takes it now.
+        if (retainedAt is not null)
+            subscriptions = await sessions.RunAsync(session => session.FindSubscriptionsAsync(eventName, correlationId), ct);
         var resumed = 0;
         foreach (var subscription in subscriptions)
         {
@@ -208,24 +211,38 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
                 var instance = await session.LockInstanceAsync(subscription.InstanceId);
                 if (instance is null || instance.Status is not (InstanceStatus.Waiting or InstanceStatus.Running))
                     return false;
-                if (await session.TakeSubscriptionAsync(subscription.Id) is null)
-                    return false;
+                // Held with its instance: the subscription of a token waiting for it exists until this run takes it.
                 var token = instance.Tokens.Find(t => t.WaitingFor == new Bookmark(Bookmark.Event, subscription.Id));
                 if (token is null)
                     return false;
+                var delivered = payload;
+                var how = "published while waiting";
+                if (retainedAt is { } since)
+                {
+                    if (await session.ConsumeRetainedEventAsync(eventName, correlationId, since, Now, instance.Id) is not { } kept)
+                        return false;
+                    delivered = kept.Payload;
+                    how = $"published {kept.PublishedAt:O} as the wait started (retained event {kept.Id})";
+                }
+                if (await session.TakeSubscriptionAsync(subscription.Id) is null)
+                    return false;
                 var definition = await LoadAsync(session, instance.ValueStreamId, instance.Version);
-                instance.Outputs[subscription.StepId] = new JsonObject { ["event"] = eventName, ["payload"] = payload?.DeepClone() };
+                instance.Outputs[subscription.StepId] = new JsonObject { ["event"] = eventName, ["payload"] = delivered?.DeepClone() };
                 await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, subscription.StepId, JournalEntry.EventReceived, user, null,
-                    $"{eventName} / {correlationId}, published while waiting"));
+                    $"{eventName} / {correlationId}, {how}"));
                 await interpreter.ResumeAsync(instance, definition, token, "done", session, user);
                 await interpreter.AdvanceAsync(instance, definition, session, user);
                 await session.SaveInstanceAsync(instance);
                 return true;
             }, ct);
             if (done)
+            {
                 resumed++;
+                if (retainedAt is not null)
+                    break;
+            }
         }
-        return new EventDelivery(resumed, retained);
+        return new EventDelivery(resumed, retainedAt is not null);
     }
 
     /// <summary>Runs whatever is ready in an instance (a new child's first steps; re-dispatch after a crash).</summary>
