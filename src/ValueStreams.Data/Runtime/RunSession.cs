@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
 using ValueStreams.Core.Definitions;
@@ -222,14 +223,15 @@ internal sealed class RunSession : IRunSession
             new { instanceId, at }));
     }
 
-    public async Task<int> CancelOpenTasksOfTokenAsync(string instanceId, string tokenId, DateTimeOffset at)
+    public async Task<int> CancelOpenTasksOfTokenAsync(string instanceId, string tokenId, DateTimeOffset at, string? because = null)
     {
+        var detail = because ?? "another participant completed the step";
         await connection.ExecuteAsync(await Command(
             """
             INSERT INTO task_events (task_id, at, actor, action, detail)
-            SELECT id, @at, 'system', 'cancelled', 'another participant completed the step'
+            SELECT id, @at, 'system', 'cancelled', @detail
             FROM tasks WHERE instance_id = @instanceId AND token_id = @tokenId AND status IN ('open', 'claimed')
-            """, new { instanceId, tokenId, at }));
+            """, new { instanceId, tokenId, at, detail }));
         return await connection.ExecuteAsync(await Command(
             "UPDATE tasks SET status = 'cancelled', completed_at = @at WHERE instance_id = @instanceId AND token_id = @tokenId AND status IN ('open', 'claimed')",
             new { instanceId, tokenId, at }));
@@ -298,6 +300,9 @@ internal sealed class RunSession : IRunSession
     public async Task CancelTimersAsync(string instanceId) =>
         await connection.ExecuteAsync(await Command("UPDATE timers SET status = 'cancelled' WHERE instance_id = @instanceId AND status = 'pending'", new { instanceId }));
 
+    public async Task<bool> CancelTimerAsync(string timerId) =>
+        await connection.ExecuteAsync(await Command("UPDATE timers SET status = 'cancelled' WHERE id = @timerId AND status = 'pending'", new { timerId })) == 1;
+
     public Task SubscribeAsync(EventSubscription subscription)
     {
         _pending.Add(
@@ -331,6 +336,62 @@ internal sealed class RunSession : IRunSession
 
     public async Task CancelSubscriptionsAsync(string instanceId) =>
         await connection.ExecuteAsync(await Command("DELETE FROM event_subscriptions WHERE instance_id = @instanceId", new { instanceId }));
+
+    public Task RetainEventAsync(RetainedEvent retained)
+    {
+        _pending.Add(
+            $"""
+            INSERT INTO retained_events (id, event_name, correlation_id, payload, published_by, publisher_groups, published_at, expires_at)
+            VALUES (@Id, @EventName, @CorrelationId, {Sql.Json("Payload")}, @PublishedBy, @PublisherGroups, @PublishedAt, @ExpiresAt)
+            """,
+            new
+            {
+                retained.Id, retained.EventName, retained.CorrelationId, Payload = retained.Payload?.ToJsonString(), retained.PublishedBy,
+                PublisherGroups = retained.PublisherGroups is null ? null : JsonSerializer.Serialize(retained.PublisherGroups),
+                retained.PublishedAt, retained.ExpiresAt,
+            });
+        return Task.CompletedTask;
+    }
+
+    public async Task<RetainedEvent?> ConsumeRetainedEventAsync(string eventName, string correlationId, DateTimeOffset publishedSince, DateTimeOffset now, string instanceId)
+    {
+        var candidates = (await connection.QueryAsync<RetainedEventRowData>(await Command(
+            """
+            SELECT id AS Id, event_name AS EventName, correlation_id AS CorrelationId, CAST(payload AS TEXT) AS Payload,
+                   published_by AS PublishedBy, publisher_groups AS PublisherGroups, published_at AS PublishedAt, expires_at AS ExpiresAt
+            FROM retained_events
+            WHERE event_name = @eventName AND correlation_id = @correlationId AND consumed_at IS NULL
+              AND published_at >= @publishedSince AND expires_at > @now
+            ORDER BY published_at, id LIMIT 5
+            """, new { eventName, correlationId, publishedSince, now }))).ToList();
+        foreach (var row in candidates)
+        {
+            var groups = row.PublisherGroups is null ? null : JsonSerializer.Deserialize<List<string>>(row.PublisherGroups) ?? [];
+            if (groups is not null && !await PublisherMaySeeAsync(new Viewer(row.PublishedBy, groups, IsAdmin: false), instanceId))
+                continue;
+            // Another wait may have taken it since it was read: only the wait whose update changes the row has it.
+            var taken = await connection.ExecuteAsync(await Command(
+                "UPDATE retained_events SET consumed_by = @instanceId, consumed_at = @now WHERE id = @Id AND consumed_at IS NULL",
+                new { instanceId, now, row.Id }));
+            if (taken == 1)
+                return new RetainedEvent(row.Id, row.EventName, row.CorrelationId, row.Payload is null ? null : JsonNode.Parse(row.Payload),
+                    row.PublishedBy, row.PublishedAt, row.ExpiresAt, groups);
+        }
+        return null;
+    }
+
+    /// <summary>The instance-visibility rule (<see cref="InstanceAccess"/>), in this transaction, so the run's own writes count.</summary>
+    private async Task<bool> PublisherMaySeeAsync(Viewer publisher, string instanceId)
+    {
+        var parameters = new DynamicParameters(new { instanceId });
+        var condition = InstanceAccess.Condition("i", publisher, parameters);
+        return await connection.ExecuteScalarAsync<int>(await Command($"SELECT COUNT(*) FROM instances i WHERE i.id = @instanceId AND {condition}", parameters)) > 0;
+    }
+
+    public async Task<int> DeleteExpiredEventsAsync(DateTimeOffset now, int max) =>
+        await connection.ExecuteAsync(await Command(
+            "DELETE FROM retained_events WHERE id IN (SELECT id FROM retained_events WHERE expires_at <= @now ORDER BY expires_at LIMIT @max)",
+            new { now, max }));
 
     public Task EnqueueAsync(OutboxJob job)
     {
@@ -468,6 +529,18 @@ internal sealed class RunSession : IRunSession
         public string TokenId { get; init; } = "";
         public string StepId { get; init; } = "";
         public DateTimeOffset DueAt { get; init; }
+    }
+
+    private sealed class RetainedEventRowData
+    {
+        public string Id { get; set; } = "";
+        public string EventName { get; set; } = "";
+        public string CorrelationId { get; set; } = "";
+        public string? Payload { get; set; }
+        public string PublishedBy { get; set; } = "";
+        public string? PublisherGroups { get; set; }
+        public DateTimeOffset PublishedAt { get; set; }
+        public DateTimeOffset ExpiresAt { get; set; }
     }
 
     private sealed class SubscriptionRowData

@@ -7,4 +7,13 @@ public sealed class EngineOptions
 
     /// <summary>How deep value streams may call one another (a child of a child…); a call beyond it faults its step.</summary>
     public int MaxCallDepth { get; set; } = 8;
+
+    /// <summary>
+    /// How long an event that no instance waited for is kept for the first wait that matches it (and how far back a
+    /// wait-for-event step looks unless it sets <c>acceptEarlierEvents</c>). Zero keeps none.
+    /// </summary>
+    public TimeSpan EventRetention { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Expired retained events deleted at most per published event (the clean-up is bounded).</summary>
+    public int ExpiredEventsDeletedPerPublish { get; set; } = 100;
 }

@@ -56,6 +56,18 @@ public sealed record DurableTimer(string Id, string InstanceId, string TokenId, 
 /// <summary>A token waiting for an event by name and correlation id.</summary>
 public sealed record EventSubscription(string Id, string InstanceId, string TokenId, string StepId, string EventName, string CorrelationId);
 
+/// <summary>
+/// An event published while no instance waited for it, kept until <paramref name="ExpiresAt"/> for the first wait that
+/// matches and that its publisher may see (<paramref name="PublisherGroups"/>: the publisher's groups; null when the
+/// publisher may see every instance).
+/// </summary>
+public sealed record RetainedEvent(
+    string Id, string EventName, string CorrelationId, JsonNode? Payload, string PublishedBy, DateTimeOffset PublishedAt, DateTimeOffset ExpiresAt,
+    IReadOnlyList<string>? PublisherGroups = null);
+
+/// <summary>What publishing an event did: how many waiting instances it resumed, and whether it was kept for a later wait.</summary>
+public sealed record EventDelivery(int Resumed, bool Retained);
+
 /// <summary>An email or webhook call a notify step sends; delivered by a background job after the run commits.</summary>
 public sealed record OutgoingMessage(
     string Id, string Channel, string? Recipient, string? Subject, string Body, string? Url, string InstanceId, string? TaskId, DateTimeOffset CreatedAt);

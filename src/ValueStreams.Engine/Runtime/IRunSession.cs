@@ -53,8 +53,11 @@ public interface ITaskStore
 
     Task CancelOpenTasksAsync(string instanceId, DateTimeOffset at);
 
-    /// <summary>Cancels the still-open tasks a token waits for (the other participants of an "any" step); returns how many.</summary>
-    Task<int> CancelOpenTasksOfTokenAsync(string instanceId, string tokenId, DateTimeOffset at);
+    /// <summary>
+    /// Cancels the still-open tasks a token waits for (the other participants of an "any" step, a branch a first-wins
+    /// join no longer waits for); their history says <paramref name="because"/>. Returns how many.
+    /// </summary>
+    Task<int> CancelOpenTasksOfTokenAsync(string instanceId, string tokenId, DateTimeOffset at, string? because = null);
 
     /// <summary>Withdraws the still-open tasks a token waits for as timed out (its step's deadline passed); returns how many.</summary>
     Task<int> TimeOutOpenTasksOfTokenAsync(string instanceId, string tokenId, DateTimeOffset at);
@@ -78,6 +81,9 @@ public interface ITimerStore
     Task<IReadOnlyList<(string TimerId, DateTimeOffset DueAt)>> PendingTimersAsync(string instanceId);
 
     Task CancelTimersAsync(string instanceId);
+
+    /// <summary>pending → cancelled for one timer; false when it was not pending, so its job finds nothing to fire.</summary>
+    Task<bool> CancelTimerAsync(string timerId);
 }
 
 /// <summary>Event subscriptions of waiting tokens.</summary>
@@ -91,6 +97,19 @@ public interface ISubscriptionStore
     Task<IReadOnlyList<EventSubscription>> FindSubscriptionsAsync(string eventName, string correlationId);
 
     Task CancelSubscriptionsAsync(string instanceId);
+
+    /// <summary>Keeps an event that no instance waited for, until it expires.</summary>
+    Task RetainEventAsync(RetainedEvent retained);
+
+    /// <summary>
+    /// Takes the earliest unconsumed, unexpired retained event of that name and correlation id published at or after
+    /// <paramref name="publishedSince"/> whose publisher may see the instance; a conditional update, so one event is
+    /// consumed by one wait only.
+    /// </summary>
+    Task<RetainedEvent?> ConsumeRetainedEventAsync(string eventName, string correlationId, DateTimeOffset publishedSince, DateTimeOffset now, string instanceId);
+
+    /// <summary>Deletes up to <paramref name="max"/> retained events that have expired; returns how many.</summary>
+    Task<int> DeleteExpiredEventsAsync(DateTimeOffset now, int max);
 }
 
 /// <summary>Work that runs after commit: scheduler jobs and outgoing messages.</summary>

@@ -18,6 +18,9 @@ public sealed class Interpreter(IExpressionEvaluator expressions, TimeProvider c
 
     private readonly EngineOptions _options = options ?? new EngineOptions();
 
+    /// <summary>The engine's settings, as the steps see them.</summary>
+    public EngineOptions Options => _options;
+
     /// <summary>Steps one run may take without waiting: a loop of automated steps faults instead of spinning.</summary>
     public const int MaxStepsPerRun = 10_000;
 

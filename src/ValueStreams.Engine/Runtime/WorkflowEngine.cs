@@ -231,13 +231,31 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
 
     /// <summary>
     /// Delivers an event to every instance waiting for it with that correlation id that <paramref name="mayResume"/>
-    /// admits (the caller's right to act on the instance; every one when null); returns how many resumed.
+    /// admits (the caller's right to act on the instance; every one when null). When nothing waits for it, the event is
+    /// kept for the engine's event retention, and the first wait for it that starts in that time takes it. Expired
+    /// retained events are cleaned up here, a bounded number at a time. Returns how many resumed and whether it was kept.
+    /// A kept event is taken only by an instance its publisher may see: one of <paramref name="publisherGroups"/>'s
+    /// (the publisher's groups; null when the publisher may see every instance) or the publisher's own.
     /// </summary>
-    public async Task<int> DeliverEventAsync(string eventName, string correlationId, JsonNode? payload, string user,
-        Func<string, CancellationToken, Task<bool>>? mayResume = null, CancellationToken ct = default)
+    public async Task<EventDelivery> DeliverEventAsync(string eventName, string correlationId, JsonNode? payload, string user,
+        Func<string, CancellationToken, Task<bool>>? mayResume = null, IReadOnlyList<string>? publisherGroups = null, CancellationToken ct = default)
     {
         _limits.CheckEvent(eventName, correlationId, payload);
-        var subscriptions = await sessions.RunAsync(session => session.FindSubscriptionsAsync(eventName, correlationId), ct);
+        var options = interpreter.Options;
+        var (subscriptions, retainedAt) = await sessions.RunAsync(async session =>
+        {
+            var now = Now;
+            await session.DeleteExpiredEventsAsync(now, options.ExpiredEventsDeletedPerPublish);
+            var found = await session.FindSubscriptionsAsync(eventName, correlationId);
+            if (found.Count > 0 || options.EventRetention <= TimeSpan.Zero)
+                return (found, (DateTimeOffset?)null);
+            await session.RetainEventAsync(new RetainedEvent(Interpreter.NewId(), eventName, correlationId, payload?.DeepClone(), user, now, now + options.EventRetention,
+                publisherGroups));
+            return (found, now);
+        }, ct);
+        // A wait that started while the event was being kept may not have seen it: the first such wait takes it now.
+        if (retainedAt is not null)
+            subscriptions = await sessions.RunAsync(session => session.FindSubscriptionsAsync(eventName, correlationId), ct);
         var resumed = 0;
         foreach (var subscription in subscriptions)
         {
@@ -248,23 +266,38 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
                 var instance = await session.LockInstanceAsync(subscription.InstanceId);
                 if (instance is null || instance.Status is not (InstanceStatus.Waiting or InstanceStatus.Running))
                     return false;
-                if (await session.TakeSubscriptionAsync(subscription.Id) is null)
-                    return false;
+                // Held with its instance: the subscription of a token waiting for it exists until this run takes it.
                 var token = instance.Tokens.Find(t => t.WaitingFor == new Bookmark(Bookmark.Event, subscription.Id));
                 if (token is null)
                     return false;
+                var delivered = payload;
+                var how = "published while waiting";
+                if (retainedAt is { } since)
+                {
+                    if (await session.ConsumeRetainedEventAsync(eventName, correlationId, since, Now, instance.Id) is not { } kept)
+                        return false;
+                    delivered = kept.Payload;
+                    how = $"published {kept.PublishedAt:O} as the wait started (retained event {kept.Id})";
+                }
+                if (await session.TakeSubscriptionAsync(subscription.Id) is null)
+                    return false;
                 var definition = await LoadAsync(session, instance.ValueStreamId, instance.Version);
-                instance.Outputs[subscription.StepId] = new JsonObject { ["event"] = eventName, ["payload"] = payload?.DeepClone() };
-                await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, subscription.StepId, JournalEntry.EventReceived, user, null, eventName));
+                instance.Outputs[subscription.StepId] = new JsonObject { ["event"] = eventName, ["payload"] = delivered?.DeepClone() };
+                await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, subscription.StepId, JournalEntry.EventReceived, user, null,
+                    $"{eventName} / {correlationId}, {how}"));
                 await interpreter.ResumeAsync(instance, definition, token, "done", session, user);
                 await interpreter.AdvanceAsync(instance, definition, session, user);
                 await session.SaveInstanceAsync(instance);
                 return true;
             }, ct);
             if (done)
+            {
                 resumed++;
+                if (retainedAt is not null)
+                    break;
+            }
         }
-        return resumed;
+        return new EventDelivery(resumed, retainedAt is not null);
     }
 
     /// <summary>Runs whatever is ready in an instance (a new child's first steps; re-dispatch after a crash).</summary>
@@ -345,29 +378,12 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
             var instance = await LockAsync(session, instanceId);
             if (InstanceStatus.IsFinished(instance.Status))
                 throw new EngineException(EngineRefusal.Conflict, $"Instance '{instanceId}' is already {instance.Status}.");
-            await CancelWithChildrenAsync(session, instance, user, null);
+            await Withdrawal.CancelWithChildrenAsync(session, instance, user, null, Now);
             // A parent waiting for this instance hears of the cancellation at its call step.
             if (instance.ParentInstanceId is not null)
                 await session.EnqueueAsync(new OutboxJob(Interpreter.NewId(), OutboxJob.ResumeParent, instance.Id, null));
             return instance;
         }, ct);
-
-    /// <summary>Cancels an instance and, in the same transaction, the children it waits for (and theirs).</summary>
-    private async Task CancelWithChildrenAsync(IRunSession session, InstanceState instance, string user, string? because)
-    {
-        var children = instance.Tokens.Where(t => t.WaitingFor?.Kind == Bookmark.Child).Select(t => t.WaitingFor!.Id).ToList();
-        instance.Status = InstanceStatus.Cancelled;
-        instance.CompletedAt = Now;
-        instance.Tokens.Clear();
-        await session.CancelOpenTasksAsync(instance.Id, Now);
-        await session.CancelTimersAsync(instance.Id);
-        await session.CancelSubscriptionsAsync(instance.Id);
-        await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, null, JournalEntry.InstanceCancelled, user, null, because));
-        await session.SaveInstanceAsync(instance);
-        foreach (var childId in children)
-            if (await session.LockInstanceAsync(childId) is { } child && !InstanceStatus.IsFinished(child.Status))
-                await CancelWithChildrenAsync(session, child, user, $"its parent {instance.Id} was cancelled");
-    }
 
     /// <summary>Retries the faulted steps of an instance; a step with a retry policy gets all its attempts again.</summary>
     public Task<InstanceState> RetryAsync(string instanceId, string user, CancellationToken ct = default) =>

@@ -30,6 +30,8 @@ internal sealed class HumanTaskBehaviour : IStepBehaviour
     public async Task RunAsync(StepRun run)
     {
         var p = Properties.Read(run.Properties);
+        // A deadline that cannot be worked out fails the step before any task is created.
+        var deadline = run.ReadTimeout();
         var roleGroups = run.Step.Roles
             .Select(roleId => run.Definition.Roles.Find(r => r.Id == roleId)?.Group)
             .OfType<string>().Distinct().ToList();
@@ -39,12 +41,12 @@ internal sealed class HumanTaskBehaviour : IStepBehaviour
             foreach (var participantGroup in roleGroups)
                 await CreateOneTaskAsync(run, p, participantGroup);
             run.Wait(new Bookmark(Bookmark.Tasks, run.Token.Id));
-            await run.SetDeadlineAsync();
+            await run.SetDeadlineAsync(deadline);
             return;
         }
         var task = await CreateOneTaskAsync(run, p, p.Group ?? roleGroups.FirstOrDefault());
         run.Wait(new Bookmark(Bookmark.Task, task.Id));
-        await run.SetDeadlineAsync();
+        await run.SetDeadlineAsync(deadline);
     }
 
     private static async Task<HumanTask> CreateOneTaskAsync(StepRun run, Properties p, string? group)

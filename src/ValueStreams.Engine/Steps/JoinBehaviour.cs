@@ -5,7 +5,9 @@ namespace ValueStreams.Engine.Steps;
 
 /// <summary>
 /// Waits for the branches of the fork it is paired with, counted per visit of that fork: a token arriving here
-/// is absorbed until enough have arrived (all that can still arrive, any one, or n). The join never counts
+/// is absorbed until enough have arrived (all that can still arrive, any one, or n). With <c>first</c>, the first
+/// branch to arrive goes on and the others are withdrawn at once with whatever they left waiting (tasks, timers,
+/// event subscriptions, children), so nothing of them can arrive later. The join never counts
 /// connections, so two outcomes of one task wired into it are still one branch, and a branch that ended
 /// elsewhere is not waited for.
 /// </summary>
@@ -15,13 +17,18 @@ internal sealed class JoinBehaviour : IStepBehaviour
 
     public const string BranchJoined = "branch-joined";
 
+    /// <summary>A branch a first-wins join no longer waits for was withdrawn; the detail says what it left waiting was cancelled.</summary>
+    public const string BranchCancelled = "branch-cancelled";
+
+    public const string First = "first";
+
     private sealed record Properties(string Mode, int? Count)
     {
         public static Properties Of(StepDefinition step) =>
             new(StepProperties.Text(step.Properties, "mode") ?? "all", StepProperties.Integer(step.Properties, "count"));
 
         /// <summary>Arrivals that let the join go on; null for "all", which goes on once nothing else can arrive.</summary>
-        public int? Needed => Mode switch { "any" => 1, "n-of-m" => Count ?? 1, _ => null };
+        public int? Needed => Mode switch { "any" or First => 1, "n-of-m" => Count ?? 1, _ => null };
     }
 
     public async Task RunAsync(StepRun run)
@@ -47,6 +54,11 @@ internal sealed class JoinBehaviour : IStepBehaviour
         }
         if (wait.Arrived >= (Properties.Of(run.Step).Needed ?? int.MaxValue) || stillComing == 0)
         {
+            if (Properties.Of(run.Step).Mode == First && stillComing > 0)
+            {
+                await WithdrawOtherBranchesAsync(run, activation);
+                stillComing = 0;
+            }
             await SettleAsync(run.Instance, run.Definition, run.Graph, activation, wait, stillComing, run.Session, run.Now);
             return;
         }
@@ -96,6 +108,24 @@ internal sealed class JoinBehaviour : IStepBehaviour
         TokenFlow.Follow(instance, graph, step.Id, "done", wait.Branches);
         if (stillComing == 0)
             instance.Joins.Remove(activation);
+    }
+
+    /// <summary>
+    /// The first branch arrived at a first-wins join: every other token of the fork visit (nested forks' included)
+    /// is withdrawn with what it waited for, and the joins of forks inside the visit are forgotten.
+    /// </summary>
+    private static async Task WithdrawOtherBranchesAsync(StepRun run, string activation)
+    {
+        var instance = run.Instance;
+        var because = $"another branch reached the first-wins join '{run.Step.Id}' first";
+        foreach (var other in instance.Tokens.Where(t => t.Branches.Contains(activation)).ToList())
+        {
+            var withdrawn = await Withdrawal.WithdrawTokenAsync(instance, other, run.Session, run.Now, run.Actor, because);
+            await run.JournalAsync(BranchCancelled, detail: withdrawn);
+        }
+        foreach (var (nested, wait) in instance.Joins.ToList())
+            if (nested != activation && wait.Branches.Contains(activation))
+                instance.Joins.Remove(nested);
     }
 
     /// <summary>Tokens of the instance inside this fork visit: they may still reach its join.</summary>

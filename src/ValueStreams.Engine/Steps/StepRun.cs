@@ -62,10 +62,41 @@ public sealed class StepRun
     public Task EnqueueAsync(string kind, string target, DateTimeOffset? due = null) =>
         Session.EnqueueAsync(new OutboxJob(Interpreter.NewId(), kind, target, due));
 
-    /// <summary>With a <c>timeout</c>, a timer for the step's deadline: when it fires first, the step leaves by <c>timeout</c>.</summary>
-    public async Task SetDeadlineAsync()
+    /// <summary>Longest deadline a timeout expression may give (ten years), so a due time always exists.</summary>
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(3650);
+
+    /// <summary>
+    /// The step's deadline: its <c>timeout</c>, or what its <c>timeoutExpression</c> gives now; null without either.
+    /// An expression that gives anything but a positive ISO 8601 duration fails the step, saying what it gave.
+    /// </summary>
+    public TimeSpan? ReadTimeout()
     {
-        if (StepProperties.Duration(Properties, "timeout") is not { } timeout)
+        if (StepProperties.Duration(Properties, "timeout") is { } timeout)
+            return timeout;
+        if (StepProperties.Text(Properties, "timeoutExpression") is not { } expression)
+            return null;
+        var value = Expressions.EvaluateValue(expression, Scope);
+        if (value is JsonValue v && v.TryGetValue<string>(out var text))
+        {
+            try
+            {
+                var duration = System.Xml.XmlConvert.ToTimeSpan(text);
+                if (duration > TimeSpan.Zero && duration <= MaxTimeout)
+                    return duration;
+            }
+            catch (Exception ex) when (ex is FormatException or OverflowException)
+            {
+            }
+        }
+        var shown = value?.ToJsonString() ?? "null";
+        throw new StepFailedException(
+            $"the timeoutExpression of step '{Step.Id}' gave {(shown.Length > 80 ? shown[..80] + "…" : shown)}; it must give an ISO 8601 duration between PT1S and P3650D, such as 'PT8H' or 'P3D'");
+    }
+
+    /// <summary>With a deadline (see <see cref="ReadTimeout"/>), a timer for it: when it fires first, the step leaves by <c>timeout</c>.</summary>
+    public async Task SetDeadlineAsync(TimeSpan? deadline)
+    {
+        if (deadline is not { } timeout)
             return;
         var due = Now + timeout;
         var timer = await ScheduleTimerAsync(due);

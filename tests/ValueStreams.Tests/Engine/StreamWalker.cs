@@ -16,7 +16,8 @@ internal sealed class StreamWalker(ApiHost host)
 {
     private readonly Dictionary<string, HttpClient> _clients = [];
 
-    public async Task<JsonElement> WalkAsync(string instanceId, int maxTasks = 300)
+    /// <summary>Walks to the end; with <paramref name="stopAt"/>, stops (and returns the instance) when an open task matches it, leaving it open.</summary>
+    public async Task<JsonElement> WalkAsync(string instanceId, int maxTasks = 300, Func<JsonElement, bool>? stopAt = null)
     {
         var admin = await ClientAsync("admin");
         var completed = 0;
@@ -31,6 +32,8 @@ internal sealed class StreamWalker(ApiHost host)
                 throw new Xunit.Sdk.XunitException($"instance {instanceId} is {status}: {await admin.GetStringAsync($"/api/instances/{instanceId}/journal")}");
 
             var open = (await admin.GetFromJsonAsync<JsonElement>("/api/tasks?scope=all&status=open")).EnumerateArray().ToList();
+            if (stopAt is not null && open.Any(stopAt))
+                return instance;
             if (open.Count > 0)
             {
                 foreach (var task in open)

@@ -16,8 +16,11 @@ public sealed class HumanTaskStep : StepType
             Inputs.Outcomes,
             Inputs.Sla,
             Inputs.Timeout,
+            Inputs.TimeoutExpression,
         ],
         [Inputs.TimeoutPortDescriptor], "outcomes[].id", "assignment_ind");
 
     public override IReadOnlyList<string> PortsOf(StepDefinition step) => Inputs.WithTimeout(StringsOf(step.Properties, "outcomes", "id"), step);
+
+    public override IEnumerable<StepIssue> Check(StepDefinition step) => Inputs.TimeoutIssues(step);
 }

@@ -62,12 +62,25 @@ internal static class Inputs
 
     public const string TimeoutPort = "timeout";
 
+    /// <summary>The deadline worked out when the step starts, instead of a fixed <c>timeout</c>; with it, the step also gets a <c>timeout</c> port.</summary>
+    public static readonly InputDescriptor TimeoutExpression = new(TimeoutExpressionName, InputKind.Expression,
+        "JavaScript expression giving the deadline as an ISO 8601 duration when the step starts, instead of timeout (e.g. vars.priority === 1 ? 'PT1H' : 'PT8H')");
+
+    public const string TimeoutExpressionName = "timeoutExpression";
+
+    /// <summary>A step sets its deadline one way at most.</summary>
+    public static IEnumerable<StepIssue> TimeoutIssues(StepDefinition step)
+    {
+        if (step.Properties[TimeoutPort] is not null && step.Properties[TimeoutExpressionName] is not null)
+            yield return new(TimeoutExpressionName, "set timeout or timeoutExpression, not both");
+    }
+
     /// <summary>The timeout port, which a step has only when it sets a timeout.</summary>
     public static readonly PortDescriptor TimeoutPortDescriptor = new(TimeoutPort, "The deadline passed first (only with a timeout)");
 
     /// <summary>The step's ports, with the timeout port only when the step sets a timeout.</summary>
     public static IReadOnlyList<string> WithTimeout(IEnumerable<string> ports, StepDefinition step) =>
-        step.Properties[TimeoutPort] is null ? ports.Where(p => p != TimeoutPort).ToList() : [.. ports.Where(p => p != TimeoutPort), TimeoutPort];
+        step.Properties[TimeoutPort] is null && step.Properties[TimeoutExpressionName] is null ? ports.Where(p => p != TimeoutPort).ToList() : [.. ports.Where(p => p != TimeoutPort), TimeoutPort];
 
     /// <summary>The optional way out of a step that failed, once its retries are spent.</summary>
     public static readonly PortDescriptor ErrorPort = new("error",

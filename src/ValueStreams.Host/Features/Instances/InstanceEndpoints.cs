@@ -102,11 +102,11 @@ public static class InstanceEndpoints
                 // Only the instances the caller may see are resumed; the others are not revealed by the count either.
                 var viewer = user.ToViewer();
                 return await EngineProblems.Answer(() => engine.DeliverEventAsync(request.Name!, request.CorrelationId!, request.Payload, Name(user),
-                        (instanceId, token) => access.MaySeeAsync(instanceId, viewer, token), ct),
-                    resumed => TypedResults.Ok(new { resumed }));
+                        (instanceId, token) => access.MaySeeAsync(instanceId, viewer, token), viewer.IsAdmin ? null : viewer.Groups, ct),
+                    delivery => TypedResults.Ok(new { resumed = delivery.Resumed, retained = delivery.Retained }));
             })
             .WithAccess(Access.SignedIn)
-            .WithTags("Instances").WithSummary("Resume the instances you may act on that wait for this event and correlation id");
+            .WithTags("Instances").WithSummary("Resume the instances you may act on that wait for this event and correlation id; when none waits, keep it for the first wait that starts within the event retention");
     }
 
     private static void Control(RouteGroupBuilder instances, string pattern, string summary,
