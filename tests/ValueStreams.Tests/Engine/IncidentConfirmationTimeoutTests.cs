@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using ValueStreams.Engine.Storage;
 using ValueStreams.Tests.Support;
 using static ValueStreams.Tests.Engine.EngineApi;
@@ -32,6 +34,13 @@ public sealed class IncidentConfirmationTimeoutTests
         Assert.Empty(await api.JournalOfAsync(id, "step-entered", "reopen-incident"));
         var timedOut = Assert.Single(await api.TasksOfAsync(id, "done"), t => IdOf(t) == IdOf(confirmation));
         Assert.Equal("timed-out", timedOut.GetProperty("status").GetString());
+
+        // The incident record itself went resolved → closed, never back to in progress.
+        var incidentId = (await api.InstanceAsync(id)).GetProperty("variables").GetProperty("incidentId").GetString();
+        var history = await (await api.As("agent")).GetFromJsonAsync<JsonElement>($"/api/incidents/{incidentId}/history");
+        var states = history.EnumerateArray().Where(h => h.GetProperty("field").GetString() == "state").Select(h => h.GetProperty("new").GetString()).ToList();
+        Assert.Equal("closed", states[^1]);
+        Assert.Equal("resolved", states[^2]);
 
         var finished = await walker.WalkAsync(id);
         Assert.Equal("completed", finished.GetProperty("status").GetString());
