@@ -7,4 +7,7 @@ public sealed class EngineOptions
 
     /// <summary>How deep value streams may call one another (a child of a child…); a call beyond it faults its step.</summary>
     public int MaxCallDepth { get; set; } = 8;
+
+    /// <summary>Most items a for-each step runs; a list longer than this faults its step.</summary>
+    public int MaxForEachItems { get; set; } = 1000;
 }
