@@ -1,11 +1,13 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using ValueStreams.Cli;
 using ValueStreams.Core.Catalogue;
 using ValueStreams.Core.Definitions.Format;
 using ValueStreams.Core.Definitions.Validation;
 using ValueStreams.Engine.Storage;
 using ValueStreams.Tests.Support;
+using ValueStreams.Tests.Cli;
 using static ValueStreams.Tests.Engine.EngineApi;
 
 namespace ValueStreams.Tests.Engine;
@@ -137,5 +139,22 @@ public sealed class ChildOutputsTests
         var report = new ValueStreamValidator(ItilCatalogue.Default).ValidateFile(Encoding.UTF8.GetBytes(file));
 
         Assert.Equal(["outputs[0].type", "outputs[1].name", "outputs[2].name"], report.Errors.Select(e => e.Path).Order());
+    }
+
+    [Fact]
+    public async Task The_command_line_checks_a_mapping_against_the_called_stream_among_the_files_it_is_given()
+    {
+        using var files = new CliSandbox();
+        var caller = files.Write("incident-resolution.json", File.ReadAllText(RepositoryRoot.File("workflows", "incident-resolution.json")));
+        files.Write("normal-change.json", File.ReadAllText(RepositoryRoot.File("workflows", "normal-change.json")));
+
+        var shipped = await CliSandbox.RunAsync("validate", files.Folder);
+        File.WriteAllText(caller, File.ReadAllText(caller).Replace("\"output\": \"changeId\"", "\"output\": \"changeNumber\""));
+        var broken = await CliSandbox.RunAsync("validate", files.Folder);
+
+        Assert.Equal(CliApp.Ok, shipped.Code);
+        Assert.Equal(CliApp.Problem, broken.Code);
+        var line = Assert.Single(broken.Output.Split('\n'), l => l.Contains(".output[0].output"));
+        Assert.Contains("'changeNumber' is not an output of 'normal-change' (its outputs: changeId)", line);
     }
 }
