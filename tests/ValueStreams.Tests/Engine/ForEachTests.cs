@@ -174,6 +174,33 @@ public sealed class ForEachTests
 
     [Theory]
     [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task A_deadline_covers_the_whole_list_the_open_item_tasks_time_out_and_the_results_so_far_are_kept(StorageProvider provider)
+    {
+        await using var api = await EngineApi.StartAsync(provider);
+        var file = new StreamFile("each-deadline").Variable("people", "list").Variable("reviews", "list")
+            .Start().Task("review", outcomes: ["approve"]).WithProperty("review", "forEach", Each("parallel")).WithProperty("review", "timeout", "P1D")
+            .Milestone().Milestone("closed").End()
+            .Connect("start", "review").Connect("review", "value", "approve").Connect("review", "closed", "timeout")
+            .Connect("value", "end").Connect("closed", "end");
+        await api.PublishAsync(file);
+        var id = IdOf(await api.StartAsync("each-deadline", new { people = new[] { "ann", "bob", "cy" } }));
+        var bob = (await OpenAtAsync(api, id, "review")).Single(t => t.GetProperty("title").GetString()!.Contains("bob"));
+        await api.CompleteAsync("agent", IdOf(bob), "approve");
+
+        Assert.Equal(1, await api.FireTimersAsync(id));
+
+        var instance = await api.InstanceAsync(id);
+        Assert.Equal("completed", instance.GetProperty("status").GetString());
+        var reviews = instance.GetProperty("variables").GetProperty("reviews").EnumerateArray().ToList();
+        Assert.Equal([JsonValueKind.Null, JsonValueKind.Object, JsonValueKind.Null], reviews.Select(r => r.ValueKind));
+        Assert.Equal("bob", reviews[1].GetProperty("item").GetString());
+        Assert.Empty(await api.TasksOfAsync(id));
+        Assert.Equal(2, (await api.TasksOfAsync(id, "done")).Count(t => t.GetProperty("status").GetString() == "timed-out"));
+        Assert.Equal("timeout", Assert.Single(await api.JournalOfAsync(id, "step-completed", "review")).GetProperty("outcome").GetString());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
     public async Task Cancelling_the_instance_cancels_every_open_item_task(StorageProvider provider)
     {
         await using var api = await EngineApi.StartAsync(provider);
