@@ -6,7 +6,10 @@ using ValueStreams.Core.Definitions.Validation;
 
 namespace ValueStreams.Cli.Commands;
 
-/// <summary><c>valuestreams validate</c>: checks files as the server would before saving them, and that each is named after its id.</summary>
+/// <summary>
+/// <c>valuestreams validate</c>: checks files as the server would before saving them, and that each is named after its id;
+/// a call step's output mapping is checked against the called stream when its file is among those given.
+/// </summary>
 public static class ValidateCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
@@ -28,11 +31,16 @@ public static class ValidateCommand
                 return CliApp.Usage;
 
             var validator = new ValueStreamValidator(ItilCatalogue.Default);
+            // Calls between the files given are checked against what the called file declares (its outputs).
+            var byId = new Dictionary<string, Core.Definitions.ValueStreamDefinition>(StringComparer.Ordinal);
+            foreach (var file in files)
+                if (ValueStreamReader.Read(file.Content).Definition is { Id.Length: > 0 } read)
+                    byId.TryAdd(read.Id, read);
             var issues = new IssueWriter(output);
             int errorCount = 0, warningCount = 0;
             foreach (var file in files)
             {
-                var report = validator.ValidateFile(file.Content);
+                var report = validator.ValidateFile(file.Content, id => byId.GetValueOrDefault(id));
                 var errors = report.Errors.ToList();
                 if (ValueStreamReader.Read(file.Content).Definition is { Id.Length: > 0 } definition && definition.Id != file.NameAsId)
                     errors.Add(new DefinitionIssue("id", $"'{definition.Id}' does not match the file name '{file.NameAsId}'"));

@@ -20,6 +20,9 @@ public sealed class ValueStreamDefinition
     public string? Source { get; set; }
 
     public List<VariableDefinition> Variables { get; set; } = [];
+
+    /// <summary>What the stream gives back to a stream that calls it and waits: variables of the same name, when it completes.</summary>
+    public List<OutputDefinition> Outputs { get; set; } = [];
     public List<RoleDefinition> Roles { get; set; } = [];
     public List<StepDefinition> Steps { get; set; } = [];
     public List<ConnectionDefinition> Connections { get; set; } = [];
@@ -32,6 +35,12 @@ public sealed record VariableDefinition(string Name, string Type, string? Descri
 {
     public static IReadOnlyList<string> Types { get; } = ["string", "number", "boolean", "object", "list"];
 }
+
+/// <summary>
+/// A value the stream declares it gives back to its caller: on completion, the value of its variable of the same name.
+/// A call step maps it to a variable of the caller (its <c>output</c> property).
+/// </summary>
+public sealed record OutputDefinition(string Name, string? Type = null, string? Description = null);
 
 /// <summary>An organisation-defined role (the book's roles are examples), optionally mapped to the group whose members act in it.</summary>
 public sealed record RoleDefinition(string Id, string Name, string? Group = null);

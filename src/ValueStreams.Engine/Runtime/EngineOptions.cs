@@ -16,4 +16,7 @@ public sealed class EngineOptions
 
     /// <summary>Expired retained events deleted at most per published event (the clean-up is bounded).</summary>
     public int ExpiredEventsDeletedPerPublish { get; set; } = 100;
+
+    /// <summary>Most items a for-each step runs; a list longer than this faults its step.</summary>
+    public int MaxForEachItems { get; set; } = 1000;
 }

@@ -22,6 +22,9 @@ public sealed record JournalEntry(
     public const string Notified = "notification-sent";
     public const string RecordWritten = "record-written";
     public const string ChildStarted = "child-started";
+
+    /// <summary>One item of a for-each step is done (detail: "item i of n" and its task or child).</summary>
+    public const string ItemCompleted = "item-completed";
     public const string InstanceCompleted = "instance-completed";
     public const string InstanceFaulted = "instance-faulted";
     public const string InstanceCancelled = "instance-cancelled";

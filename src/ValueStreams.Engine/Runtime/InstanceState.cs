@@ -29,6 +29,9 @@ public sealed record Bookmark(string Kind, string Id)
 
     /// <summary>The timer after which a failed step runs again (its retry policy); the id is the timer's.</summary>
     public const string Retry = "retry";
+
+    /// <summary>The open items of a for-each step (tasks or children, in <see cref="Token.ForEach"/>); the id is the token's.</summary>
+    public const string Each = "each";
 }
 
 /// <summary>A position in the graph. A token is ready to run its step, waiting on a bookmark, or faulted at its step.</summary>
@@ -47,6 +50,28 @@ public sealed class Token
 
     /// <summary>The fork visits (<c>fork-id#n</c>) the token is inside, outermost first; its join waits for them.</summary>
     public List<string> Branches { get; set; } = [];
+
+    /// <summary>Where a for-each step the token stands at has got to; null elsewhere.</summary>
+    public ForEachState? ForEach { get; set; }
+}
+
+/// <summary>The items of one visit of a for-each step: the list, the results so far, and the tasks or children still open.</summary>
+public sealed class ForEachState
+{
+    /// <summary>The list the step's <c>items</c> expression gave when the token arrived.</summary>
+    public JsonArray Items { get; set; } = [];
+
+    /// <summary>One result per item, in list order; null while the item is not done.</summary>
+    public JsonArray Results { get; set; } = [];
+
+    /// <summary>Items whose task or child has been created.</summary>
+    public int Started { get; set; }
+
+    /// <summary>What the open items are: <see cref="Bookmark.Task"/> or <see cref="Bookmark.Child"/>.</summary>
+    public string OpenKind { get; set; } = Bookmark.Task;
+
+    /// <summary>The open items' tasks or child instances, by id, with the index of their item.</summary>
+    public Dictionary<string, int> Open { get; set; } = [];
 }
 
 /// <summary>A join waiting for the branches of one visit of its fork.</summary>

@@ -52,7 +52,9 @@ public sealed class Interpreter(IExpressionEvaluator expressions, TimeProvider c
             }
             try
             {
-                await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, step.Id, JournalEntry.Entered, actor));
+                // A for-each step that goes on with its next item (or leaves) was entered once, when its token arrived.
+                if (token.ForEach is null)
+                    await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, step.Id, JournalEntry.Entered, actor));
                 var behaviour = StepBehaviours.For(step.Type) ?? throw new StepFailedException($"step type '{step.Type}' cannot run");
                 await behaviour.RunAsync(new StepRun(instance, definition, graph, step, token, session, scope, actor, expressions, clock, _options));
             }

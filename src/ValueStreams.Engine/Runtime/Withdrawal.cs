@@ -41,6 +41,14 @@ internal static class Withdrawal
                 cancelled.Add("nothing (it had not run yet)");
                 break;
         }
+        // A for-each call waits for one child per item.
+        if (token.ForEach is { OpenKind: Bookmark.Child } forEach)
+            foreach (var childId in forEach.Open.Keys.ToList())
+                if (await session.LockInstanceAsync(childId) is { } child && !InstanceStatus.IsFinished(child.Status))
+                {
+                    await CancelWithChildrenAsync(session, child, actor, $"its parent {instance.Id} no longer waits for it: {because}", now);
+                    cancelled.Add($"child instance {childId}");
+                }
         var what = cancelled.Count == 0 ? "nothing was waiting" : string.Join(", ", cancelled);
         return $"{token.Id} at '{token.StepId}': {what}";
     }
@@ -48,7 +56,9 @@ internal static class Withdrawal
     /// <summary>Cancels an instance and, in the same transaction, the children it waits for (and theirs).</summary>
     public static async Task CancelWithChildrenAsync(IRunSession session, InstanceState instance, string user, string? because, DateTimeOffset now)
     {
-        var children = instance.Tokens.Where(t => t.WaitingFor?.Kind == Bookmark.Child).Select(t => t.WaitingFor!.Id).ToList();
+        var children = instance.Tokens.Where(t => t.WaitingFor?.Kind == Bookmark.Child).Select(t => t.WaitingFor!.Id)
+            .Concat(instance.Tokens.Where(t => t.ForEach?.OpenKind == Bookmark.Child).SelectMany(t => t.ForEach!.Open.Keys))
+            .ToList();
         instance.Status = InstanceStatus.Cancelled;
         instance.CompletedAt = now;
         instance.Tokens.Clear();

@@ -115,8 +115,22 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
                     ? $"Task '{taskId}' is claimed by {task.ClaimedBy}."
                     : $"Task '{taskId}' is no longer open or is claimed by someone else.");
             var token = instance.Tokens.Find(t => t.WaitingFor == new Bookmark(Bookmark.Task, taskId)
-                    || t.WaitingFor == new Bookmark(Bookmark.Tasks, completed.TokenId))
+                    || t.WaitingFor == new Bookmark(Bookmark.Tasks, completed.TokenId)
+                    || t.WaitingFor == new Bookmark(Bookmark.Each, completed.TokenId) && t.ForEach?.Open.ContainsKey(taskId) == true)
                 ?? throw new EngineException(EngineRefusal.Conflict, $"Task '{taskId}' no longer has a waiting step.");
+
+            if (token.WaitingFor!.Kind == Bookmark.Each)
+            {
+                // One item of a for-each: its outcome and data go into the collected list, not into the variables.
+                var item = token.ForEach!.Items[token.ForEach.Open[taskId]]?.DeepClone();
+                var index = Steps.ForEach.Complete(token, taskId,
+                    new JsonObject { ["item"] = item, ["outcome"] = outcome, ["data"] = data.DeepClone(), ["completedBy"] = user })!.Value;
+                await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, step.Id, JournalEntry.ItemCompleted, user, outcome,
+                    $"item {index + 1} of {token.ForEach!.Items.Count}: task {taskId}"));
+                await interpreter.AdvanceAsync(instance, definition, session, user);
+                await session.SaveInstanceAsync(instance);
+                return instance;
+            }
 
             foreach (var (name, value) in data)
                 instance.Variables[name] = value?.DeepClone();
@@ -204,11 +218,17 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
     {
         var withdrawn = token.WaitingFor?.Kind switch
         {
-            Bookmark.Task or Bookmark.Tasks => $"{await session.TimeOutOpenTasksOfTokenAsync(instance.Id, token.Id, Now)} task(s) timed out",
+            Bookmark.Task or Bookmark.Tasks or Bookmark.Each => $"{await session.TimeOutOpenTasksOfTokenAsync(instance.Id, token.Id, Now)} task(s) timed out",
             Bookmark.Event => await session.TakeSubscriptionAsync(token.WaitingFor.Id) is null ? null : "stopped waiting for the event",
             _ => null,
         };
         token.Deadline = null;
+        // A for-each that times out still gives what its items gave so far (null for the items not done).
+        if (token.ForEach is { } each && definition.FindStep(stepId) is { } step && Steps.ForEach.Settings.Of(step.Properties) is { } settings)
+        {
+            instance.Variables[settings.Collect] = each.Results.DeepClone();
+            token.ForEach = null;
+        }
         await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, stepId, JournalEntry.TimedOut, System, null, withdrawn));
         await interpreter.ResumeAsync(instance, definition, token, "timeout", session, System);
     }
@@ -326,13 +346,34 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
             var parent = await session.LockInstanceAsync(parentId);
             if (parent is null || parent.Status is not (InstanceStatus.Waiting or InstanceStatus.Running))
                 return false;
-            var token = parent.Tokens.Find(t => t.WaitingFor == new Bookmark(Bookmark.Child, childId));
+            var token = parent.Tokens.Find(t => t.WaitingFor == new Bookmark(Bookmark.Child, childId)
+                || t.WaitingFor?.Kind == Bookmark.Each && t.ForEach is { OpenKind: Bookmark.Child } each && each.Open.ContainsKey(childId));
             if (token is null)
                 return false;
             var definition = await LoadAsync(session, parent.ValueStreamId, parent.Version);
-            if (child.Status == InstanceStatus.Completed)
+            var childDefinition = await LoadAsync(session, child.ValueStreamId, child.Version);
+            if (child.Status == InstanceStatus.Completed && token.ForEach is not null)
             {
-                parent.Outputs[token.StepId] = new JsonObject { ["instance"] = childId, ["variables"] = child.Variables.DeepClone() };
+                var item = token.ForEach.Items[token.ForEach.Open[childId]]?.DeepClone();
+                var index = Steps.ForEach.Complete(token, childId,
+                    new JsonObject { ["item"] = item, ["instance"] = childId, ["outputs"] = OutputsOf(child, childDefinition) })!.Value;
+                await session.AppendJournalAsync(new JournalEntry(parent.Id, Now, token.StepId, JournalEntry.ItemCompleted, System, "child-completed",
+                    $"item {index + 1} of {token.ForEach.Items.Count}: child {childId}"));
+            }
+            else if (child.Status == InstanceStatus.Completed && MissingOutputs(definition.FindStep(token.StepId)!, childDefinition) is { } missing)
+            {
+                parent.Outputs[token.StepId] = new JsonObject { ["instance"] = childId, ["status"] = child.Status };
+                await interpreter.FailWaitingStepAsync(parent, definition, token, session, missing);
+            }
+            else if (child.Status == InstanceStatus.Completed)
+            {
+                var outputs = OutputsOf(child, childDefinition);
+                parent.Outputs[token.StepId] = new JsonObject
+                {
+                    ["instance"] = childId, ["outputs"] = outputs.DeepClone(), ["variables"] = child.Variables.DeepClone(),
+                };
+                foreach (var (output, variable) in OutputMapping(definition.FindStep(token.StepId)!))
+                    parent.Variables[variable] = outputs[output]?.DeepClone();
                 await interpreter.ResumeAsync(parent, definition, token, "done", session, System, "child-completed", childId);
             }
             else
@@ -341,6 +382,14 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
                     ? $"child instance {childId} of '{child.ValueStreamId}' was cancelled"
                     : $"child instance {childId} of '{child.ValueStreamId}' faulted: {child.Tokens.FirstOrDefault(t => t.Fault is not null)?.Fault}";
                 parent.Outputs[token.StepId] = new JsonObject { ["instance"] = childId, ["status"] = child.Status };
+                if (token.ForEach is { } each)
+                {
+                    // One child of a for-each failed: the step fails as a whole, and its other children are cancelled.
+                    token.ForEach = null;
+                    foreach (var otherId in each.Open.Keys.Where(k => k != childId))
+                        if (await session.LockInstanceAsync(otherId) is { } other && !InstanceStatus.IsFinished(other.Status))
+                            await Withdrawal.CancelWithChildrenAsync(session, other, System, $"child {childId} of the same for-each step of {parent.Id} failed", Now);
+                }
                 await interpreter.FailWaitingStepAsync(parent, definition, token, session, why);
             }
             await interpreter.AdvanceAsync(parent, definition, session, System);
@@ -462,6 +511,29 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
             await session.SaveInstanceAsync(instance);
             return instance;
         }, ct);
+
+    /// <summary>The outputs a completed child declares, by name: each the value of its variable of that name.</summary>
+    private static JsonObject OutputsOf(InstanceState child, ValueStreamDefinition childDefinition)
+    {
+        var outputs = new JsonObject();
+        foreach (var output in childDefinition.Outputs)
+            outputs[output.Name] = child.Variables[output.Name]?.DeepClone();
+        return outputs;
+    }
+
+    /// <summary>A call step's output mapping: the child's output, and the variable of the caller it goes into.</summary>
+    private static IEnumerable<(string Output, string Variable)> OutputMapping(StepDefinition step) =>
+        (step.Properties[Core.Definitions.StepTypes.CallValueStreamStep.OutputMapping] as JsonArray ?? []).OfType<JsonObject>()
+            .Select(m => (m["output"]?.GetValue<string>() ?? "", m["variable"]?.GetValue<string>() ?? ""))
+            .Where(m => m.Item1.Length > 0 && m.Item2.Length > 0);
+
+    /// <summary>Why a call step cannot take the outputs it maps (the child's version does not declare them); null when it can.</summary>
+    private static string? MissingOutputs(StepDefinition step, ValueStreamDefinition childDefinition)
+    {
+        var missing = OutputMapping(step).Select(m => m.Output).Where(o => childDefinition.Outputs.All(d => d.Name != o)).Distinct().ToList();
+        return missing.Count == 0 ? null
+            : $"value stream '{childDefinition.Id}' does not declare the output(s) {string.Join(", ", missing.Select(m => $"'{m}'"))} that step '{step.Id}' maps";
+    }
 
     private static async Task<InstanceState> LockAsync(IRunSession session, string instanceId) =>
         await session.LockInstanceAsync(instanceId)

@@ -35,6 +35,11 @@ internal sealed class HumanTaskBehaviour : IStepBehaviour
         var roleGroups = run.Step.Roles
             .Select(roleId => run.Definition.Roles.Find(r => r.Id == roleId)?.Group)
             .OfType<string>().Distinct().ToList();
+        if (ForEach.Settings.Of(run.Properties) is { } each)
+        {
+            await RunForEachAsync(run, p, each, p.Group ?? roleGroups.FirstOrDefault(), deadline);
+            return;
+        }
         var together = p.Completion is not null && p.Group is null && p.Assignee is null && roleGroups.Count > 1;
         if (together)
         {
@@ -49,7 +54,32 @@ internal sealed class HumanTaskBehaviour : IStepBehaviour
         await run.SetDeadlineAsync(deadline);
     }
 
-    private static async Task<HumanTask> CreateOneTaskAsync(StepRun run, Properties p, string? group)
+    /// <summary>
+    /// One task per item, each titled with its item. The step leaves by the first outcome other than the expected one
+    /// (the first) that an item chose, earliest in list order; when every item chose the expected outcome (or there were
+    /// none), by the expected outcome.
+    /// </summary>
+    private static async Task RunForEachAsync(StepRun run, Properties p, ForEach.Settings each, string? group, TimeSpan? deadline)
+    {
+        if (run.Token.ForEach is null && run.Token.Deadline is null)
+            await run.SetDeadlineAsync(deadline);
+        var expected = p.Outcomes.OfType<JsonObject>().Select(o => StepProperties.Text(o, "id")).OfType<string>().ToList();
+        await ForEach.RunAsync(run, each, Bookmark.Task,
+            async index =>
+            {
+                var item = run.Token.ForEach!.Items[index];
+                var title = p.Title ?? run.Step.Name;
+                // The inbox shows which item a task is for: in the title, where the title does not show it itself.
+                var forItem = title.Contains(each.ItemVariable, StringComparison.Ordinal)
+                    ? null
+                    : $" — {ForEach.Label(item)} ({index + 1} of {run.Token.ForEach.Items.Count})";
+                return (await CreateOneTaskAsync(run, p, group, forItem)).Id;
+            },
+            results => results.OfType<JsonObject>().Select(r => StepProperties.Text(r, "outcome"))
+                .FirstOrDefault(o => o is not null && o != expected[0]) ?? expected[0]);
+    }
+
+    private static async Task<HumanTask> CreateOneTaskAsync(StepRun run, Properties p, string? group, string? titleSuffix = null)
     {
         var assignee = p.Assignee switch
         {
@@ -63,7 +93,7 @@ internal sealed class HumanTaskBehaviour : IStepBehaviour
         var respondBy = now + p.Sla.RespondWithin;
         var resolveBy = now + p.Sla.ResolveWithin;
         var task = new HumanTask(Interpreter.NewId(), run.Instance.Id, run.Step.Id, run.Token.Id,
-            run.Expressions.RenderTemplate(p.Title ?? run.Step.Name, run.Scope), group, assignee, p.Priority,
+            run.Expressions.RenderTemplate(p.Title ?? run.Step.Name, run.Scope) + titleSuffix, group, assignee, p.Priority,
             p.Outcomes.DeepClone().AsArray(), p.Form.DeepClone().AsArray(), resolveBy ?? respondBy, now, p.Completion ?? "any",
             respondBy, resolveBy, p.Sla.EscalateTo);
         await run.Session.CreateTaskAsync(task);

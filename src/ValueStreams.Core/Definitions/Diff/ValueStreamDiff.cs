@@ -24,6 +24,7 @@ public static class ValueStreamDiff
         Field(fields, "description", Quote(before.Description), Quote(after.Description));
         Field(fields, "source", Quote(before.Source), Quote(after.Source));
         CompareVariables(fields, before.Variables, after.Variables);
+        CompareOutputs(fields, before.Outputs, after.Outputs);
         CompareRoles(fields, before.Roles, after.Roles);
 
         var steps = Match(before.Steps, after.Steps, s => s.Id);
@@ -98,6 +99,20 @@ public static class ValueStreamDiff
         }
 
         static string Summary(VariableDefinition v) => v.Default is null ? v.Type : $"{v.Type} = {Json(v.Default)}";
+    }
+
+    private static void CompareOutputs(List<FieldChange> fields, List<OutputDefinition> before, List<OutputDefinition> after)
+    {
+        var match = Match(before, after, o => o.Name);
+        foreach (var removed in match.Removed)
+            fields.Add(Change($"outputs.{removed.Name}", removed.Type ?? "output", null));
+        foreach (var added in match.Added)
+            fields.Add(Change($"outputs.{added.Name}", null, added.Type ?? "output"));
+        foreach (var (old, now) in match.Pairs)
+        {
+            Field(fields, $"outputs.{now.Name}.type", Quote(old.Type), Quote(now.Type));
+            Field(fields, $"outputs.{now.Name}.description", Quote(old.Description), Quote(now.Description));
+        }
     }
 
     private static void CompareRoles(List<FieldChange> fields, List<RoleDefinition> before, List<RoleDefinition> after)

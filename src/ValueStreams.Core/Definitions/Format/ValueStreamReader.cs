@@ -16,7 +16,7 @@ public static class ValueStreamReader
     public const int MaxConnections = 8000;
 
     private static readonly HashSet<string> TopLevel =
-        ["$schema", "id", "name", "description", "source", "variables", "roles", "steps", "connections"];
+        ["$schema", "id", "name", "description", "source", "variables", "outputs", "roles", "steps", "connections"];
 
     private static readonly HashSet<string> CommonStepProperties =
         ["id", "type", "name", "description", "valueChainActivities", "practices", "roles", "position"];
@@ -72,6 +72,15 @@ public static class ValueStreamReader
             var description = String(item, "description", $"{path}.description", errors, required: false);
             Unknown(item, path, ["name", "type", "description", "default"], errors);
             definition.Variables.Add(new VariableDefinition(name, type, description, item["default"]?.DeepClone()));
+        }
+
+        foreach (var (item, path) in Objects(top, "outputs", errors))
+        {
+            Unknown(item, path, ["name", "type", "description"], errors);
+            definition.Outputs.Add(new OutputDefinition(
+                String(item, "name", $"{path}.name", errors, required: true) ?? "",
+                String(item, "type", $"{path}.type", errors, required: false),
+                String(item, "description", $"{path}.description", errors, required: false)));
         }
 
         foreach (var (item, path) in Objects(top, "roles", errors))

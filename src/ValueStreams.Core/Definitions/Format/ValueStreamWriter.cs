@@ -37,6 +37,11 @@ public static class ValueStreamWriter
             w.Close('}');
         });
 
+        // Written only when declared, so streams without outputs keep their bytes.
+        if (definition.Outputs.Count > 0)
+            w.List("outputs", definition.Outputs, o => w.Inline(
+                $"{{ \"name\": {Quote(o.Name)}{(o.Type is null ? "" : $", \"type\": {Quote(o.Type)}")}{(o.Description is null ? "" : $", \"description\": {Quote(o.Description)}")} }}"));
+
         w.List("roles", definition.Roles, r => w.Inline(
             $"{{ \"id\": {Quote(r.Id)}, \"name\": {Quote(r.Name)}{(r.Group is null ? "" : $", \"group\": {Quote(r.Group)}")} }}"));
 

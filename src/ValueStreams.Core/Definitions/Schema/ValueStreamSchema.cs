@@ -41,6 +41,7 @@ public static class ValueStreamSchema
             ["nonEmptyString"] = new JsonObject { ["type"] = "string", ["minLength"] = 1 },
             ["stringSet"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string", ["minLength"] = 1 }, ["uniqueItems"] = true },
             ["variable"] = Variable(),
+            ["output"] = DeclaredOutput(),
             ["role"] = Role(),
             ["position"] = Position(),
             ["connection"] = Connection(),
@@ -65,6 +66,7 @@ public static class ValueStreamSchema
                 ["description"] = new JsonObject { ["type"] = "string" },
                 ["source"] = new JsonObject { ["type"] = "string", ["description"] = "Where the stream comes from, e.g. \"ITIL 4 A.1.1\"" },
                 ["variables"] = ArrayOf(Ref("variable")),
+                ["outputs"] = ArrayOf(Ref("output")),
                 ["roles"] = ArrayOf(Ref("role")),
                 ["steps"] = ArrayOf(Ref("step"), ValueStreamReader.MaxSteps),
                 ["connections"] = ArrayOf(Ref("connection"), ValueStreamReader.MaxConnections),
@@ -83,6 +85,16 @@ public static class ValueStreamSchema
             ["type"] = new JsonObject { ["enum"] = Strings([.. VariableDefinition.Types]) },
             ["description"] = new JsonObject { ["type"] = "string" },
             ["default"] = new JsonObject { ["description"] = "Initial value" },
+        });
+
+    private static JsonObject DeclaredOutput() => Closed(
+        "A value the stream gives back to a caller that waits for it: its variable of the same name when it completes",
+        ["name"],
+        new JsonObject
+        {
+            ["name"] = Ref("nonEmptyString"),
+            ["type"] = new JsonObject { ["enum"] = Strings([.. VariableDefinition.Types]) },
+            ["description"] = new JsonObject { ["type"] = "string" },
         });
 
     private static JsonObject Role() => Closed(

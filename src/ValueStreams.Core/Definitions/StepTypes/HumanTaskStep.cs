@@ -17,10 +17,19 @@ public sealed class HumanTaskStep : StepType
             Inputs.Sla,
             Inputs.Timeout,
             Inputs.TimeoutExpression,
+            Inputs.ForEach("task", "each {item, outcome, data, completedBy}"),
         ],
         [Inputs.TimeoutPortDescriptor], "outcomes[].id", "assignment_ind");
 
     public override IReadOnlyList<string> PortsOf(StepDefinition step) => Inputs.WithTimeout(StringsOf(step.Properties, "outcomes", "id"), step);
 
-    public override IEnumerable<StepIssue> Check(StepDefinition step) => Inputs.TimeoutIssues(step);
+    public override IEnumerable<StepIssue> Check(StepDefinition step)
+    {
+        foreach (var issue in Inputs.TimeoutIssues(step))
+            yield return issue;
+        foreach (var issue in Inputs.CheckForEach(step))
+            yield return issue;
+        if (step.Properties[Inputs.ForEachProperty] is not null && step.Properties["completion"] is not null)
+            yield return new("completion", "a for-each task is one task per item; it cannot also have its roles act together (completion)");
+    }
 }

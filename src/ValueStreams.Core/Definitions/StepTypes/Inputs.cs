@@ -86,6 +86,39 @@ internal static class Inputs
     public static readonly PortDescriptor ErrorPort = new("error",
         "Failed, after any retries (optional): outputs[step].error holds {message, attempts}; unconnected, the instance faults", Optional: true);
 
+    /// <summary>The property that runs a human task or a called stream once per item of a list; <see cref="ForEach"/> is its shape.</summary>
+    public const string ForEachProperty = StepType.ForEachProperty;
+
+    /// <summary>The ways a for-each runs its items.</summary>
+    public static readonly IReadOnlyList<string> ForEachModes = ["parallel", "sequence"];
+
+    /// <summary>Once per item of a list: all at once or one after another, each item's result collected into a list variable.</summary>
+    public static InputDescriptor ForEach(string each, string result) => new(ForEachProperty, InputKind.Object,
+        $"Run the step once per item of a list ({each}) and collect the results in list order; the step goes on once every item is done", Fields:
+    [
+        new("items", InputKind.Expression, "JavaScript expression giving the list (e.g. vars.stakeholders)", Required: true),
+        new("mode", InputKind.Enum, "All items at once, or one after another in list order", Required: true, Options: ForEachModes),
+        new("itemVariable", InputKind.String, $"Variable that holds the item while its {each} is created (e.g. stakeholder)", Required: true),
+        new("collect", InputKind.String, $"List variable the results go into, one per item in list order ({result})", Required: true),
+    ]);
+
+    /// <summary>The names a for-each and an output mapping give variables: letters, digits, _ and $, not starting with a digit.</summary>
+    public static bool IsVariableName(string name) =>
+        name.Length is > 0 and <= 64 && !char.IsAsciiDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '$');
+
+    /// <summary>The for-each rules beyond its shape: names that variables can have, and a collect list that is not the item.</summary>
+    public static IEnumerable<StepIssue> CheckForEach(StepDefinition step)
+    {
+        if (step.Properties[ForEachProperty] is not System.Text.Json.Nodes.JsonObject forEach)
+            yield break;
+        string? Name(string field) => forEach[field] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
+        foreach (var field in new[] { "itemVariable", "collect" })
+            if (Name(field) is { Length: > 0 } name && !IsVariableName(name))
+                yield return new($"{ForEachProperty}.{field}", $"'{name}' is not a variable name (letters, digits, _ or $, not starting with a digit)");
+        if (Name("itemVariable") is { Length: > 0 } item && item == Name("collect"))
+            yield return new($"{ForEachProperty}.collect", "the results cannot go into the item variable");
+    }
+
     /// <summary>The retry policy of an automated step that can fail; <see cref="RetryPolicy"/> gives its meaning and limits.</summary>
     public static readonly InputDescriptor Retry = new(RetryPolicy.Property, InputKind.Object,
         "Try again when the step fails, before it leaves by its error port or the instance faults (an HTTP request leaves by failed)", Fields:

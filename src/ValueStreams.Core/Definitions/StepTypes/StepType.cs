@@ -10,6 +10,9 @@ public abstract class StepType
 {
     public abstract StepTypeDescriptor Descriptor { get; }
 
+    /// <summary>The property of the step types that can run once per item of a list (human tasks, calls).</summary>
+    public const string ForEachProperty = "forEach";
+
     public string Name => Descriptor.Type;
 
     /// <summary>The ports this step can leave by: the static ones, or those its properties name.</summary>

@@ -14,8 +14,9 @@ internal sealed class ValidationContext
     private readonly Dictionary<string, RoleDefinition> _roles = new(StringComparer.Ordinal);
     private readonly Dictionary<string, VariableDefinition> _variables = new(StringComparer.Ordinal);
 
-    public ValidationContext(ValueStreamDefinition definition, ItilCatalogue catalogue)
+    public ValidationContext(ValueStreamDefinition definition, ItilCatalogue catalogue, Func<string, ValueStreamDefinition?>? calledStream = null)
     {
+        CalledStream = calledStream;
         Definition = definition;
         Catalogue = catalogue;
         Types = definition.Steps.Select(s => StepTypeCatalogue.Find(s.Type)).ToList();
@@ -29,6 +30,9 @@ internal sealed class ValidationContext
 
     public ValueStreamDefinition Definition { get; }
     public ItilCatalogue Catalogue { get; }
+
+    /// <summary>The published stream a call step names, when the caller of the validator can tell; null when it cannot.</summary>
+    public Func<string, ValueStreamDefinition?>? CalledStream { get; }
 
     /// <summary>The type of each step, by index; <c>null</c> where the type is unknown.</summary>
     public IReadOnlyList<StepType?> Types { get; }

@@ -20,6 +20,7 @@ public sealed class ValueStreamValidator(ItilCatalogue catalogue)
         FlowStepRules.Check,
         CallRules.Check,
         RecordStepRules.Check,
+        OutputRules.Check,
         ConnectionRules.Check,
         GraphRules.Check,
     ];
@@ -28,19 +29,23 @@ public sealed class ValueStreamValidator(ItilCatalogue catalogue)
     /// Reads and validates a file: shape errors first; rules only run on a file that could be read, and a rule's
     /// error at a path the reader already flagged (e.g. an empty id) is left out, so each problem is told once.
     /// </summary>
-    public ValidationReport ValidateFile(ReadOnlySpan<byte> utf8)
+    /// <remarks><paramref name="calledStream"/> gives the published stream a call step names, so its output mapping can be checked.</remarks>
+    public ValidationReport ValidateFile(ReadOnlySpan<byte> utf8, Func<string, ValueStreamDefinition?>? calledStream = null)
     {
         var read = ValueStreamReader.Read(utf8);
         if (read.Definition is null)
             return new ValidationReport(read.Errors, []);
-        var report = Validate(read.Definition);
+        var report = Validate(read.Definition, calledStream);
         var flagged = read.Errors.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
         return new ValidationReport([.. read.Errors, .. report.Errors.Where(e => !flagged.Contains(e.Path))], report.Warnings);
     }
 
-    public ValidationReport Validate(ValueStreamDefinition definition)
+    public ValidationReport Validate(ValueStreamDefinition definition) => Validate(definition, null);
+
+    /// <remarks><paramref name="calledStream"/> gives the published stream a call step names, so its output mapping can be checked.</remarks>
+    public ValidationReport Validate(ValueStreamDefinition definition, Func<string, ValueStreamDefinition?>? calledStream)
     {
-        var context = new ValidationContext(definition, catalogue);
+        var context = new ValidationContext(definition, catalogue, calledStream);
         foreach (var rule in Rules)
             rule(context);
         return new ValidationReport(context.Errors, context.Warnings);

@@ -38,7 +38,7 @@ public sealed class ValueStreamLibrary(ValueStreamRepository repository, ValueSt
         var definition = read.Definition;
         if (definition.Id != id)
             return new Outcome([MismatchedId(definition.Id, id)], []);
-        var report = validator.Validate(definition);
+        var report = validator.Validate(definition, await CalledStreamsAsync(definition, cancellationToken));
         var content = ValueStreamWriter.Write(definition);
         var hash = ValueStreamWriter.ContentHash(definition);
         await repository.SaveDraftAsync(definition.Id, definition.Name, content, hash, user, report.Errors.Count, report.Warnings.Count, cancellationToken);
@@ -52,7 +52,7 @@ public sealed class ValueStreamLibrary(ValueStreamRepository repository, ValueSt
         if (draft is null)
             return null;
         // The catalogue or step types may have changed since the draft was saved: check again.
-        var (outcome, definition) = Check(System.Text.Encoding.UTF8.GetBytes(draft.Content), expectedId: id);
+        var (outcome, definition) = await CheckAsync(System.Text.Encoding.UTF8.GetBytes(draft.Content), expectedId: id, cancellationToken);
         if (definition is null)
             return outcome;
         var published = await repository.PublishAsync(id, definition.Name, draft.Content, draft.ContentHash, user, fromDraft: true, cancellationToken);
@@ -70,7 +70,7 @@ public sealed class ValueStreamLibrary(ValueStreamRepository repository, ValueSt
     /// <summary>Publishes a file straight away; the same content as the current version changes nothing.</summary>
     public async Task<Outcome> ImportAsync(byte[] file, string user, CancellationToken cancellationToken)
     {
-        var (outcome, definition) = Check(file, expectedId: null);
+        var (outcome, definition) = await CheckAsync(file, expectedId: null, cancellationToken);
         if (definition is null)
             return outcome;
         var content = ValueStreamWriter.Write(definition);
@@ -84,19 +84,37 @@ public sealed class ValueStreamLibrary(ValueStreamRepository repository, ValueSt
         audit.RecordAsync(user, action, id,
             published.Unchanged ? $"unchanged at version {published.Version}" : $"version {published.Version}, content {hash}", cancellationToken);
 
-    private (Outcome Outcome, ValueStreamDefinition? Definition) Check(byte[] file, string? expectedId)
+    private async Task<(Outcome Outcome, ValueStreamDefinition? Definition)> CheckAsync(byte[] file, string? expectedId, CancellationToken cancellationToken)
     {
         var read = ValueStreamReader.Read(file);
         if (read.Definition is null || read.Errors.Count > 0)
             return (new Outcome(read.Errors, []), null);
 
-        var report = validator.Validate(read.Definition);
+        var report = validator.Validate(read.Definition, await CalledStreamsAsync(read.Definition, cancellationToken));
         var errors = report.Errors.ToList();
         if (expectedId is not null && read.Definition.Id != expectedId)
             errors.Insert(0, MismatchedId(read.Definition.Id, expectedId));
         return errors.Count > 0
             ? (new Outcome(errors, report.Warnings), null)
             : (new Outcome([], report.Warnings), read.Definition);
+    }
+
+    /// <summary>
+    /// The published versions of the streams the definition's call steps map outputs from, so validation can check the
+    /// mapping against what they declare; a stream not published yet is left out (its mapping is checked when the call runs).
+    /// </summary>
+    private async Task<Func<string, ValueStreamDefinition?>> CalledStreamsAsync(ValueStreamDefinition definition, CancellationToken cancellationToken)
+    {
+        var called = new Dictionary<string, ValueStreamDefinition>(StringComparer.Ordinal);
+        var ids = definition.Steps
+            .Where(s => s.Type == "call-value-stream" && s.Properties[Core.Definitions.StepTypes.CallValueStreamStep.OutputMapping] is System.Text.Json.Nodes.JsonArray { Count: > 0 })
+            .Select(s => s.Properties["valueStream"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var text) ? text : null)
+            .OfType<string>().Where(id => id != definition.Id).Distinct();
+        foreach (var id in ids)
+            if (await repository.GetPublishedAsync(id, cancellationToken: cancellationToken) is { } stored
+                && ValueStreamReader.Read(System.Text.Encoding.UTF8.GetBytes(stored.Content)).Definition is { } published)
+                called[id] = published;
+        return id => called.GetValueOrDefault(id);
     }
 
     private static DefinitionIssue MismatchedId(string id, string expectedId) =>
