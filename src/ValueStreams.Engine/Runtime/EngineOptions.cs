@@ -7,4 +7,17 @@ public sealed class EngineOptions
 
     /// <summary>How deep value streams may call one another (a child of a child…); a call beyond it faults its step.</summary>
     public int MaxCallDepth { get; set; } = 8;
+
+    /// <summary>
+    /// Script steps run outside the store's write transaction: the run that reaches one commits with the token waiting
+    /// at it, the script runs with no transaction open, and a short second transaction applies its result (see
+    /// <see cref="WorkflowEngine.RunScriptsAsync"/>). Off, scripts run inside the run's transaction, holding its lock.
+    /// </summary>
+    public bool ScriptsOutsideTransaction { get; set; } = true;
+
+    /// <summary>
+    /// When the background job that runs a waiting script falls due: it only matters when the process stopped between
+    /// the commit and the script (the caller's own request runs the script at once).
+    /// </summary>
+    public TimeSpan ScriptRecoveryDelay { get; set; } = TimeSpan.FromSeconds(30);
 }
