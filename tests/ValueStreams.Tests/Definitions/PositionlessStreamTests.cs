@@ -50,7 +50,7 @@ public sealed class PositionlessStreamTests : IDisposable
     [Fact]
     public async Task The_cli_validates_and_formats_a_file_without_positions()
     {
-        var file = _files.Write("unplaced.json", Unplaced());
+        var file = _files.Write("password-reset.json", Unplaced());
 
         var validate = await CliSandbox.RunAsync("validate", file);
         var check = await CliSandbox.RunAsync("format", "--check", file);
@@ -58,7 +58,7 @@ public sealed class PositionlessStreamTests : IDisposable
         Assert.True(validate.Code == CliApp.Ok, validate.Output);
         Assert.StartsWith("1 file, 0 errors, ", validate.Output.TrimEnd().Split('\n')[^1]);
         Assert.Equal(CliApp.Ok, check.Code);
-        Assert.Equal(Unplaced(), _files.Read("unplaced.json"));
+        Assert.Equal(Unplaced(), _files.Read("password-reset.json"));
     }
 
     [Fact]

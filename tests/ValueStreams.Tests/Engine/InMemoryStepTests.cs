@@ -86,8 +86,8 @@ public sealed class InMemoryStepTests
         var instance = await engine.StartAsync("m-boom", null, null, "agent");
 
         Assert.Equal(InstanceStatus.Completed, instance.Status);
-        Assert.Equal("Error: no printer (line 1, column 27)", instance.Variables["why"]!.GetValue<string>());
-        Assert.Equal(["boom:error", "handled:done", "value:done", "end:"], Trail(store, instance.Id).Select(t => t.TrimEnd()).ToList());
+        Assert.Equal("Error: no printer (line 1, column 28)", instance.Variables["why"]!.GetValue<string>());
+        Assert.Equal(["start:done", "boom:error", "handled:done", "value:done", "end:"], Trail(store, instance.Id).Select(t => t.TrimEnd()).ToList());
         Assert.Equal(instance.Revision, store.Instance(instance.Id).Revision); // the answer is the stored state
     }
 

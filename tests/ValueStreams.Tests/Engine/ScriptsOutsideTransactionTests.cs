@@ -12,11 +12,12 @@ namespace ValueStreams.Tests.Engine;
 [Collection(nameof(HostCollection))]
 public sealed class ScriptsOutsideTransactionTests
 {
-    /// <summary>Scripts may run for seconds here (the default limit is one second and 100,000 statements).</summary>
+    /// <summary>Scripts may run for seconds here (the defaults are one second, 100,000 statements and 16 MB allocated).</summary>
     private static readonly Dictionary<string, string?> SlowScriptsAllowed = new()
     {
         ["ValueStreams:Expressions:Timeout"] = "00:00:30",
         ["ValueStreams:Expressions:MaxStatements"] = "0",
+        ["ValueStreams:Expressions:MemoryBytes"] = "0",
     };
 
     /// <summary>start → go (task) → slow (a script that busy-waits 8 s) → value → end.</summary>
