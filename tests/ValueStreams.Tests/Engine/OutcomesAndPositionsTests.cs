@@ -95,7 +95,7 @@ public sealed class OutcomesAndPositionsTests
 
         Assert.True(imported.StatusCode == HttpStatusCode.OK, await imported.Content.ReadAsStringAsync());
         var report = await BodyAsync(validated);
-        Assert.True(report.GetProperty("isValid").GetBoolean(), report.ToString());
+        Assert.True(report.GetProperty("valid").GetBoolean(), report.ToString());
         var id = IdOf(await api.StartAsync("op-unplaced"));
         var after = await api.CompleteStepAsync(id, "review", "approved");
         Assert.Equal(["tell"], ActiveSteps(after));
