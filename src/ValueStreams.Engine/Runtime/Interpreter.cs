@@ -153,14 +153,13 @@ public sealed class Interpreter(IExpressionEvaluator expressions, TimeProvider c
     /// </summary>
     public async Task ApplyScriptAsync(InstanceState instance, ValueStreamDefinition definition, Token token, ScriptResult result, IRunSession session)
     {
-        if (definition.FindStep(token.StepId) is null || result.Variables is null)
+        if (definition.FindStep(token.StepId) is null)
         {
-            if (definition.FindStep(token.StepId) is null)
-            {
-                token.WaitingFor = null;
-                await FaultAsync(instance, session, token, result.Error ?? $"step '{token.StepId}' does not exist in version {instance.Version}");
-                return;
-            }
+            await FaultWaitingAsync(instance, token, session, result.Error ?? $"step '{token.StepId}' does not exist in version {instance.Version}");
+            return;
+        }
+        if (result.Variables is null)
+        {
             await FailWaitingStepAsync(instance, definition, token, session, result.Error ?? "the script gave no variables");
             return;
         }
