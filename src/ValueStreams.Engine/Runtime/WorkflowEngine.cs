@@ -421,7 +421,17 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
         }
         foreach (var instanceId in parked)
         {
-            var latest = await RunScriptsAsync(instanceId, null, ct);
+            InstanceState? latest;
+            try
+            {
+                latest = await RunScriptsAsync(instanceId, null, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The change has committed, so it is not reported as failed: the answer shows the token still waiting at
+                // its script, which the recovery job written with it runs later.
+                continue;
+            }
             if (latest is not null && result is InstanceState instance && instance.Id == instanceId)
                 result = (T)(object)latest;
         }
