@@ -32,6 +32,8 @@ public sealed class DesignerSession
         IsNew = isNew;
         _validate = validate;
         _clock = clock;
+        if (definition.Steps.Any(s => !s.HasPosition))
+            PlaceUnplaced(definition);
         _current = ValueStreamWriter.Write(definition);
         _saved = isNew ? null : _current;
         Issues = new IssueIndex(validate(definition));
@@ -185,6 +187,23 @@ public sealed class DesignerSession
             if (d.FindStep(stepId) is { } step)
                 step.Position = position;
         }, TimeSpan.FromMilliseconds(250));
+
+    /// <summary>
+    /// Steps the file gave no position get the automatic layout's; those the layout does not reach (no path from the
+    /// start) go in a row beneath it.
+    /// </summary>
+    private static void PlaceUnplaced(ValueStreamDefinition definition)
+    {
+        var layout = AutoLayout.Layered(definition);
+        var below = definition.Steps.Where(s => s.HasPosition).Select(s => s.Position.Y + AutoLayout.HeightOf(s))
+            .Concat(layout.Select(p => p.Value.Y + AutoLayout.HeightOf(definition.FindStep(p.Key)!)))
+            .DefaultIfEmpty(0).Max() + AutoLayout.RowGap;
+        var column = 0;
+        foreach (var step in definition.Steps.Where(s => !s.HasPosition))
+            step.Position = layout.TryGetValue(step.Id, out var position)
+                ? position
+                : new CanvasPosition(column++ * AutoLayout.ColumnWidth, below);
+    }
 
     /// <summary>Moves many steps at once (automatic layout, swimlanes) as one undo step.</summary>
     public void Arrange(string key, IReadOnlyDictionary<string, CanvasPosition> positions) =>

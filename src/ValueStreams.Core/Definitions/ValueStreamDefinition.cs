@@ -59,7 +59,25 @@ public sealed class StepDefinition
     /// <summary>The step type's own properties (see its descriptor), as written in the file.</summary>
     public JsonObject Properties { get; set; } = [];
 
-    public CanvasPosition Position { get; set; }
+    /// <summary>Where the step sits on the canvas; setting it marks the step as placed.</summary>
+    public CanvasPosition Position
+    {
+        get => _position;
+        set
+        {
+            _position = value;
+            HasPosition = true;
+        }
+    }
+
+    private CanvasPosition _position;
+
+    /// <summary>
+    /// False for a step read from a file that gives it no <c>position</c>: such a file is valid, keeps no position when
+    /// written again, and the designer lays its steps out when it opens the stream.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool HasPosition { get; set; } = true;
 }
 
 /// <summary>Where a step sits on the designer's canvas, in whole pixels.</summary>

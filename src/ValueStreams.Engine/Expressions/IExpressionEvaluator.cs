@@ -4,7 +4,7 @@ namespace ValueStreams.Engine.Expressions;
 
 /// <summary>
 /// What a running step can see: the instance's variables (which scripts may change), its input and
-/// the outputs of completed steps by step id. One scope serves every evaluation of a run, so the
+/// the outputs of completed steps by step id (expressions also see <c>outcomes</c>, each task step's outcome by step id, taken from them). One scope serves every evaluation of a run, so the
 /// evaluator may keep its sandbox in it between them; disposing the scope releases that.
 /// </summary>
 public sealed class ExpressionScope(JsonObject variables, JsonNode? input, JsonObject outputs) : IDisposable

@@ -15,7 +15,7 @@ namespace ValueStreams.Engine.Expressions;
 
 /// <summary>
 /// Runs step JavaScript with Jint: strict mode, no CLR access, no <c>eval</c> or <c>new Function</c>, and only
-/// <c>vars</c>, <c>input</c> and <c>outputs</c> (parsed from JSON afresh for every call, never spliced into code)
+/// <c>vars</c>, <c>input</c>, <c>outputs</c> and <c>outcomes</c> (parsed from JSON afresh for every call, never spliced into code)
 /// besides the standard built-ins. The evaluations of one scope (one run of one instance) share an engine,
 /// kept in <see cref="ExpressionScope.EvaluatorState"/>: each call runs in a block of its own, so declarations
 /// never meet, and an engine whose globals a call changed, or whose call failed, is replaced. Stateless
@@ -263,7 +263,7 @@ public sealed partial class JintExpressionEvaluator(ExpressionLimits limits) : I
             }
         }
 
-        private static readonly string[] ScopeNames = ["vars", "input", "outputs"];
+        private static readonly string[] ScopeNames = ["vars", "input", "outputs", "outcomes"];
 
         /// <summary>Gives the engine the scope's current values and arms the call's deadline.</summary>
         public void Enter(ExpressionScope scope)
@@ -273,6 +273,17 @@ public sealed partial class JintExpressionEvaluator(ExpressionLimits limits) : I
             _engine.SetValue("vars", Parse(scope.Variables));
             _engine.SetValue("input", Parse(scope.Input));
             _engine.SetValue("outputs", Parse(scope.Outputs));
+            _engine.SetValue("outcomes", Outcomes(scope.Outputs));
+        }
+
+        /// <summary><c>outcomes.review</c>: the outcome each step that has one left by (<c>outputs.review.outcome</c>), by step id.</summary>
+        private JsObject Outcomes(JsonObject outputs)
+        {
+            var outcomes = new JsObject(_engine);
+            foreach (var (stepId, output) in outputs)
+                if (output is JsonObject fields && fields["outcome"] is JsonValue outcome && outcome.TryGetValue<string>(out var text))
+                    outcomes.FastSetDataProperty(stepId, JsString.Create(text));
+            return outcomes;
         }
 
         /// <summary>Disarms the deadline; false when the call added or removed a global, so the engine must not serve again.</summary>

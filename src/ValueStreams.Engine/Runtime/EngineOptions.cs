@@ -19,4 +19,17 @@ public sealed class EngineOptions
 
     /// <summary>Most items a for-each step runs; a list longer than this faults its step.</summary>
     public int MaxForEachItems { get; set; } = 1000;
+
+    /// <summary>
+    /// Script steps run outside the store's write transaction: the run that reaches one commits with the token waiting
+    /// at it, the script runs with no transaction open, and a short second transaction applies its result (see
+    /// <see cref="WorkflowEngine.RunScriptsAsync"/>). Off, scripts run inside the run's transaction, holding its lock.
+    /// </summary>
+    public bool ScriptsOutsideTransaction { get; set; } = true;
+
+    /// <summary>
+    /// When the background job that runs a waiting script falls due: it only matters when the process stopped between
+    /// the commit and the script (the caller's own request runs the script at once).
+    /// </summary>
+    public TimeSpan ScriptRecoveryDelay { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -109,6 +109,9 @@ public sealed record OutboxJob(string Id, string Kind, string TargetId, DateTime
     public const string HttpRequest = "http-request";
     public const string DeliverMessage = "deliver-message";
 
+    /// <summary>Runs a script step's script outside any transaction and applies its result (target: instance/token); idempotent.</summary>
+    public const string RunScript = "run-script";
+
     /// <summary>A task's response or resolution target falls due: escalate it if it was missed (target: instance/task).</summary>
     public const string CheckServiceLevel = "check-service-level";
 

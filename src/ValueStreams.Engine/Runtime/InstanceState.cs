@@ -27,6 +27,9 @@ public sealed record Bookmark(string Kind, string Id)
     public const string Child = "child";
     public const string Http = "http";
 
+    /// <summary>A script step whose script runs outside the run's transaction; the id is the token's.</summary>
+    public const string Script = "script";
+
     /// <summary>The timer after which a failed step runs again (its retry policy); the id is the timer's.</summary>
     public const string Retry = "retry";
 

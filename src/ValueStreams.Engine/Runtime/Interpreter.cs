@@ -134,6 +134,59 @@ public sealed class Interpreter(IExpressionEvaluator expressions, TimeProvider c
             $"attempt {token.Attempts + 1}{of}"));
     }
 
+    /// <summary>
+    /// Runs the script of the step a token waits at (<see cref="Bookmark.Script"/>) on a copy of the instance's
+    /// variables. Touches no store, so it runs with no transaction open.
+    /// </summary>
+    public ScriptResult EvaluateScript(InstanceState snapshot, ValueStreamDefinition definition, Token token)
+    {
+        if (definition.FindStep(token.StepId) is not { } step)
+            return new ScriptResult(null, $"step '{token.StepId}' does not exist in version {snapshot.Version}");
+        var variables = (JsonObject)snapshot.Variables.DeepClone();
+        using var scope = new ExpressionScope(variables, snapshot.Input, snapshot.Outputs);
+        try
+        {
+            expressions.RunScript(ScriptBehaviour.ScriptOf(step), scope);
+            return new ScriptResult(variables, null);
+        }
+        catch (Exception ex) when (ex is ExpressionException or StepFailedException)
+        {
+            return new ScriptResult(null, ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// Applies what a script gave to the token that waits at its step: its variables become the instance's and the
+    /// token leaves by <c>done</c>; or the step failed (a retry, its error port, or a fault), as if it had failed while it ran.
+    /// </summary>
+    public async Task ApplyScriptAsync(InstanceState instance, ValueStreamDefinition definition, Token token, ScriptResult result, IRunSession session)
+    {
+        if (definition.FindStep(token.StepId) is null)
+        {
+            await FaultWaitingAsync(instance, token, session, result.Error ?? $"step '{token.StepId}' does not exist in version {instance.Version}");
+            return;
+        }
+        if (result.Variables is null)
+        {
+            await FailWaitingStepAsync(instance, definition, token, session, result.Error ?? "the script gave no variables");
+            return;
+        }
+        instance.Variables.Clear();
+        foreach (var (name, value) in result.Variables.ToList())
+        {
+            result.Variables.Remove(name);
+            instance.Variables[name] = value;
+        }
+        await ResumeAsync(instance, definition, token, "done", session, "system");
+    }
+
+    /// <summary>A waiting token faults at its step (a loop of scripts that never waits).</summary>
+    public Task FaultWaitingAsync(InstanceState instance, Token token, IRunSession session, string message)
+    {
+        token.WaitingFor = null;
+        return FaultAsync(instance, session, token, message);
+    }
+
     /// <summary>Why a step that will not run again failed; under a retry policy, after how many attempts.</summary>
     public static string GiveUp(StepDefinition step, Token token, string error) =>
         RetryPolicy.Of(step) is null ? error : $"{error} (after {token.Attempts + 1} attempts)";
@@ -207,6 +260,9 @@ public sealed class Interpreter(IExpressionEvaluator expressions, TimeProvider c
 
     internal static string NewId() => Guid.CreateVersion7().ToString("N");
 }
+
+/// <summary>What a script step's script gave: the variables after it, or why it failed.</summary>
+public sealed record ScriptResult(JsonObject? Variables, string? Error);
 
 /// <summary>A step could not do its work (a record that does not exist, a child stream that is not published…).</summary>
 public sealed class StepFailedException(string message) : Exception(message);

@@ -23,6 +23,9 @@ public sealed class OutboxJobRunner(WorkflowEngine engine, HttpStepRunner http, 
             case OutboxJob.HttpRequest:
                 await http.RunAsync(instanceId, itemId, cancellationToken);
                 break;
+            case OutboxJob.RunScript:
+                await engine.RunScriptsAsync(instanceId, itemId, cancellationToken);
+                break;
             case OutboxJob.DeliverMessage:
                 await people.DeliverMessageAsync(itemId, cancellationToken);
                 break;

@@ -20,7 +20,7 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
     private DateTimeOffset Now => clock.GetUtcNow();
 
     public Task<InstanceState> StartAsync(string valueStreamId, JsonNode? input, string? correlationId, string user, CancellationToken ct = default) =>
-        sessions.RunAsync(async session =>
+        RunAsync(async session =>
         {
             if (input is not null and not JsonObject)
                 throw new EngineException(EngineRefusal.Invalid, "input must be a JSON object", [("input", "must be an object")]);
@@ -39,7 +39,7 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
         instance.NewToken(start.Id);
         await session.InsertInstanceAsync(instance);
         await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, null, JournalEntry.Started, user, null, $"{definition.Id} version {version}"));
-        await interpreter.AdvanceAsync(instance, definition, session, user);
+        await AdvanceAsync(instance, definition, session, user);
         await session.SaveInstanceAsync(instance);
         return instance;
     }
@@ -52,7 +52,7 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
     /// </summary>
     public Task<(RecordRef Record, IReadOnlyList<InstanceState> Started)> CreateRecordAsync(string kind, JsonObject fields, string user,
         CancellationToken ct = default) =>
-        sessions.RunAsync(async session =>
+        RunAsync(async session =>
         {
             var record = await session.CreateRecordAsync(kind, fields, user, null);
             var started = new List<InstanceState>();
@@ -96,7 +96,7 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
     /// <summary>Completes a task with an outcome and form data, then runs on. The caller has checked who may.</summary>
     public Task<InstanceState> CompleteTaskAsync(string taskId, string outcome, JsonObject data, string user, bool overrideClaim = false,
         CancellationToken ct = default) =>
-        sessions.RunAsync(async session =>
+        RunAsync(async session =>
         {
             _limits.CheckTaskData(data);
             var (task, instance) = await session.LockInstanceOfTaskAsync(taskId)
@@ -127,7 +127,7 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
                     new JsonObject { ["item"] = item, ["outcome"] = outcome, ["data"] = data.DeepClone(), ["completedBy"] = user })!.Value;
                 await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, step.Id, JournalEntry.ItemCompleted, user, outcome,
                     $"item {index + 1} of {token.ForEach!.Items.Count}: task {taskId}"));
-                await interpreter.AdvanceAsync(instance, definition, session, user);
+                await AdvanceAsync(instance, definition, session, user);
                 await session.SaveInstanceAsync(instance);
                 return instance;
             }
@@ -166,7 +166,7 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
                 ["outcome"] = port, ["data"] = data.DeepClone(), ["completedBy"] = user, ["participants"] = participants.DeepClone(),
             };
             await interpreter.ResumeAsync(instance, definition, token, port, session, user, port, completed.Id);
-            await interpreter.AdvanceAsync(instance, definition, session, user);
+            await AdvanceAsync(instance, definition, session, user);
             await session.SaveInstanceAsync(instance);
             return instance;
         }, ct);
@@ -177,7 +177,7 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
     /// time; <paramref name="evenIfNotDue"/> fires at once (operations and testing).
     /// </summary>
     public Task<bool> FireTimerAsync(string instanceId, string timerId, bool evenIfNotDue = false, CancellationToken ct = default) =>
-        sessions.RunAsync(async session =>
+        RunAsync(async session =>
         {
             var instance = await session.LockInstanceAsync(instanceId);
             if (instance is null || instance.Status is not (InstanceStatus.Waiting or InstanceStatus.Running))
@@ -208,7 +208,7 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
                 await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, timer.StepId, JournalEntry.TimerFired, System));
                 await interpreter.ResumeAsync(instance, definition, token, "done", session, System);
             }
-            await interpreter.AdvanceAsync(instance, definition, session, System);
+            await AdvanceAsync(instance, definition, session, System);
             await session.SaveInstanceAsync(instance);
             return true;
         }, ct);
@@ -236,7 +236,7 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
     /// <summary>Fires every pending timer of an instance now (operations and testing); returns how many fired.</summary>
     public async Task<int> FirePendingTimersAsync(string instanceId, CancellationToken ct = default)
     {
-        var timers = await sessions.RunAsync(async session =>
+        var timers = await RunAsync(async session =>
         {
             _ = await session.LockInstanceAsync(instanceId)
                 ?? throw new EngineException(EngineRefusal.NotFound, $"Instance '{instanceId}' was not found.");
@@ -281,7 +281,7 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
         {
             if (mayResume is not null && !await mayResume(subscription.InstanceId, ct))
                 continue;
-            var done = await sessions.RunAsync(async session =>
+            var done = await RunAsync(async session =>
             {
                 var instance = await session.LockInstanceAsync(subscription.InstanceId);
                 if (instance is null || instance.Status is not (InstanceStatus.Waiting or InstanceStatus.Running))
@@ -306,7 +306,7 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
                 await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, subscription.StepId, JournalEntry.EventReceived, user, null,
                     $"{eventName} / {correlationId}, {how}"));
                 await interpreter.ResumeAsync(instance, definition, token, "done", session, user);
-                await interpreter.AdvanceAsync(instance, definition, session, user);
+                await AdvanceAsync(instance, definition, session, user);
                 await session.SaveInstanceAsync(instance);
                 return true;
             }, ct);
@@ -322,13 +322,13 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
 
     /// <summary>Runs whatever is ready in an instance (a new child's first steps; re-dispatch after a crash).</summary>
     public Task ContinueAsync(string instanceId, CancellationToken ct = default) =>
-        sessions.RunAsync(async session =>
+        RunAsync(async session =>
         {
             var instance = await session.LockInstanceAsync(instanceId);
             if (instance is null || instance.Status is not (InstanceStatus.Waiting or InstanceStatus.Running))
                 return false;
             var definition = await LoadAsync(session, instance.ValueStreamId, instance.Version);
-            await interpreter.AdvanceAsync(instance, definition, session, System);
+            await AdvanceAsync(instance, definition, session, System);
             await session.SaveInstanceAsync(instance);
             return true;
         }, ct);
@@ -338,7 +338,7 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
     /// cancelled, its call step fails (and leaves by its error port, or faults the parent). A second call changes nothing.
     /// </summary>
     public Task ResumeParentAsync(string childId, CancellationToken ct = default) =>
-        sessions.RunAsync(async session =>
+        RunAsync(async session =>
         {
             var child = await session.LockInstanceAsync(childId);
             if (child?.ParentInstanceId is not { } parentId || child.Status is not (InstanceStatus.Completed or InstanceStatus.Faulted or InstanceStatus.Cancelled))
@@ -392,14 +392,14 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
                 }
                 await interpreter.FailWaitingStepAsync(parent, definition, token, session, why);
             }
-            await interpreter.AdvanceAsync(parent, definition, session, System);
+            await AdvanceAsync(parent, definition, session, System);
             await session.SaveInstanceAsync(parent);
             return true;
         }, ct);
 
     /// <summary>Resumes a token that waited for an HTTP call made outside the run.</summary>
     public Task ResumeAfterHttpAsync(string instanceId, string tokenId, bool succeeded, JsonNode? response, CancellationToken ct = default) =>
-        sessions.RunAsync(async session =>
+        RunAsync(async session =>
         {
             var instance = await session.LockInstanceAsync(instanceId);
             var token = instance?.Tokens.Find(t => t.WaitingFor == new Bookmark(Bookmark.Http, tokenId));
@@ -416,13 +416,13 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
                 await interpreter.ResumeAsync(instance, definition, token, succeeded ? "done" : "failed", session, System,
                     detail: failure is null ? null : Interpreter.GiveUp(step, token, failure));
             }
-            await interpreter.AdvanceAsync(instance, definition, session, System);
+            await AdvanceAsync(instance, definition, session, System);
             await session.SaveInstanceAsync(instance);
             return true;
         }, ct);
 
     public Task<InstanceState> CancelAsync(string instanceId, string user, CancellationToken ct = default) =>
-        sessions.RunAsync(async session =>
+        RunAsync(async session =>
         {
             var instance = await LockAsync(session, instanceId);
             if (InstanceStatus.IsFinished(instance.Status))
@@ -436,7 +436,7 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
 
     /// <summary>Retries the faulted steps of an instance; a step with a retry policy gets all its attempts again.</summary>
     public Task<InstanceState> RetryAsync(string instanceId, string user, CancellationToken ct = default) =>
-        sessions.RunAsync(async session =>
+        RunAsync(async session =>
         {
             var instance = await LockAsync(session, instanceId);
             if (instance.Status != InstanceStatus.Faulted)
@@ -449,13 +449,13 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
             }
             instance.Status = InstanceStatus.Running;
             var definition = await LoadAsync(session, instance.ValueStreamId, instance.Version);
-            await interpreter.AdvanceAsync(instance, definition, session, user);
+            await AdvanceAsync(instance, definition, session, user);
             await session.SaveInstanceAsync(instance);
             return instance;
         }, ct);
 
     public Task<InstanceState> SuspendAsync(string instanceId, string user, CancellationToken ct = default) =>
-        sessions.RunAsync(async session =>
+        RunAsync(async session =>
         {
             var instance = await LockAsync(session, instanceId);
             if (instance.Status is not (InstanceStatus.Waiting or InstanceStatus.Running or InstanceStatus.Faulted))
@@ -469,7 +469,7 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
 
     /// <summary>Resumes a suspended instance and schedules its pending timers again.</summary>
     public Task<InstanceState> ResumeAsync(string instanceId, string user, CancellationToken ct = default) =>
-        sessions.RunAsync(async session =>
+        RunAsync(async session =>
         {
             var instance = await LockAsync(session, instanceId);
             if (instance.Status != InstanceStatus.Suspended)
@@ -481,7 +481,7 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
             foreach (var (timerId, dueAt) in await session.PendingTimersAsync(instanceId))
                 await session.EnqueueAsync(new OutboxJob(Interpreter.NewId(), OutboxJob.FireTimer, OutboxJob.Target(instanceId, timerId), dueAt));
             var definition = await LoadAsync(session, instance.ValueStreamId, instance.Version);
-            await interpreter.AdvanceAsync(instance, definition, session, user);
+            await AdvanceAsync(instance, definition, session, user);
             await session.SaveInstanceAsync(instance);
             return instance;
         }, ct);
@@ -491,7 +491,7 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
     /// exists there with the same type; otherwise refuses and names the steps that are missing.
     /// </summary>
     public Task<InstanceState> MigrateAsync(string instanceId, int targetVersion, string user, CancellationToken ct = default) =>
-        sessions.RunAsync(async session =>
+        RunAsync(async session =>
         {
             var instance = await LockAsync(session, instanceId);
             if (InstanceStatus.IsFinished(instance.Status))
@@ -534,6 +534,133 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
         return missing.Count == 0 ? null
             : $"value stream '{childDefinition.Id}' does not declare the output(s) {string.Join(", ", missing.Select(m => $"'{m}'"))} that step '{step.Id}' maps";
     }
+
+    /// <summary>Script steps one continuation runs for an instance before its next one faults: a loop of scripts that never waits.</summary>
+    public const int MaxScriptsPerContinuation = 1_000;
+
+    /// <summary>How often a script runs again because its instance changed while it ran, before it runs inside the transaction.</summary>
+    private const int OptimisticAttempts = 4;
+
+    /// <summary>The instances whose runs left a token waiting at a script step, in the change being made now.</summary>
+    private static readonly AsyncLocal<HashSet<string>?> ParkedScripts = new();
+
+    /// <summary>
+    /// One change in one transaction; after it commits, the scripts it reached run outside any transaction
+    /// (<see cref="RunScriptsAsync"/>), so the caller sees the instance as it stands after them.
+    /// </summary>
+    private async Task<T> RunAsync<T>(Func<IRunSession, Task<T>> work, CancellationToken ct)
+    {
+        var parked = new HashSet<string>(StringComparer.Ordinal);
+        var outer = ParkedScripts.Value;
+        ParkedScripts.Value = parked;
+        T result;
+        try
+        {
+            result = await sessions.RunAsync(work, ct);
+        }
+        finally
+        {
+            ParkedScripts.Value = outer;
+        }
+        foreach (var instanceId in parked)
+        {
+            InstanceState? latest;
+            try
+            {
+                latest = await RunScriptsAsync(instanceId, null, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The change has committed, so it is not reported as failed: the answer shows the token still waiting at
+                // its script, which the recovery job written with it runs later.
+                continue;
+            }
+            if (latest is not null && result is InstanceState instance && instance.Id == instanceId)
+                result = (T)(object)latest;
+        }
+        return result;
+    }
+
+    /// <summary>Runs an instance's ready tokens and notes it when a token is left waiting at a script step.</summary>
+    private async Task AdvanceAsync(InstanceState instance, ValueStreamDefinition definition, IRunSession session, string actor)
+    {
+        await interpreter.AdvanceAsync(instance, definition, session, actor);
+        if (instance.Tokens.Any(t => t.WaitingFor?.Kind == Bookmark.Script))
+            ParkedScripts.Value?.Add(instance.Id);
+    }
+
+    /// <summary>
+    /// Runs the scripts an instance's tokens wait for (one token's, or every one's), each outside any transaction:
+    /// a short transaction reads the instance, the script runs with none open, and a second short transaction applies
+    /// the result if the instance has not changed since it was read (its revision). When it has changed, the script runs
+    /// again on the new state; a token no longer waiting (another run applied it, the instance was cancelled) is left
+    /// alone, so a script's result is applied exactly once. Suspended or finished instances are left as they are (resuming
+    /// runs their scripts). Returns the instance as the last transaction left it, or null when nothing ran.
+    /// </summary>
+    public async Task<InstanceState?> RunScriptsAsync(string instanceId, string? tokenId, CancellationToken ct = default)
+    {
+        InstanceState? latest = null;
+        var ran = 0;
+        var stale = 0;
+        while (true)
+        {
+            var read = await sessions.RunAsync<(InstanceState Instance, Token Token, ValueStreamDefinition Definition)?>(async session =>
+            {
+                var instance = await session.LockInstanceAsync(instanceId);
+                if (instance is null || instance.Status is not (InstanceStatus.Waiting or InstanceStatus.Running))
+                    return null;
+                var token = instance.Tokens.Find(t => t.WaitingFor?.Kind == Bookmark.Script && (tokenId is null || t.Id == tokenId));
+                if (token is null)
+                    return null;
+                return (instance, token, await LoadAsync(session, instance.ValueStreamId, instance.Version));
+            }, ct);
+            if (read is null)
+                return latest;
+            var (snapshot, waiting, definition) = read.Value;
+
+            var tooMany = ran >= MaxScriptsPerContinuation;
+            // The script runs here, with no transaction open: other runs go on meanwhile.
+            var result = tooMany || stale >= OptimisticAttempts ? null : interpreter.EvaluateScript(snapshot, definition, waiting);
+            var (applied, instance) = await sessions.RunAsync<(ScriptRun, InstanceState?)>(async session =>
+            {
+                var instance = await session.LockInstanceAsync(instanceId);
+                var token = instance?.Tokens.Find(t => t.Id == waiting.Id && t.WaitingFor == new Bookmark(Bookmark.Script, waiting.Id));
+                if (instance is null || token is null || instance.Status is not (InstanceStatus.Waiting or InstanceStatus.Running))
+                    return (ScriptRun.Gone, instance);
+                if (tooMany)
+                {
+                    await interpreter.FaultWaitingAsync(instance, token, session,
+                        $"the stream ran {MaxScriptsPerContinuation:N0} scripts without waiting; is there a loop without a task or timer?");
+                }
+                else
+                {
+                    if (result is not null && instance.Revision != snapshot.Revision)
+                        return (ScriptRun.Stale, instance); // changed while the script ran: run it again on the new state
+                    // Still changing after several tries: run it here, inside the transaction, so that it goes on.
+                    await interpreter.ApplyScriptAsync(instance, definition, token, result ?? interpreter.EvaluateScript(instance, definition, token), session);
+                }
+                await interpreter.AdvanceAsync(instance, definition, session, System);
+                await session.SaveInstanceAsync(instance);
+                return (ScriptRun.Applied, instance);
+            }, ct);
+            switch (applied)
+            {
+                case ScriptRun.Applied:
+                    latest = instance;
+                    ran++;
+                    stale = 0;
+                    tokenId = null; // go on with any script its run reached
+                    break;
+                case ScriptRun.Stale:
+                    stale++;
+                    break;
+                case ScriptRun.Gone when tokenId is not null:
+                    return latest; // that token no longer waits: another run applied it, or the instance stopped
+            }
+        }
+    }
+
+    private enum ScriptRun { Applied, Stale, Gone }
 
     private static async Task<InstanceState> LockAsync(IRunSession session, string instanceId) =>
         await session.LockInstanceAsync(instanceId)

@@ -129,9 +129,13 @@ public static class ValueStreamReader
             Unknown(position, $"{path}.position", ["x", "y"], errors);
             step.Position = new CanvasPosition(Integer(position, "x", $"{path}.position.x", errors), Integer(position, "y", $"{path}.position.y", errors));
         }
+        else if (item["position"] is null)
+        {
+            step.HasPosition = false; // the designer lays it out
+        }
         else
         {
-            errors.Add(new($"{path}.position", item["position"] is null ? "required" : "must be an object { \"x\": …, \"y\": … }"));
+            errors.Add(new($"{path}.position", "must be an object { \"x\": …, \"y\": … }"));
         }
 
         foreach (var (key, value) in item)

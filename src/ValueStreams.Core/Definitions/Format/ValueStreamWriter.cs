@@ -58,7 +58,8 @@ public static class ValueStreamWriter
             var inputs = StepTypeCatalogue.Find(step.Type)?.Descriptor.Inputs ?? [];
             foreach (var (name, value) in Ordered(step.Properties, inputs))
                 w.Node(name, value, inputs.FirstOrDefault(i => i.Name == name)?.Fields);
-            w.Property("position", $"{{ \"x\": {step.Position.X}, \"y\": {step.Position.Y} }}");
+            if (step.HasPosition)
+                w.Property("position", $"{{ \"x\": {step.Position.X}, \"y\": {step.Position.Y} }}");
             w.Close('}');
         });
 

@@ -108,7 +108,7 @@ public static class ValueStreamSchema
         });
 
     private static JsonObject Position() => Closed(
-        "Where the step sits on the designer's canvas, in whole pixels",
+        "Where the step sits on the designer's canvas, in whole pixels; without it the designer lays the step out",
         ["x", "y"],
         new JsonObject { ["x"] = new JsonObject { ["type"] = "integer" }, ["y"] = new JsonObject { ["type"] = "integer" } });
 
@@ -140,7 +140,7 @@ public static class ValueStreamSchema
         {
             ["description"] = "A step; its type decides which properties it has",
             ["type"] = "object",
-            ["required"] = Strings("id", "type", "name", "position"),
+            ["required"] = Strings("id", "type", "name"),
             ["properties"] = new JsonObject { ["type"] = new JsonObject { ["enum"] = Strings([.. descriptors.Select(d => d.Type)]) } },
             ["allOf"] = cases,
         };
@@ -163,7 +163,7 @@ public static class ValueStreamSchema
             properties[input.Name] = Input(input);
         properties["position"] = Ref("position");
 
-        string[] required = ["id", "type", "name", "position", .. descriptor.Inputs.Where(i => i.Required).Select(i => i.Name)];
+        string[] required = ["id", "type", "name", .. descriptor.Inputs.Where(i => i.Required).Select(i => i.Name)];
         var schema = Closed(descriptor.Description, required, properties);
         schema.Insert(0, "title", descriptor.DisplayName);
         return schema;

@@ -50,7 +50,6 @@ internal static class Inputs
 
     public static readonly InputDescriptor Sla = new("sla", InputKind.Object, "Service level for the task", Fields:
     [
-        new("policy", InputKind.String, "SLA policy id (targets per priority)"),
         new("respondWithin", InputKind.Duration, "Target to claim the task, ISO 8601 (e.g. PT15M)"),
         new("resolveWithin", InputKind.Duration, "Target to complete the task, ISO 8601 (e.g. PT4H)"),
         new("escalateTo", InputKind.String, "Group told, besides the task's own people, when a target is missed"),

@@ -4,7 +4,7 @@ namespace ValueStreams.Core.Definitions.StepTypes;
 public sealed class ScriptStep : StepType
 {
     public override StepTypeDescriptor Descriptor { get; } = new(
-        "script", "Script", "Data", "Runs sandboxed JavaScript; vars, input and outputs are in scope.",
+        "script", "Script", "Data", "Runs sandboxed JavaScript; vars, input, outputs and outcomes are in scope.",
         StepKind.Activity, Automated: true,
         [
             new("script", InputKind.Expression, "JavaScript", Required: true, UiHint: "code"),

@@ -10,7 +10,7 @@ namespace ValueStreams.Core.Definitions.Validation;
 /// properties, required inputs present, each value of its <see cref="InputKind"/>, JavaScript that parses;
 /// then the type's own <see cref="StepType.Check"/> rules.
 /// </summary>
-internal static class StepPropertyRules
+internal static partial class StepPropertyRules
 {
     public static void Check(ValidationContext context)
     {
@@ -98,6 +98,8 @@ internal static class StepPropertyRules
 
     private static void CheckText(string text, InputKind kind, string path, ValidationContext context)
     {
+        if (kind is InputKind.Expression or InputKind.Template)
+            CheckOutcomes(text, path, context);
         switch (kind)
         {
             case InputKind.Duration when !IsDuration(text):
@@ -112,6 +114,25 @@ internal static class StepPropertyRules
                 break;
         }
     }
+
+    /// <summary><c>outcomes.review</c> (or <c>outcomes['review']</c>) names a step with outcomes: a human task of the stream.</summary>
+    private static void CheckOutcomes(string text, string path, ValidationContext context)
+    {
+        foreach (System.Text.RegularExpressions.Match match in OutcomeReference().Matches(text))
+        {
+            var stepId = match.Groups["dot"].Success ? match.Groups["dot"].Value : match.Groups["quoted"].Value;
+            var step = context.Definition.FindStep(stepId);
+            if (step is null)
+                context.Warning(path, match.Groups["dot"].Success && text.Length > match.Index + match.Length && text[match.Index + match.Length] == '-'
+                    ? $"outcomes.{stepId}: there is no step '{stepId}' (a step id with '-' is read as outcomes['{stepId}-…'])"
+                    : $"outcomes.{stepId}: there is no step '{stepId}'");
+            else if (step.Type != "human-task")
+                context.Warning(path, $"outcomes.{stepId}: step '{stepId}' is a {step.Type} step, which has no outcome (only human tasks have one)");
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![\w$.])outcomes\s*(?:\.\s*(?<dot>[A-Za-z_$][\w$]*)|\[\s*(?<q>['""])(?<quoted>[^'""\]]+)\k<q>\s*\])")]
+    private static partial System.Text.RegularExpressions.Regex OutcomeReference();
 
     private static void CheckEnum(JsonNode? value, IReadOnlyList<string> options, string path, ValidationContext context)
     {
