@@ -50,17 +50,25 @@ internal sealed class RunSession : IRunSession
     /// <summary>A statement that reads (or needs its row count): the writes before it are sent first, so it sees them.</summary>
     private async Task<CommandDefinition> Command(string sql, object? parameters = null)
     {
+        await SendPendingAsync();
+        return new CommandDefinition(sql, parameters, transaction);
+    }
+
+    /// <summary>
+    /// Sends the queued writes, before SQL that this session runs itself (a read, or a repository's statements in
+    /// this transaction). Instances inserted so far are then written, so their later saves must update them.
+    /// </summary>
+    private async Task SendPendingAsync()
+    {
         await _pending.FlushAsync();
         _unwritten.Clear();
-        return new CommandDefinition(sql, parameters, transaction);
     }
 
     /// <summary>Sends every write still pending, the journal last; called before commit.</summary>
     public async Task FlushAsync(int journalRowsPerStatement)
     {
         QueueJournal(journalRowsPerStatement);
-        await _pending.FlushAsync();
-        _unwritten.Clear();
+        await SendPendingAsync();
     }
 
     public async Task<InstanceState?> LockInstanceAsync(string instanceId)
@@ -409,7 +417,7 @@ internal sealed class RunSession : IRunSession
             var change = RecordChange.Check(kind, null, fields, recordSettings);
             if (!change.IsValid)
                 throw new RecordRefusedException(recordType, change.Errors);
-            await _pending.FlushAsync();
+            await SendPendingAsync();
             var created = await RecordRepository.InsertAsync(connection, transaction, Sql, kind, change, actor);
             if (instanceId is not null)
                 await RecordRepository.LinkInstanceAsync(connection, transaction, kind, created.Id, instanceId, "created");
@@ -428,7 +436,7 @@ internal sealed class RunSession : IRunSession
     {
         if (RecordKindCatalogue.Find(recordType) is { } kind)
         {
-            await _pending.FlushAsync();
+            await SendPendingAsync();
             switch (await RecordRepository.UpdateAsync(connection, transaction, Sql, recordSettings, kind, recordId, fields, null, actor))
             {
                 case RecordWrite.Invalid(var errors):
@@ -458,7 +466,7 @@ internal sealed class RunSession : IRunSession
     {
         if (RecordKindCatalogue.Find(recordType) is { } kind)
         {
-            await _pending.FlushAsync();
+            await SendPendingAsync();
             var equals = filters.ToDictionary(f => f.Key, f => (object?)(f.Value is JsonValue v && v.TryGetValue<string>(out var text) ? text : f.Value?.ToJsonString()));
             JsonObject? found;
             try
@@ -497,7 +505,7 @@ internal sealed class RunSession : IRunSession
 
     public async Task LinkRecordAsync(string recordType, string recordId, string instanceId, string role)
     {
-        await _pending.FlushAsync();
+        await SendPendingAsync();
         if (RecordKindCatalogue.Find(recordType) is { } kind)
             await RecordRepository.LinkInstanceAsync(connection, transaction, kind, recordId, instanceId, role);
     }

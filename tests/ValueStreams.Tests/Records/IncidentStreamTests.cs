@@ -130,6 +130,32 @@ public sealed class IncidentStreamTests
         Assert.Equal(0, (await agent.GetFromJsonAsync<JsonElement>("/api/incidents")).GetProperty("total").GetInt32());
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task A_new_instance_that_creates_an_incident_in_its_first_run_is_stored_as_it_ended_that_run(StorageProvider provider)
+    {
+        await using var api = await EngineApi.StartAsync(provider);
+        await api.PublishAsync(new StreamFile("rec-first-run")
+            .Variable("incidentId", "string")
+            .Start()
+            .Step("log", "create-record", new JsonObject
+            {
+                ["recordType"] = "incident",
+                ["values"] = StreamFile.Pairs("field", ("title", "'Disk full'"), ("impact", "'low'"), ("urgency", "'low'")),
+                ["resultVariable"] = "incidentId",
+            })
+            .Milestone().End()
+            .Chain("start", "log", "value", "end"));
+
+        var started = await api.StartAsync("rec-first-run");
+
+        Assert.Equal("completed", started.GetProperty("status").GetString());
+        var stored = await api.InstanceAsync(IdOf(started));
+        Assert.Equal("completed", stored.GetProperty("status").GetString());
+        Assert.Equal(started.GetProperty("variables").GetProperty("incidentId").GetString(),
+            stored.GetProperty("variables").GetProperty("incidentId").GetString());
+    }
+
     [Fact]
     public async Task Publishing_a_record_step_with_a_field_the_kind_does_not_have_is_an_error_at_its_path()
     {
