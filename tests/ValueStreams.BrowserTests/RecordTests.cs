@@ -27,6 +27,16 @@ public sealed class RecordTests(HostProcess host) : InboxBrowserTest(host)
         await Expect(Page.Locator("[data-testid=record-instances]")).ToContainTextAsync("incident-resolution");
         var number = (await Page.Locator("[data-testid=record-number]").InnerTextAsync()).Trim();
 
+        // A title longer than its 200 characters stays in the field, refused with a message there.
+        var longTitle = new string('t', 201);
+        await Page.Locator("[data-testid=field-title] input").FillAsync(longTitle);
+        await Page.Locator("[data-testid=field-title] input").PressAsync("Tab");
+        await Page.Locator("[data-testid=save-record]").ClickAsync();
+        await Expect(Page.Locator("[data-testid=field-title]")).ToContainTextAsync("it may be at most 200");
+        Assert.Equal(longTitle, await Page.Locator("[data-testid=field-title] input").InputValueAsync());
+        await Page.Locator("[data-testid=field-title] input").FillAsync(title);
+        await Page.Locator("[data-testid=field-title] input").PressAsync("Tab");
+
         // On hold needs its reason, said at the field; with it, the move is made and the history shows it.
         await Page.Locator("[data-testid=move-on-hold]").ClickAsync();
         await Expect(Page.Locator("[data-testid=field-onHoldReason]")).ToContainTextAsync("required when the incident is on-hold");

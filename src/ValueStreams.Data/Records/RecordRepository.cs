@@ -181,6 +181,8 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
             }
             i++;
         }
+        if (query.Search is { Length: > MaxSearchLength })
+            throw new ArgumentException($"A search may be at most {MaxSearchLength} characters; this one has {query.Search.Length}.", nameof(query));
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
             var searched = new[] { "number", "title" }.Concat(d.Fields.Where(f => f.Searchable).Select(f => f.Column));
