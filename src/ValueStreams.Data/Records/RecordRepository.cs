@@ -39,6 +39,9 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
 
     private const string Common = "id, number, title, state, revision, created_at, created_by, updated_at, updated_by";
 
+    /// <summary>Every column of the kind's table: the shared ones, then one per field in descriptor order.</summary>
+    private static string AllColumns(RecordKindDescriptor d) => $"{Common}, {string.Join(", ", d.Fields.Select(f => f.Column))}";
+
     private SqlDialect Sql => connections.Dialect;
 
     /// <summary>A record by its id or its number (<c>INC-000123</c>), or null.</summary>
@@ -64,10 +67,9 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
 
         var parameters = Parameters(sql, kind, change.Values);
         parameters.AddDynamicParams(new { id, number, now, actor });
-        var columns = string.Join(", ", d.Fields.Select(f => f.Column));
         var values = string.Join(", ", d.Fields.Select((_, i) => $"@f{i}"));
         await connection.ExecuteAsync(new CommandDefinition(
-            $"INSERT INTO {d.Table} ({Common}, {columns}) VALUES (@id, @number, @title, @state, 1, @now, @actor, @now, @actor, {values})",
+            $"INSERT INTO {d.Table} ({AllColumns(d)}) VALUES (@id, @number, @title, @state, 1, @now, @actor, @now, @actor, {values})",
             parameters, transaction, cancellationToken: ct));
         await WriteHistoryAsync(connection, transaction, kind, id, now, actor, change.Changed, null, change.Values, ct);
         return (id, number);
@@ -139,7 +141,7 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
             i++;
         }
         var row = await connection.QueryFirstOrDefaultAsync(new CommandDefinition(
-            $"SELECT {Common}, {string.Join(", ", d.Fields.Select(f => f.Column))} FROM {d.Table}" +
+            $"SELECT {AllColumns(d)} FROM {d.Table}" +
             (where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where)) + " ORDER BY created_at DESC, id DESC LIMIT 1",
             parameters, transaction));
         return row is null ? null : Describe(kind, ToRow(kind, (IDictionary<string, object?>)row));
@@ -201,7 +203,7 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
         var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
             $"SELECT COUNT(*) FROM {d.Table}{whereSql}", parameters, cancellationToken: ct));
         var rows = await connection.QueryAsync(new CommandDefinition(
-            $"SELECT {Common}, {string.Join(", ", d.Fields.Select(f => f.Column))} FROM {d.Table}{whereSql}{order} LIMIT @limit OFFSET @offset",
+            $"SELECT {AllColumns(d)} FROM {d.Table}{whereSql}{order} LIMIT @limit OFFSET @offset",
             parameters, cancellationToken: ct));
         var items = rows.Select(r => Describe(kind, ToRow(kind, (IDictionary<string, object?>)r))).ToList();
         return new RecordPage(items, total, page, pageSize);
@@ -226,9 +228,12 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
         kind.Descriptor.Fields.Where(f => f.Filterable).Select(f => f.Name).Prepend(RecordChange.State.Name);
 
     /// <summary>The names a list may be sorted by.</summary>
-    public static IEnumerable<string> SortNames(RecordKind kind) =>
-        new[] { "number", "title", "state", "createdAt", "updatedAt" }
-            .Concat(kind.Descriptor.Fields.Where(f => f.Type != RecordFieldType.LongText).Select(f => f.Name));
+    public static IEnumerable<string> SortNames(RecordKind kind) => SortColumns(kind.Descriptor).Select(s => s.Name);
+
+    /// <summary>What a list sorts by, by name: the shared columns, then every field but long text.</summary>
+    private static IEnumerable<(string Name, string Column)> SortColumns(RecordKindDescriptor d) =>
+        new[] { ("number", "number"), ("title", "title"), ("state", "state"), ("createdAt", "created_at"), ("updatedAt", "updated_at") }
+            .Concat(d.Fields.Where(f => f.Type != RecordFieldType.LongText).Select(f => (f.Name, f.Column)));
 
     private static string? FilterColumn(RecordKindDescriptor d, string name) =>
         name == RecordChange.State.Name ? "state" : d.Field(name) is { Filterable: true } field ? field.Column : null;
@@ -239,13 +244,7 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
             return ("created_at", true);
         var descending = sort.StartsWith('-');
         var name = sort.TrimStart('-', '+');
-        var column = name switch
-        {
-            "number" or "title" or "state" => name,
-            "createdAt" => "created_at",
-            "updatedAt" => "updated_at",
-            _ => d.Field(name) is { Type: not RecordFieldType.LongText } field ? field.Column : null,
-        };
+        var column = SortColumns(d).Where(s => s.Name == name).Select(s => s.Column).FirstOrDefault();
         return (column ?? throw new ArgumentException($"Cannot sort by '{name}'.", nameof(sort)), descending);
     }
 
@@ -296,7 +295,7 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
         var d = kind.Descriptor;
         var column = idOrNumber.StartsWith(d.NumberPrefix + "-", StringComparison.OrdinalIgnoreCase) ? "number" : "id";
         var row = await connection.QueryFirstOrDefaultAsync(new CommandDefinition(
-            $"SELECT {Common}, {string.Join(", ", d.Fields.Select(f => f.Column))} FROM {d.Table} WHERE {column} = @key{(forUpdate ? sql.ForUpdate() : "")}",
+            $"SELECT {AllColumns(d)} FROM {d.Table} WHERE {column} = @key{(forUpdate ? sql.ForUpdate() : "")}",
             new { key = column == "number" ? idOrNumber.ToUpperInvariant() : idOrNumber }, transaction));
         return row is null ? null : ToRow(kind, (IDictionary<string, object?>)row);
     }
