@@ -13,7 +13,8 @@ public static class SecurityHeaders
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
     {
-        var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18));
+        // Hex: no character that HTML encoding would change on its way into the page (base64's + became &#x2B;).
+        var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(18));
         context.Items[NonceItem] = nonce;
         context.Response.OnStarting(() =>
         {
