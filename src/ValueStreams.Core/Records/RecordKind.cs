@@ -41,6 +41,10 @@ public abstract class RecordKind
 /// <param name="Table">The kind's own table.</param>
 /// <param name="NumberPrefix">Numbers read <c>INC-000123</c>.</param>
 /// <param name="DefaultSla">The SLA policy a record of this kind gets unless a stream names another, or null.</param>
+/// <param name="Catalogue">
+/// A catalogue kind (change models, request catalogue items, service catalogue entries): admins create and change its
+/// records; agents and streams read them.
+/// </param>
 public sealed record RecordKindDescriptor(
     string Name,
     string Collection,
@@ -50,7 +54,8 @@ public sealed record RecordKindDescriptor(
     IReadOnlyList<RecordField> Fields,
     IReadOnlyList<RecordState> States,
     IReadOnlyList<RecordTransition> Transitions,
-    string? DefaultSla = null)
+    string? DefaultSla = null,
+    bool Catalogue = false)
 {
     public string InitialState => States[0].Name;
 
