@@ -86,6 +86,7 @@ builder.Services.AddScoped<ValueStreams.Designer.Inbox.IInbox, ValueStreams.Host
 builder.Services.AddScoped<ValueStreams.Designer.Designer.IValueStreamWorkbench, ValueStreams.Host.Features.DesignerWorkbench.WorkbenchAdapter>();
 builder.Services.AddScoped<ValueStreams.Host.Features.Portal.RequestPortal>();
 builder.Services.AddScoped<ValueStreams.Designer.Portal.IPortal, ValueStreams.Host.Features.Portal.PortalAdapter>();
+builder.Services.AddSingleton<RecordService>();
 builder.Services.AddScoped<ValueStreams.Designer.Records.IRecordDesk, RecordDeskAdapter>();
 
 PrivateFiles.Prepare(store);

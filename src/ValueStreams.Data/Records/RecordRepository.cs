@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Dapper;
 using ValueStreams.Core.Records;
+using ValueStreams.Data.Runtime;
 using ValueStreams.Data.Store;
 
 namespace ValueStreams.Data.Records;
@@ -16,6 +17,9 @@ public abstract record RecordWrite
 
     /// <summary>The caller's <c>If-Match</c> named a revision that is no longer the record's.</summary>
     public sealed record Stale(int CurrentRevision) : RecordWrite;
+
+    /// <summary>The caller may see records of the kind but not change them (catalogues are for admins).</summary>
+    public sealed record Forbidden(string Reason) : RecordWrite;
 }
 
 /// <summary>A page of a record list.</summary>
@@ -44,11 +48,11 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
 
     private SqlDialect Sql => connections.Dialect;
 
-    /// <summary>A record by its id or its number (<c>INC-000123</c>), or null.</summary>
-    public async Task<JsonObject?> FindAsync(RecordKind kind, string idOrNumber, CancellationToken ct = default)
+    /// <summary>A record by its id or its number (<c>INC-000123</c>), or null when there is none the viewer may see.</summary>
+    public async Task<JsonObject?> FindAsync(RecordKind kind, string idOrNumber, Viewer viewer, CancellationToken ct = default)
     {
         await using var connection = await connections.OpenAsync(ct);
-        var row = await ReadRowAsync(connection, null, Sql, kind, idOrNumber, forUpdate: false);
+        var row = await ReadRowAsync(connection, null, Sql, kind, idOrNumber, forUpdate: false, viewer);
         return row is null ? null : await DescribeAsync(connection, null, kind, row);
     }
 
@@ -75,29 +79,34 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
         return (id, number);
     }
 
-    /// <summary>Applies a change; <paramref name="expectedRevision"/> (from <c>If-Match</c>) must still be the record's, when given.</summary>
-    public async Task<RecordWrite> UpdateAsync(RecordKind kind, string idOrNumber, JsonObject? body, int? expectedRevision, string actor,
+    /// <summary>
+    /// Applies the viewer's change; <paramref name="expectedRevision"/> (from <c>If-Match</c>) must still be the record's,
+    /// when given. A record the viewer may not see is not found.
+    /// </summary>
+    public async Task<RecordWrite> UpdateAsync(RecordKind kind, string idOrNumber, JsonObject? body, int? expectedRevision, Viewer viewer,
         CancellationToken ct = default)
     {
         await using var connection = await connections.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var result = await UpdateAsync(connection, transaction, Sql, settings, kind, idOrNumber, body, expectedRevision, actor, ct);
+        var result = await UpdateAsync(connection, transaction, Sql, settings, kind, idOrNumber, body, expectedRevision, viewer.Username, ct, viewer);
         if (result is not RecordWrite.Written(var id))
             return result;
         await transaction.CommitAsync(ct);
+        // Read back without the rule: the change may have moved the record out of the viewer's sight.
         var written = await ReadRowAsync(connection, null, Sql, kind, (string)id["id"]!, forUpdate: false);
         return new RecordWrite.Written(await DescribeAsync(connection, null, kind, written!));
     }
 
     /// <summary>
     /// Checks and applies a change in the caller's transaction, the row locked first. A written result holds only the
-    /// record's id; read it again for the whole record.
+    /// record's id; read it again for the whole record. With a <paramref name="viewer"/>, a record they may not see is
+    /// not found; streams pass none.
     /// </summary>
     internal static async Task<RecordWrite> UpdateAsync(DbConnection connection, DbTransaction transaction, SqlDialect sql, RecordSettings settings,
-        RecordKind kind, string idOrNumber, JsonObject? body, int? expectedRevision, string actor, CancellationToken ct = default)
+        RecordKind kind, string idOrNumber, JsonObject? body, int? expectedRevision, string actor, CancellationToken ct = default, Viewer? viewer = null)
     {
         var d = kind.Descriptor;
-        var row = await ReadRowAsync(connection, transaction, sql, kind, idOrNumber, forUpdate: true);
+        var row = await ReadRowAsync(connection, transaction, sql, kind, idOrNumber, forUpdate: true, viewer);
         if (row is null)
             return new RecordWrite.NotFound();
         if (expectedRevision is { } expected && expected != row.Revision)
@@ -158,13 +167,14 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
     /// <summary>
     /// A page of records: <paramref name="filters"/> by field (a value or a comma-separated list of values), text
     /// <paramref name="search"/> in number, title and text fields, <paramref name="sort"/> by a field (<c>-</c> for
-    /// descending; newest first by default). Unknown names are refused before any SQL is built.
+    /// descending; newest first by default). Only records the viewer may see are listed. Unknown names are refused before
+    /// any SQL is built.
     /// </summary>
-    public async Task<RecordPage> ListAsync(RecordKind kind, RecordListQuery query, CancellationToken ct = default)
+    public async Task<RecordPage> ListAsync(RecordKind kind, RecordListQuery query, Viewer viewer, CancellationToken ct = default)
     {
         var d = kind.Descriptor;
-        var where = new List<string>();
         var parameters = new DynamicParameters();
+        var where = new List<string> { RecordAccess.Condition(d, viewer, parameters) };
         var i = 0;
         foreach (var (name, value) in query.Filters)
         {
@@ -191,7 +201,7 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
             where.Add("(" + string.Join(" OR ", searched.Select(c => Sql.Like(c, "search"))) + ")");
             parameters.Add("search", SqlDialect.Contains(query.Search.Trim()));
         }
-        var whereSql = where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where);
+        var whereSql = " WHERE " + string.Join(" AND ", where);
         var (sortColumn, descending) = SortColumn(d, query.Sort);
         var order = $" ORDER BY {sortColumn} {(descending ? "DESC" : "ASC")}, id {(descending ? "DESC" : "ASC")}";
         var pageSize = Math.Clamp(query.PageSize, 1, MaxPageSize);
@@ -209,11 +219,11 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
         return new RecordPage(items, total, page, pageSize);
     }
 
-    /// <summary>Every change of the record, oldest first, or null when there is no such record.</summary>
-    public async Task<IReadOnlyList<RecordHistoryEntry>?> HistoryAsync(RecordKind kind, string idOrNumber, CancellationToken ct = default)
+    /// <summary>Every change of the record, oldest first, or null when there is no such record the viewer may see.</summary>
+    public async Task<IReadOnlyList<RecordHistoryEntry>?> HistoryAsync(RecordKind kind, string idOrNumber, Viewer viewer, CancellationToken ct = default)
     {
         await using var connection = await connections.OpenAsync(ct);
-        var row = await ReadRowAsync(connection, null, Sql, kind, idOrNumber, forUpdate: false);
+        var row = await ReadRowAsync(connection, null, Sql, kind, idOrNumber, forUpdate: false, viewer);
         if (row is null)
             return null;
         var entries = await connection.QueryAsync<HistoryRow>(new CommandDefinition(
@@ -290,13 +300,15 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
     };
 
     private static async Task<RecordRow?> ReadRowAsync(DbConnection connection, DbTransaction? transaction, SqlDialect sql, RecordKind kind,
-        string idOrNumber, bool forUpdate)
+        string idOrNumber, bool forUpdate, Viewer? viewer = null)
     {
         var d = kind.Descriptor;
         var column = idOrNumber.StartsWith(d.NumberPrefix + "-", StringComparison.OrdinalIgnoreCase) ? "number" : "id";
+        var parameters = new DynamicParameters(new { key = column == "number" ? idOrNumber.ToUpperInvariant() : idOrNumber });
+        var access = viewer is null ? "" : " AND " + RecordAccess.Condition(d, viewer, parameters);
         var row = await connection.QueryFirstOrDefaultAsync(new CommandDefinition(
-            $"SELECT {AllColumns(d)} FROM {d.Table} WHERE {column} = @key{(forUpdate ? sql.ForUpdate() : "")}",
-            new { key = column == "number" ? idOrNumber.ToUpperInvariant() : idOrNumber }, transaction));
+            $"SELECT {AllColumns(d)} FROM {d.Table} WHERE {column} = @key{access}{(forUpdate ? sql.ForUpdate() : "")}",
+            parameters, transaction));
         return row is null ? null : ToRow(kind, (IDictionary<string, object?>)row);
     }
 

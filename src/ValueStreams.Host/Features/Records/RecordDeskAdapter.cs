@@ -2,20 +2,22 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Components.Authorization;
 using ValueStreams.Core.Records;
 using ValueStreams.Data.Records;
+using ValueStreams.Data.Runtime;
 using ValueStreams.Designer.Records;
 using ValueStreams.Engine.Runtime;
+using ValueStreams.Host.Features.Auth;
 
 namespace ValueStreams.Host.Features.Records;
 
-/// <summary>The record pages' back end for the circuit's signed-in user, over the repository and engine the records API uses.</summary>
-public sealed class RecordDeskAdapter(RecordRepository records, WorkflowEngine engine, AuthenticationStateProvider authentication) : IRecordDesk
+/// <summary>The record pages' back end for the circuit's signed-in user, over the same <see cref="RecordService"/> as the records API.</summary>
+public sealed class RecordDeskAdapter(RecordService records, AuthenticationStateProvider authentication) : IRecordDesk
 {
     public async Task<RecordListResult> ListAsync(string kind, RecordListRequest request, CancellationToken cancellationToken = default)
     {
         try
         {
             var page = await records.ListAsync(Kind(kind), new RecordListQuery(request.Filters, request.Search, request.Sort,
-                Math.Max(request.Page, 1), Math.Clamp(request.PageSize, 1, RecordRepository.MaxPageSize)), cancellationToken);
+                Math.Max(request.Page, 1), Math.Clamp(request.PageSize, 1, RecordRepository.MaxPageSize)), await ViewerAsync(), cancellationToken);
             return new RecordListResult(page.Items, page.Total, null);
         }
         catch (ArgumentException wrong)
@@ -24,23 +26,18 @@ public sealed class RecordDeskAdapter(RecordRepository records, WorkflowEngine e
         }
     }
 
-    public Task<JsonObject?> FindAsync(string kind, string idOrNumber, CancellationToken cancellationToken = default) =>
-        records.FindAsync(Kind(kind), idOrNumber, cancellationToken);
+    public async Task<JsonObject?> FindAsync(string kind, string idOrNumber, CancellationToken cancellationToken = default) =>
+        await records.FindAsync(Kind(kind), idOrNumber, await ViewerAsync(), cancellationToken);
 
     public async Task<IReadOnlyList<RecordChangeLine>> HistoryAsync(string kind, string id, CancellationToken cancellationToken = default) =>
-        (await records.HistoryAsync(Kind(kind), id, cancellationToken) ?? [])
+        (await records.HistoryAsync(Kind(kind), id, await ViewerAsync(), cancellationToken) ?? [])
             .Select(h => new RecordChangeLine(h.At, h.Actor, h.Field, h.Old, h.New)).ToList();
 
     public async Task<RecordSaveResult> CreateAsync(string kind, JsonObject fields, CancellationToken cancellationToken = default)
     {
         try
         {
-            var (created, _) = await engine.CreateRecordAsync(kind, fields, await UserAsync(), cancellationToken);
-            return new RecordSaveResult(await records.FindAsync(Kind(kind), created.Id, cancellationToken), null, new Dictionary<string, string>());
-        }
-        catch (RecordRefusedException refused)
-        {
-            return Refused(refused.Errors);
+            return Saved(await records.CreateAsync(Kind(kind), fields, await ViewerAsync(), cancellationToken));
         }
         catch (EngineException refusal)
         {
@@ -50,14 +47,17 @@ public sealed class RecordDeskAdapter(RecordRepository records, WorkflowEngine e
 
     public async Task<RecordSaveResult> UpdateAsync(string kind, string id, JsonObject changes, int revision,
         CancellationToken cancellationToken = default) =>
-        await records.UpdateAsync(Kind(kind), id, changes, revision, await UserAsync(), cancellationToken) switch
-        {
-            RecordWrite.Written(var record) => new RecordSaveResult(record, null, new Dictionary<string, string>()),
-            RecordWrite.Invalid(var errors) => Refused(errors),
-            RecordWrite.Stale => new RecordSaveResult(null, "Someone changed this record since you opened it. Reload it and make your change again.",
-                new Dictionary<string, string>(), Stale: true),
-            _ => new RecordSaveResult(null, "The record no longer exists.", new Dictionary<string, string>()),
-        };
+        Saved(await records.UpdateAsync(Kind(kind), id, changes, revision, await ViewerAsync(), cancellationToken));
+
+    private static RecordSaveResult Saved(RecordWrite write) => write switch
+    {
+        RecordWrite.Written(var record) => new RecordSaveResult(record, null, new Dictionary<string, string>()),
+        RecordWrite.Invalid(var errors) => Refused(errors),
+        RecordWrite.Stale => new RecordSaveResult(null, "Someone changed this record since you opened it. Reload it and make your change again.",
+            new Dictionary<string, string>(), Stale: true),
+        RecordWrite.Forbidden(var reason) => new RecordSaveResult(null, reason, new Dictionary<string, string>()),
+        _ => new RecordSaveResult(null, "The record no longer exists.", new Dictionary<string, string>()),
+    };
 
     private static RecordSaveResult Refused(IReadOnlyList<RecordFieldError> errors)
     {
@@ -70,5 +70,5 @@ public sealed class RecordDeskAdapter(RecordRepository records, WorkflowEngine e
     private static RecordKind Kind(string name) =>
         RecordKindCatalogue.Find(name) ?? throw new ArgumentException($"There is no record kind '{name}'.", nameof(name));
 
-    private async Task<string> UserAsync() => (await authentication.GetAuthenticationStateAsync()).User.Identity?.Name ?? "unknown";
+    private async Task<Viewer> ViewerAsync() => (await authentication.GetAuthenticationStateAsync()).User.ToViewer();
 }

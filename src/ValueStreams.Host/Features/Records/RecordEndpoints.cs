@@ -37,31 +37,23 @@ public static class RecordEndpoints
         var records = api.MapGroup("/" + d.Collection).WithTags("Records");
         var plural = d.Collection.Replace('-', ' ');
 
-        records.MapGet("/", async (HttpRequest request, RecordRepository repository, CancellationToken ct) =>
+        records.MapGet("/", async (HttpRequest request, RecordService service, ClaimsPrincipal user, CancellationToken ct) =>
                 ReadQuery(kind, request.Query, out var query) is { Count: > 0 } errors
                     ? ApiProblem.Validation($"The {plural} list cannot be read that way.", errors)
-                    : TypedResults.Ok(await repository.ListAsync(kind, query!, ct)))
+                    : TypedResults.Ok(await service.ListAsync(kind, query!, user.ToViewer(), ct)))
             .WithAccess(Access.Agent)
-            .WithSummary($"The {plural}, newest first: ?page=&pageSize= (at most {RecordRepository.MaxPageSize}), ?sort=field or -field, ?q= text search, and a filter per field (?state=new,in-progress)");
+            .WithSummary($"The {plural} the caller may see, newest first: ?page=&pageSize= (at most {RecordRepository.MaxPageSize}), ?sort=field or -field, ?q= text search, and a filter per field (?state=new,in-progress)");
 
-        records.MapGet("/{id}", async (string id, HttpContext http, RecordRepository repository, CancellationToken ct) =>
-                await repository.FindAsync(kind, id, ct) is { } record ? Found(http, record) : NotFound(d, id))
+        records.MapGet("/{id}", async (string id, HttpContext http, RecordService service, ClaimsPrincipal user, CancellationToken ct) =>
+                await service.FindAsync(kind, id, user.ToViewer(), ct) is { } record ? Found(http, record) : NotFound(d, id))
             .WithAccess(Access.Agent)
             .WithSummary($"One {d.Name} by id or number ({d.NumberPrefix}-000123), with its ETag and the value stream instances that work on it");
 
-        records.MapPost("/", async (JsonObject? body, HttpContext http, WorkflowEngine engine, RecordRepository repository, ClaimsPrincipal user,
-                CancellationToken ct) =>
+        records.MapPost("/", async (JsonObject? body, HttpContext http, RecordService service, ClaimsPrincipal user, CancellationToken ct) =>
             {
-                if (body is null)
-                    return Invalid(d, [new RecordFieldError("", $"The body must be a JSON object with the {d.Name}'s fields.")]);
                 try
                 {
-                    var (created, _) = await engine.CreateRecordAsync(d.Name, body, Actor(user), ct);
-                    return Created(http, d, (await repository.FindAsync(kind, created.Id, ct))!);
-                }
-                catch (RecordRefusedException refused)
-                {
-                    return Invalid(d, refused.Errors);
+                    return Answer(http, d, await service.CreateAsync(kind, body, user.ToViewer(), ct), id: null, created: true);
                 }
                 catch (EngineException refusal)
                 {
@@ -69,32 +61,37 @@ public static class RecordEndpoints
                 }
             })
             .WithAccess(Access.Agent)
-            .WithSummary($"Create {d.WithArticle}; 400 names every field that is missing or wrong");
+            .WithSummary($"Create {d.WithArticle}; 400 names every field that is missing or wrong{(d.Catalogue ? " (admins only: a catalogue)" : "")}");
 
-        records.MapPatch("/{id}", async (string id, JsonObject? body, HttpContext http, RecordRepository repository, ClaimsPrincipal user,
+        records.MapPatch("/{id}", async (string id, JsonObject? body, HttpContext http, RecordService service, ClaimsPrincipal user,
                 CancellationToken ct) =>
             {
                 if (!TryReadIfMatch(http.Request, out var expected))
                     return ApiProblem.Status(StatusCodes.Status400BadRequest, "If-Match must be the ETag of the record, such as \"3\".");
-                return await repository.UpdateAsync(kind, id, body, expected, Actor(user), ct) switch
-                {
-                    RecordWrite.Written(var record) => Found(http, record),
-                    RecordWrite.Invalid(var errors) => Invalid(d, errors),
-                    RecordWrite.Stale(var current) => ApiProblem.Status(StatusCodes.Status412PreconditionFailed,
-                        $"The {d.Name} changed since you read it.", $"It is at revision {current} now; read it again and reapply your change."),
-                    _ => NotFound(d, id),
-                };
+                return Answer(http, d, await service.UpdateAsync(kind, id, body, expected, user.ToViewer(), ct), id, created: false);
             })
             .WithAccess(Access.Agent)
-            .WithSummary($"Change fields or the state of {d.WithArticle}; send If-Match with its ETag (412 when it changed since)");
+            .WithSummary($"Change fields or the state of {d.WithArticle}; send If-Match with its ETag (412 when it changed since){(d.Catalogue ? " (admins only: a catalogue)" : "")}");
 
-        records.MapGet("/{id}/history", async (string id, RecordRepository repository, CancellationToken ct) =>
-                await repository.HistoryAsync(kind, id, ct) is { } history
+        records.MapGet("/{id}/history", async (string id, RecordService service, ClaimsPrincipal user, CancellationToken ct) =>
+                await service.HistoryAsync(kind, id, user.ToViewer(), ct) is { } history
                     ? TypedResults.Ok(history.Select(h => new { at = h.At, actor = h.Actor, field = h.Field, old = h.Old, @new = h.New }))
                     : NotFound(d, id))
             .WithAccess(Access.Agent)
             .WithSummary($"Every change of the {d.Name}: who, when, field, old and new value");
     }
+
+    /// <summary>The HTTP answer to a create or update.</summary>
+    private static IResult Answer(HttpContext http, RecordKindDescriptor d, RecordWrite write, string? id, bool created) => write switch
+    {
+        RecordWrite.Written(var record) when created => Created(http, d, record),
+        RecordWrite.Written(var record) => Found(http, record),
+        RecordWrite.Invalid(var errors) => Invalid(d, errors),
+        RecordWrite.Stale(var current) => ApiProblem.Status(StatusCodes.Status412PreconditionFailed,
+            $"The {d.Name} changed since you read it.", $"It is at revision {current} now; read it again and reapply your change."),
+        RecordWrite.Forbidden(var reason) => ApiProblem.Status(StatusCodes.Status403Forbidden, reason),
+        _ => NotFound(d, id ?? ""),
+    };
 
     /// <summary>Reads page, sort, search and filters from the query string; unknown names and bad numbers come back as errors.</summary>
     private static List<FieldError> ReadQuery(RecordKind kind, IQueryCollection query, out RecordListQuery? result)
@@ -169,8 +166,6 @@ public static class RecordEndpoints
 
     private static IResult NotFound(RecordKindDescriptor d, string id) =>
         ApiProblem.Status(StatusCodes.Status404NotFound, $"There is no {d.Name} '{(id.Length > 64 ? id[..64] + "…" : id)}'.");
-
-    private static string Actor(ClaimsPrincipal user) => user.Identity?.Name ?? "unknown";
 
     private static object Describe(RecordKindDescriptor d) => new
     {

@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ValueStreams.Engine.Storage;
+using ValueStreams.Tests.Support;
+
+namespace ValueStreams.Tests.Records;
+
+/// <summary>
+/// Who sees and works records, on both stores: a record with an assignment group is for its group, the people it names,
+/// its creator and admins; one without a group is the shared triage queue. Others get 404, in lists, pages, history and
+/// changes alike.
+/// </summary>
+[Collection(nameof(HostCollection))]
+public sealed class RecordAccessTests
+{
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task An_incident_of_another_group_is_hidden_from_an_agent_outside_it_in_every_way(StorageProvider provider)
+    {
+        await using var host = await ApiHost.StartAsync(provider);
+        var desk = await host.ClientForAsync("agent");            // service-desk
+        var network = await host.ClientForAsync("engineer");      // network-support
+        var secondLine = await host.ClientForAsync("secondline"); // second-line-support
+        var admin = await host.ClientForAsync("admin");
+
+        var routed = await CreateAsync(desk, new { title = "Access point down", impact = "medium", urgency = "high", assignmentGroup = "network-support" });
+        var unassigned = await CreateAsync(desk, new { title = "Printer jam", impact = "low", urgency = "low" });
+        var namesSecondLine = await CreateAsync(desk, new { title = "Laptop slow", impact = "low", urgency = "low", assignmentGroup = "network-support", caller = "secondline" });
+
+        // The group, the creator and admins see the routed incident; another group does not, by id or by number.
+        Assert.Equal(HttpStatusCode.OK, (await network.GetAsync($"/api/incidents/{routed.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await desk.GetAsync($"/api/incidents/{routed.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/api/incidents/{routed.Number}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await secondLine.GetAsync($"/api/incidents/{routed.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await secondLine.GetAsync($"/api/incidents/{routed.Number}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await secondLine.GetAsync($"/api/incidents/{routed.Id}/history")).StatusCode);
+
+        // Changing it is refused as if it did not exist, and nothing changes.
+        var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/incidents/{routed.Id}") { Content = JsonContent.Create(new { title = "Mine now" }) };
+        Assert.Equal(HttpStatusCode.NotFound, (await secondLine.SendAsync(patch)).StatusCode);
+        Assert.Equal("Access point down", (await admin.GetFromJsonAsync<JsonElement>($"/api/incidents/{routed.Id}")).GetProperty("title").GetString());
+
+        // Lists hold exactly what each may see: second line sees the unassigned one and the one that names them.
+        Assert.Equal([unassigned.Number, namesSecondLine.Number], await NumbersAsync(secondLine, "/api/incidents?sort=number"));
+        Assert.Equal([routed.Number, unassigned.Number, namesSecondLine.Number], await NumbersAsync(network, "/api/incidents?sort=number"));
+        Assert.Equal([routed.Number, unassigned.Number, namesSecondLine.Number], await NumbersAsync(admin, "/api/incidents?sort=number"));
+        // Filters and search never reach past the rule.
+        Assert.Empty(await NumbersAsync(secondLine, "/api/incidents?assignmentGroup=network-support&q=Access"));
+        var total = (await secondLine.GetFromJsonAsync<JsonElement>("/api/incidents?assignmentGroup=network-support")).GetProperty("total").GetInt32();
+        Assert.Equal(1, total);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task A_member_of_the_group_may_work_the_incident_and_moving_it_away_takes_it_out_of_their_sight(StorageProvider provider)
+    {
+        await using var host = await ApiHost.StartAsync(provider);
+        var desk = await host.ClientForAsync("agent");
+        var network = await host.ClientForAsync("engineer");
+
+        var incident = await CreateAsync(desk, new { title = "Switch fault", impact = "high", urgency = "high", assignmentGroup = "network-support" });
+        var read = await network.GetAsync($"/api/incidents/{incident.Id}");
+        var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/incidents/{incident.Id}")
+        {
+            Content = JsonContent.Create(new { assignmentGroup = "second-line-support" }),
+        };
+        patch.Headers.IfMatch.Add(read.Headers.ETag!);
+        var moved = await network.SendAsync(patch);
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        Assert.Equal("second-line-support", (await moved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("assignmentGroup").GetString());
+
+        Assert.Equal(HttpStatusCode.NotFound, (await network.GetAsync($"/api/incidents/{incident.Id}")).StatusCode);
+        Assert.Equal("engineer", (await desk.GetFromJsonAsync<JsonElement>($"/api/incidents/{incident.Id}")).GetProperty("updatedBy").GetString());
+    }
+
+    private static async Task<(string Id, string Number)> CreateAsync(HttpClient client, object incident)
+    {
+        var response = await client.PostAsJsonAsync("/api/incidents", incident);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (body.GetProperty("id").GetString()!, body.GetProperty("number").GetString()!);
+    }
+
+    private static async Task<List<string>> NumbersAsync(HttpClient client, string url) =>
+        (await client.GetFromJsonAsync<JsonElement>(url)).GetProperty("items").EnumerateArray()
+            .Select(i => i.GetProperty("number").GetString()!).ToList();
+}
