@@ -35,6 +35,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<InstanceQueries>();
         services.TryAddSingleton(new RecordSettings());
         services.AddSingleton<RecordRepository>();
+        services.AddSingleton<RecordLinkRepository>();
         services.AddSingleton<InstanceAccess>();
         services.AddSingleton<IServiceLevels, ServiceLevelWatch>();
         services.AddSingleton<IRunSessionFactory>(sp => sp.GetRequiredService<RunSessionFactory>());

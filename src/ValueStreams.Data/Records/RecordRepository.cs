@@ -56,11 +56,16 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
         return row is null ? null : await DescribeAsync(connection, null, kind, row);
     }
 
-    /// <summary>Inserts a checked new record in the caller's transaction, with its number and history; returns its id and number.</summary>
-    internal static async Task<(string Id, string Number)> InsertAsync(DbConnection connection, DbTransaction transaction, SqlDialect sql, RecordKind kind,
+    /// <summary>
+    /// Inserts a checked new record in the caller's transaction, with its number, history and links; a written result
+    /// holds its id and number. Reference fields must name existing records.
+    /// </summary>
+    internal static async Task<RecordWrite> InsertAsync(DbConnection connection, DbTransaction transaction, SqlDialect sql, RecordKind kind,
         RecordChange change, string actor, CancellationToken ct = default)
     {
         var d = kind.Descriptor;
+        if (await RecordLinkRepository.ResolveReferencesAsync(connection, transaction, kind, change.Values, change.Changed) is { Count: > 0 } wrong)
+            return new RecordWrite.Invalid(wrong);
         var next = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "INSERT INTO record_numbers (kind, last_number) VALUES (@kind, 1) " +
             "ON CONFLICT (kind) DO UPDATE SET last_number = record_numbers.last_number + 1 RETURNING last_number",
@@ -76,7 +81,8 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
             $"INSERT INTO {d.Table} ({AllColumns(d)}) VALUES (@id, @number, @title, @state, 1, @now, @actor, @now, @actor, {values})",
             parameters, transaction, cancellationToken: ct));
         await WriteHistoryAsync(connection, transaction, kind, id, now, actor, change.Changed, null, change.Values, ct);
-        return (id, number);
+        await RecordLinkRepository.KeepFieldLinksAsync(connection, transaction, kind, id, change.Values, change.Changed, actor, now);
+        return new RecordWrite.Written(new JsonObject { ["id"] = id, ["number"] = number });
     }
 
     /// <summary>
@@ -115,6 +121,8 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
         var change = RecordChange.Check(kind, row.Values, body, settings);
         if (!change.IsValid)
             return new RecordWrite.Invalid(change.Errors);
+        if (await RecordLinkRepository.ResolveReferencesAsync(connection, transaction, kind, change.Values, change.Changed) is { Count: > 0 } wrong)
+            return new RecordWrite.Invalid(wrong);
         if (change.Changed.Count > 0)
         {
             var now = DateTimeOffset.UtcNow;
@@ -126,6 +134,7 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
                 "WHERE id = @id AND revision = @revision",
                 parameters, transaction, cancellationToken: ct));
             await WriteHistoryAsync(connection, transaction, kind, row.Id, now, actor, change.Changed, row.Values, change.Values, ct);
+            await RecordLinkRepository.KeepFieldLinksAsync(connection, transaction, kind, row.Id, change.Values, change.Changed, actor, now);
         }
         return new RecordWrite.Written(new JsonObject { ["id"] = row.Id });
     }
@@ -154,6 +163,18 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
             (where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where)) + " ORDER BY created_at DESC, id DESC LIMIT 1",
             parameters, transaction));
         return row is null ? null : Describe(kind, ToRow(kind, (IDictionary<string, object?>)row));
+    }
+
+    /// <summary>The id and number of a record by id or number (that the viewer may see, when one is given), or null.</summary>
+    internal static async Task<(string Id, string Number)?> LocateAsync(DbConnection connection, DbTransaction? transaction, RecordKind kind,
+        string idOrNumber, Viewer? viewer)
+    {
+        var d = kind.Descriptor;
+        var parameters = new DynamicParameters(new { id = idOrNumber, number = idOrNumber.ToUpperInvariant() });
+        var access = viewer is null ? "" : " AND " + RecordAccess.Condition(d, viewer, parameters);
+        var row = await connection.QueryFirstOrDefaultAsync<(string Id, string Number)?>(new CommandDefinition(
+            $"SELECT id, number FROM {d.Table} WHERE (id = @id OR number = @number){access}", parameters, transaction));
+        return row;
     }
 
     /// <summary>Records that an instance works on a record (once per pair; the first role stays).</summary>

@@ -418,10 +418,14 @@ internal sealed class RunSession : IRunSession
             if (!change.IsValid)
                 throw new RecordRefusedException(recordType, change.Errors);
             await SendPendingAsync();
-            var created = await RecordRepository.InsertAsync(connection, transaction, Sql, kind, change, actor);
+            var written = await RecordRepository.InsertAsync(connection, transaction, Sql, kind, change, actor);
+            if (written is RecordWrite.Invalid(var wrong))
+                throw new RecordRefusedException(recordType, wrong);
+            var created = ((RecordWrite.Written)written).Record;
+            var createdId = (string)created["id"]!;
             if (instanceId is not null)
-                await RecordRepository.LinkInstanceAsync(connection, transaction, kind, created.Id, instanceId, "created");
-            return new RecordRef(recordType, created.Id, created.Number);
+                await RecordRepository.LinkInstanceAsync(connection, transaction, kind, createdId, instanceId, "created");
+            return new RecordRef(recordType, createdId, (string)created["number"]!);
         }
 
         // Kinds not yet in the record catalogue keep their fields as one JSON document.

@@ -79,7 +79,46 @@ public static class RecordEndpoints
                     : NotFound(d, id))
             .WithAccess(Access.Agent)
             .WithSummary($"Every change of the {d.Name}: who, when, field, old and new value");
+
+        records.MapGet("/{id}/links", async (string id, RecordLinkRepository links, ClaimsPrincipal user, CancellationToken ct) =>
+                await links.ListAsync(kind, id, user.ToViewer(), ct) is { } found
+                    ? TypedResults.Ok(found.Select(Describe))
+                    : NotFound(d, id))
+            .WithAccess(Access.Agent)
+            .WithSummary($"The {d.Name}'s links both ways: links people drew and reference fields (type, label read from this side, direction, the other record)");
+
+        records.MapPost("/{id}/links", async (string id, LinkRequest? body, RecordLinkRepository links, ClaimsPrincipal user, CancellationToken ct) =>
+                await links.AddAsync(kind, id, body?.Type, body?.Target, user.ToViewer(), ct) switch
+                {
+                    LinkWrite.Done(var link) => TypedResults.Created($"/api/{d.Collection}/{id}/links", Describe(link!)),
+                    LinkWrite.Invalid(var field, var message) => ApiProblem.Validation($"The link was not drawn: {message}", [new FieldError(field, message)]),
+                    _ => NotFound(d, id),
+                })
+            .WithAccess(Access.Agent)
+            .WithSummary($"Link the {d.Name} to another record: {{type: {string.Join("|", RecordLinkType.All.Select(t => t.Name))}, target: number}}");
+
+        records.MapDelete("/{id}/links/{type}/{target}", async (string id, string type, string target, RecordLinkRepository links, ClaimsPrincipal user,
+                CancellationToken ct) =>
+                await links.RemoveAsync(kind, id, type, target, user.ToViewer(), ct) switch
+                {
+                    LinkWrite.Done => TypedResults.NoContent(),
+                    LinkWrite.Invalid(var field, var message) => ApiProblem.Validation($"The link was not removed: {message}", [new FieldError(field, message)]),
+                    _ => ApiProblem.Status(StatusCodes.Status404NotFound, $"The {d.Name} '{Clip(id)}' has no {Clip(type)} link to '{Clip(target)}'."),
+                })
+            .WithAccess(Access.Agent)
+            .WithSummary($"Remove a link people drew from the {d.Name}; reference-field links change with the field");
     }
+
+    /// <summary>A link to draw: its type and the number of the record it goes to.</summary>
+    public sealed record LinkRequest(string? Type, string? Target);
+
+    private static object Describe(RecordLink link) => new
+    {
+        type = link.Type, label = link.Label, direction = link.Direction, field = link.Field, record = link.Record,
+        createdAt = link.CreatedAt, createdBy = link.CreatedBy,
+    };
+
+    private static string Clip(string text) => text.Length > 64 ? text[..64] + "…" : text;
 
     /// <summary>The HTTP answer to a create or update.</summary>
     private static IResult Answer(HttpContext http, RecordKindDescriptor d, RecordWrite write, string? id, bool created) => write switch
@@ -165,7 +204,7 @@ public static class RecordEndpoints
             errors.Select(e => new FieldError(e.Field, e.Message)));
 
     private static IResult NotFound(RecordKindDescriptor d, string id) =>
-        ApiProblem.Status(StatusCodes.Status404NotFound, $"There is no {d.Name} '{(id.Length > 64 ? id[..64] + "…" : id)}'.");
+        ApiProblem.Status(StatusCodes.Status404NotFound, $"There is no {d.Name} '{Clip(id)}'.");
 
     private static object Describe(RecordKindDescriptor d) => new
     {
