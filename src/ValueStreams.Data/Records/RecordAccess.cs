@@ -7,8 +7,9 @@ namespace ValueStreams.Data.Records;
 /// <summary>
 /// Who may see and work a record, decided here for every kind, list and page. Admins see every record. A kind with an
 /// assignment group is worked by its group: an agent sees such a record when it is assigned to one of the agent's
-/// groups, names the agent in one of its people fields (caller, assignee, requested for…), was created by the agent, or
-/// has no group yet (the triage queue every agent shares). Records of kinds without an assignment group (configuration
+/// groups, names the agent in one of its people fields (caller, assignee, requested for…), was created by the agent, is
+/// worked by a value stream instance the agent may see (<see cref="InstanceAccess"/>), or has no group yet (the triage
+/// queue every agent shares). Records of kinds without an assignment group (configuration
 /// items, releases, knowledge…) are seen by every agent. Catalogue kinds are read by everyone who may read records and
 /// changed by admins only. Streams act with their own authority and are not held by this rule.
 /// </summary>
@@ -46,6 +47,12 @@ public static class RecordAccess
             }
             terms.Add($"{group} IN ({string.Join(", ", names)})");
         }
+        // Whoever may see a value stream instance that works on the record sees the record too.
+        parameters.Add("accessKind", d.Name);
+        terms.Add($"""
+            EXISTS (SELECT 1 FROM record_instances worked JOIN instances i ON i.id = worked.instance_id
+                WHERE worked.record_kind = @accessKind AND worked.record_id = {d.Table}.id AND {InstanceAccess.Condition("i", viewer, parameters)})
+            """);
         return "(" + string.Join(" OR ", terms) + ")";
     }
 }
