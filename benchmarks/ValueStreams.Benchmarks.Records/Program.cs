@@ -1,0 +1,268 @@
+// Incident records at scale on PostgreSQL, through the real host in-process (HTTP pipeline, access rule, engine):
+// loads N incidents with binary COPY, then times
+//   1. a filtered, sorted list page (GET /api/incidents?state=…&priority=…&sort=…), as an admin and as a service-desk agent;
+//   2. text search (GET /api/incidents?q=…), as an admin and as an agent;
+//   3. creating an incident that starts incident resolution (POST /api/incidents), 8 clients at once.
+// Usage: dotnet run -c Release --project benchmarks/ValueStreams.Benchmarks.Records -- "<server connection string>" [--incidents N] [--queries N] [--creates N] [--keep]
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ValueStreams.Benchmarks.Records;
+
+internal static partial class RecordsBenchmark
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal))
+        {
+            Console.Error.WriteLine("usage: ValueStreams.Benchmarks.Records \"Host=...;Username=...;Database=postgres\" [--incidents 100000] [--queries 400] [--creates 400]");
+            return 2;
+        }
+        var server = args[0];
+        var incidents = Option("--incidents", 100_000);
+        var queries = Option("--queries", 400);
+        var creates = Option("--creates", 400);
+        var keep = args.Contains("--keep");
+        const int Clients = 8;
+
+        var database = $"vs_records_bench_{DateTime.UtcNow:yyyyMMddHHmmss}";
+        await Execute(server, $"CREATE DATABASE {database}");
+        var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
+        var root = FindRoot();
+        var data = Directory.CreateTempSubdirectory("valuestreams-records-bench-").FullName;
+        // The host's content root (its wwwroot and settings files), which the test host would otherwise look for beside the solution.
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_VALUESTREAMS_HOST", Path.Combine(root, "src", "ValueStreams.Host"));
+        try
+        {
+            await using var host = new BenchHost(new Dictionary<string, string?>
+            {
+                ["ValueStreams:Root"] = root,
+                ["ValueStreams:Storage:Provider"] = "PostgreSql",
+                ["ValueStreams:Storage:DataDirectory"] = data,
+                ["ConnectionStrings:ValueStreams"] = connectionString,
+                ["ValueStreams:DemoUsers"] = "true",
+                ["Logging:LogLevel:Default"] = "Warning",
+            });
+            host.Server.ToString(); // migrate and publish the shipped streams now
+
+            var loading = Stopwatch.StartNew();
+            await LoadAsync(connectionString, incidents);
+            await Execute(connectionString, "ANALYZE");
+            Console.Error.WriteLine($"loaded {incidents:N0} incidents in {loading.Elapsed.TotalSeconds:F0} s");
+
+            var admin = await ClientAsync(host, "admin");
+            var agent = await ClientAsync(host, "agent"); // service-desk
+
+            var random = new Random(42);
+            string ListUrl()
+            {
+                var states = new[] { "new", "in-progress", "on-hold", "resolved" };
+                var sorts = new[] { "-createdAt", "priority", "-updatedAt", "number" };
+                return $"/api/incidents?state={states[random.Next(states.Length)]},{states[random.Next(states.Length)]}" +
+                       $"&priority=P{random.Next(1, 5)},P{random.Next(1, 5)}&sort={sorts[random.Next(sorts.Length)]}&page={random.Next(1, 4)}&pageSize=50";
+            }
+            string SearchUrl() => $"/api/incidents?q={Uri.EscapeDataString(Words[random.Next(Words.Length)])}&pageSize=50";
+
+            var rows = new List<string>();
+            rows.Add(await TimeGetsAsync("filtered, sorted list page (2 states, 2 priorities, 50 rows), admin", admin, ListUrl, queries, 30));
+            rows.Add(await TimeGetsAsync("filtered, sorted list page, service-desk agent (access rule applied)", agent, ListUrl, queries, 30));
+            rows.Add(await TimeGetsAsync("text search in number, title and text fields (50 rows), admin", admin, SearchUrl, queries, 50));
+            rows.Add(await TimeGetsAsync("text search, service-desk agent (access rule applied)", agent, SearchUrl, queries, 50));
+            rows.Add(await TimeCreatesAsync(host, creates));
+
+            Console.WriteLine($"| {incidents:N0} incidents, through the host in-process | p50 ms | p95 ms | p99 ms | max ms | goal |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---|");
+            foreach (var row in rows)
+                Console.WriteLine(row);
+            await using var version = new NpgsqlConnection(connectionString);
+            await version.OpenAsync();
+            Console.WriteLine();
+            Console.WriteLine($"PostgreSQL {version.PostgreSqlVersion}, {Environment.ProcessorCount} CPUs, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+            return 0;
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            if (keep)
+                Console.Error.WriteLine($"kept database {database}");
+            else
+                await Execute(server, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+            try { Directory.Delete(data, recursive: true); } catch (IOException) { }
+        }
+
+        // Times GETs one at a time after a warm-up; every answer must be 200.
+        static async Task<string> TimeGetsAsync(string name, HttpClient client, Func<string> url, int count, double goalP95)
+        {
+            for (var i = 0; i < 30; i++)
+                (await client.GetAsync(url())).EnsureSuccessStatusCode();
+            var times = new double[count];
+            for (var i = 0; i < count; i++)
+            {
+                var target = url();
+                var started = Stopwatch.GetTimestamp();
+                var response = await client.GetAsync(target);
+                await response.Content.ReadAsByteArrayAsync();
+                times[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                response.EnsureSuccessStatusCode();
+            }
+            return Row(name, times, $"p95 < {goalP95} ms: {(Percentile(times, 0.95) < goalP95 ? "met" : "NOT met")}");
+        }
+
+        // Eight clients create incidents at once; each POST starts incident resolution in the same transaction.
+        static async Task<string> TimeCreatesAsync(BenchHost host, int count)
+        {
+            var clients = new HttpClient[Clients];
+            for (var c = 0; c < Clients; c++)
+                clients[c] = await ClientAsync(host, "agent");
+            for (var i = 0; i < 16; i++)
+                await CreateAsync(clients[0], i);
+            var times = new double[count];
+            var next = -1;
+            await Task.WhenAll(clients.Select(client => Task.Run(async () =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < count)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    await CreateAsync(client, i);
+                    times[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                }
+            })));
+            return Row($"create an incident that starts incident resolution ({Clients} clients at once, {count} creates)", times,
+                $"p99 < 25 ms: {(Percentile(times, 0.99) < 25 ? "met" : "NOT met")}");
+        }
+
+        static async Task CreateAsync(HttpClient client, int i)
+        {
+            var response = await client.PostAsJsonAsync("/api/incidents", new
+            {
+                title = $"Benchmark incident {i}: scanner offline", description = "Created by the records benchmark.", impact = "medium", urgency = "high",
+            });
+            if (!response.IsSuccessStatusCode)
+                throw new InvalidOperationException($"create answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            if (body.GetProperty("instances").GetArrayLength() != 1)
+                throw new InvalidOperationException("the new incident did not start exactly one instance");
+        }
+
+        static string Row(string name, double[] times, string goal)
+        {
+            Array.Sort(times);
+            return $"| {name} | {Percentile(times, 0.50):F1} | {Percentile(times, 0.95):F1} | {Percentile(times, 0.99):F1} | {times[^1]:F1} | {goal} |";
+        }
+
+        static double Percentile(double[] sorted, double q)
+        {
+            var copy = sorted.ToArray();
+            Array.Sort(copy);
+            return copy[Math.Min(copy.Length - 1, (int)(copy.Length * q))];
+        }
+
+        static async Task<HttpClient> ClientAsync(BenchHost host, string username)
+        {
+            var client = host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+            var token = await (await client.PostAsJsonAsync("/api/auth/token", new { username, password = "demo" })).EnsureSuccessStatusCode()
+                .Content.ReadFromJsonAsync<JsonElement>();
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.GetProperty("accessToken").GetString());
+            return client;
+        }
+
+        // Incidents spread over states, priorities, 20 groups and 500 callers, with titles and descriptions from a word list.
+        static async Task LoadAsync(string connectionString, int count)
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            var random = new Random(7);
+            var now = DateTime.UtcNow;
+            var states = new[] { "new", "in-progress", "on-hold", "resolved", "closed", "closed", "closed" };
+            var levels = new[] { "high", "medium", "low" };
+            await using (var writer = await connection.BeginBinaryImportAsync(
+                "COPY incidents (id, number, title, state, revision, created_at, created_by, updated_at, updated_by, description, caller, category, " +
+                "impact, urgency, priority, on_hold_reason, assignment_group, assignee, major_incident) FROM STDIN (FORMAT BINARY)"))
+            {
+                for (var i = 1; i <= count; i++)
+                {
+                    var state = states[random.Next(states.Length)];
+                    var impact = random.Next(3);
+                    var urgency = random.Next(3);
+                    var created = now.AddMinutes(-random.Next(0, 525_600));
+                    await writer.StartRowAsync();
+                    await writer.WriteAsync(Guid.CreateVersion7().ToString("N"), NpgsqlDbType.Text);
+                    await writer.WriteAsync($"INC-{i:D6}", NpgsqlDbType.Text);
+                    await writer.WriteAsync($"{Pick(random)} {Pick(random)} at {Pick(random)} {i}", NpgsqlDbType.Text);
+                    await writer.WriteAsync(state, NpgsqlDbType.Text);
+                    await writer.WriteAsync(1, NpgsqlDbType.Integer);
+                    await writer.WriteAsync(created, NpgsqlDbType.TimestampTz);
+                    await writer.WriteAsync("bench", NpgsqlDbType.Text);
+                    await writer.WriteAsync(created.AddMinutes(random.Next(0, 600)), NpgsqlDbType.TimestampTz);
+                    await writer.WriteAsync("bench", NpgsqlDbType.Text);
+                    await writer.WriteAsync($"{Pick(random)} {Pick(random)} {Pick(random)} since this morning; {Pick(random)} {Pick(random)}.", NpgsqlDbType.Text);
+                    await writer.WriteAsync($"caller{random.Next(500)}", NpgsqlDbType.Text);
+                    await writer.WriteAsync(Pick(random), NpgsqlDbType.Text);
+                    await writer.WriteAsync(levels[impact], NpgsqlDbType.Text);
+                    await writer.WriteAsync(levels[urgency], NpgsqlDbType.Text);
+                    await writer.WriteAsync($"P{Math.Min(4, impact + urgency + 1)}", NpgsqlDbType.Text);
+                    if (state == "on-hold") await writer.WriteAsync("Waiting for the caller", NpgsqlDbType.Text); else await writer.WriteNullAsync();
+                    await writer.WriteAsync(random.Next(10) == 0 ? "service-desk" : $"group-{random.Next(20)}", NpgsqlDbType.Text);
+                    await writer.WriteAsync($"user{random.Next(200)}", NpgsqlDbType.Text);
+                    await writer.WriteAsync(random.Next(200) == 0, NpgsqlDbType.Boolean);
+                }
+                await writer.CompleteAsync();
+            }
+            await using var numbers = new NpgsqlCommand(
+                "INSERT INTO record_numbers (kind, last_number) VALUES ('incident', @n) ON CONFLICT (kind) DO UPDATE SET last_number = @n", connection);
+            numbers.Parameters.AddWithValue("n", (long)count);
+            await numbers.ExecuteNonQueryAsync();
+        }
+
+        static string Pick(Random random) => Words[random.Next(Words.Length)];
+
+        static async Task Execute(string connectionString, string sql)
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 600 };
+            await command.ExecuteNonQueryAsync();
+        }
+
+        static string FindRoot()
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "ValueStreams.sln")))
+                    return dir.FullName;
+            throw new InvalidOperationException("Run from inside the repository: ValueStreams.sln was not found above the program.");
+        }
+
+        int Option(string name, int fallback)
+        {
+            var at = Array.IndexOf(args, name);
+            return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], out var value) ? value : fallback;
+        }
+    }
+}
+
+internal static partial class RecordsBenchmark
+{
+    private static readonly string[] Words =
+    [
+        "printer", "scanner", "laptop", "wifi", "vpn", "mail", "password", "monitor", "keyboard", "server", "database", "network",
+        "warehouse", "office", "invoice", "payroll", "phone", "badge", "license", "backup", "router", "switch", "firewall", "portal",
+    ];
+}
+
+/// <summary>The real host on the benchmark's database.</summary>
+internal sealed class BenchHost(Dictionary<string, string?> settings) : WebApplicationFactory<global::Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in settings)
+            builder.UseSetting(key, value);
+    }
+}
