@@ -9,8 +9,8 @@ using ValueStreams.Tests.Support;
 namespace ValueStreams.Tests.Records;
 
 /// <summary>
-/// The new-service (A.1.3) and regulatory-change (A.1.4) streams walked through the API on both stores leave the
-/// records their rows name, linked to the instance that wrote them.
+/// The new-service (A.1.3) and regulatory-change (A.1.4) streams and A.1.2's rollout (row 9), walked through the API on
+/// both stores, leave the records their rows name, linked to the instance that wrote them.
 /// </summary>
 [Collection(nameof(HostCollection))]
 public sealed class PortfolioStreamTests
@@ -72,10 +72,7 @@ public sealed class PortfolioStreamTests
 
         // Row 2: the compliance manager names the service the regulation touches, and the project is created.
         await walker.WalkAsync(instanceId, stopAt: t => Text(t, "stepId") == "agree-to-create-project");
-        var task = await api.OpenTaskAsync(instanceId, "agree-to-create-project");
-        var member = DemoUsers.Members.First(m => m.Groups.Contains(Text(task, "group"))).Username;
-        Assert.Equal(HttpStatusCode.OK, (await api.ClaimAsync(member, EngineApi.IdOf(task))).StatusCode);
-        await api.CompleteAsync(member, EngineApi.IdOf(task), "create-project", new
+        await CompleteAsync(api, instanceId, "agree-to-create-project", "create-project", new
         {
             regulation = "PSD3", requirements = "Strong customer authentication everywhere", affectedServices = "Payments",
             serviceName = "Payments", complianceDeadline = "2027-12-31T00:00:00Z",
@@ -118,10 +115,51 @@ public sealed class PortfolioStreamTests
         await AssertLinkedAsync(admin, "services", service, instanceId);
     }
 
-    /// <summary>A service in the catalogue, as an admin puts it there: chartered, designed, then live for all users.</summary>
-    private static async Task<string> LiveServiceAsync(HttpClient admin, string title, string offerings)
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task A_vendor_fix_is_offered_to_all_users_then_released_and_deployed_with_no_change(StorageProvider provider)
     {
-        var created = await admin.PostAsJsonAsync("/api/services", new { title, offerings, audience = "all users" });
+        await using var api = await EngineApi.StartAsync(provider);
+        var admin = await api.As("admin");
+        var serviceNumber = await LiveServiceAsync(admin, "Calendar client 5.2", "Self-install from the portal", "the admin assistant");
+        var instanceId = EngineApi.IdOf(await api.StartAsync("third-party-software-error"));
+        var walker = new StreamWalker(api.Host);
+
+        // Row 5: second line publish the new version on the portal for the one user who tests it.
+        await walker.WalkAsync(instanceId, stopAt: t => Text(t, "stepId") == "arrange-user-test");
+        await CompleteAsync(api, instanceId, "arrange-user-test", "published", new { portalItem = "Calendar client 5.2" });
+        await walker.WalkAsync(instanceId);
+
+        // Row 9: offered to all users, then a release and its controlled deployment, and no change.
+        var service = await admin.GetFromJsonAsync<JsonElement>($"/api/services/{serviceNumber}");
+        Assert.Equal("all users", Text(service, "audience"));
+        await AssertLinkedAsync(admin, "services", service, instanceId);
+        var release = Single(await admin.GetFromJsonAsync<JsonElement>("/api/releases"));
+        Assert.Equal(("deployed", Walked), (Text(release, "state"), Text(release, "releaseNotes")));
+        Assert.Equal(JsonValueKind.Null, release.GetProperty("change").ValueKind);
+        await AssertLinkedAsync(admin, "releases", release, instanceId);
+        var deployment = Single(await admin.GetFromJsonAsync<JsonElement>("/api/deployments"));
+        Assert.Equal((Text(release, "id"), "production", "deployed"), (Text(deployment, "release"), Text(deployment, "environment"), Text(deployment, "state")));
+        Assert.Equal(JsonValueKind.Null, deployment.GetProperty("change").ValueKind);
+        await AssertLinkedAsync(admin, "deployments", deployment, instanceId);
+        var written = (await api.JournalOfAsync(instanceId, "record-written")).Select(l => l.GetProperty("detail").GetString() ?? "").ToList();
+        Assert.Contains(written, d => d.StartsWith("release ", StringComparison.Ordinal));
+        Assert.DoesNotContain(written, d => d.StartsWith("change ", StringComparison.Ordinal));
+    }
+
+    /// <summary>Claims and completes the open task at a step as a member of its group.</summary>
+    private static async Task CompleteAsync(EngineApi api, string instanceId, string stepId, string outcome, object data)
+    {
+        var task = await api.OpenTaskAsync(instanceId, stepId);
+        var member = DemoUsers.Members.First(m => m.Groups.Contains(Text(task, "group"))).Username;
+        Assert.Equal(HttpStatusCode.OK, (await api.ClaimAsync(member, EngineApi.IdOf(task))).StatusCode);
+        await api.CompleteAsync(member, EngineApi.IdOf(task), outcome, data);
+    }
+
+    /// <summary>A service in the catalogue, as an admin puts it there: chartered, designed, then live.</summary>
+    private static async Task<string> LiveServiceAsync(HttpClient admin, string title, string offerings, string audience = "all users")
+    {
+        var created = await admin.PostAsJsonAsync("/api/services", new { title, offerings, audience });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var number = Text(await created.Content.ReadFromJsonAsync<JsonElement>(), "number");
         var etag = created.Headers.ETag!.ToString();
