@@ -12,6 +12,8 @@ public sealed class HumanTaskStep : StepType
             new("assignee", InputKind.String, "Assignee rule: initiator, variable:<name> or user:<name>"),
             new("priority", InputKind.Integer, "Task priority, 1 (highest) to 5"),
             new("completion", InputKind.Enum, "With several roles acting together: any one completes, or all must", Options: ["any", "all"]),
+            new("evaluates", InputKind.String,
+                "The value milestone whose value this task judges: the task is that Value row's work and, as the book prints such rows, carries no value chain activity but 'improve'"),
             Inputs.FormFields,
             Inputs.Outcomes,
             Inputs.Sla,

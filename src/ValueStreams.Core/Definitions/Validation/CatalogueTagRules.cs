@@ -5,7 +5,7 @@ namespace ValueStreams.Core.Definitions.Validation;
 
 /// <summary>
 /// A step's value chain activities and practices against the ITIL catalogue: R3 (activity steps carry at least one
-/// activity), R4 (demand none, value only 'improve'), R5 (practices from the closed catalogue), no duplicates,
+/// activity), R4 (demand none; value milestones and the tasks that evaluate them only 'improve'), R5 (practices from the closed catalogue), no duplicates,
 /// and the R8 heat warnings.
 /// </summary>
 internal static class CatalogueTagRules
@@ -27,7 +27,8 @@ internal static class CatalogueTagRules
         var step = context.Steps[index];
         var path = $"{ValidationContext.StepPath(index)}.valueChainActivities";
         var kind = context.KindOf(index);
-        if (kind == StepKind.Activity && step.ValueChainActivities.Count == 0)
+        var evaluation = EvaluatesValue(index, context);
+        if (kind == StepKind.Activity && step.ValueChainActivities.Count == 0 && !evaluation)
             context.Error(path, "an activity step needs at least one value chain activity");
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -43,7 +44,25 @@ internal static class CatalogueTagRules
                 context.Error(itemPath, $"a start (demand) step has no value chain activities; remove '{activity}'");
             else if (kind == StepKind.Value && activity != ImproveActivity)
                 context.Error(itemPath, $"a value milestone may carry only '{ImproveActivity}', not '{activity}'");
+            else if (evaluation && activity != ImproveActivity)
+                context.Error(itemPath, $"a task that evaluates a value milestone may carry only '{ImproveActivity}', not '{activity}'");
         }
+    }
+
+    /// <summary>
+    /// A human task that <c>evaluates</c> a value milestone is the work of that Value row (the book's "effectiveness is
+    /// evaluated", "the updated service is evaluated"). The book prints such rows with practices and roles but no value
+    /// chain activity, or only 'improve', so the task is held to the milestone's rule rather than to R3.
+    /// </summary>
+    private static bool EvaluatesValue(int index, ValidationContext context)
+    {
+        if (!context.IsType(index, "human-task") || StepPropertyRules.AsString(context.Steps[index].Properties["evaluates"]) is not { } milestone)
+            return false;
+        var target = context.IndexOf(milestone);
+        if (target >= 0 && context.KindOf(target) == StepKind.Value)
+            return true;
+        context.Error($"{ValidationContext.StepPath(index)}.evaluates", $"'{milestone}' is not a value milestone of this stream");
+        return false;
     }
 
     private static void CheckPractices(int index, ValidationContext context)
