@@ -32,11 +32,11 @@ public sealed class PortfolioStreamTests
         var service = Single(await admin.GetFromJsonAsync<JsonElement>("/api/services"));
         Assert.Equal((Walked, "chartered", Walked), (Text(service, "title"), Text(service, "state"), Text(service, "description")));
         await AssertLinkedAsync(admin, "services", service, instanceId);
-        var serviceId = Text(service, "id");
+        var serviceNumberStored = Text(service, "number"); // reference fields hold the record's number
 
         // Row 7: the project that builds it.
         var project = Single(await admin.GetFromJsonAsync<JsonElement>("/api/projects"));
-        Assert.Equal(("Build " + Walked, "approved", serviceId, Walked), (Text(project, "title"), Text(project, "state"), Text(project, "service"), Text(project, "description")));
+        Assert.Equal(("Build " + Walked, "approved", serviceNumberStored, Walked), (Text(project, "title"), Text(project, "state"), Text(project, "service"), Text(project, "description")));
         await AssertLinkedAsync(admin, "projects", project, instanceId);
 
         // Row 12: the support article and the user guide.
@@ -47,15 +47,15 @@ public sealed class PortfolioStreamTests
         {
             var published = (await admin.GetFromJsonAsync<JsonElement>("/api/knowledge-articles?sort=title")).GetProperty("items").EnumerateArray().ToList();
             Assert.Equal(["Supporting " + Walked, "Using " + Walked], published.Select(a => Text(a, "title")));
-            Assert.All(published, a => Assert.Equal((serviceId, "published"), (Text(a, "sourceRecord"), Text(a, "state"))));
+            Assert.All(published, a => Assert.Equal((serviceNumberStored, "published"), (Text(a, "sourceRecord"), Text(a, "state"))));
         }
 
         // Row 13: the increment's release, deployed to production.
         var release = Single(await admin.GetFromJsonAsync<JsonElement>("/api/releases"));
-        Assert.Equal((Walked, serviceId, "deployed", Walked), (Text(release, "version"), Text(release, "service"), Text(release, "state"), Text(release, "description")));
+        Assert.Equal((Walked, serviceNumberStored, "deployed", Walked), (Text(release, "version"), Text(release, "service"), Text(release, "state"), Text(release, "description")));
         await AssertLinkedAsync(admin, "releases", release, instanceId);
         var deployment = Single(await admin.GetFromJsonAsync<JsonElement>("/api/deployments"));
-        Assert.Equal((Text(release, "id"), "production", "deployed", serviceId), (Text(deployment, "release"), Text(deployment, "environment"), Text(deployment, "state"), Text(deployment, "service")));
+        Assert.Equal((Text(release, "number"), "production", "deployed", serviceNumberStored), (Text(deployment, "release"), Text(deployment, "environment"), Text(deployment, "state"), Text(deployment, "service")));
         Assert.True(deployment.GetProperty("deployedAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-10));
         await AssertLinkedAsync(admin, "deployments", deployment, instanceId);
     }
@@ -84,11 +84,11 @@ public sealed class PortfolioStreamTests
         Assert.Equal("completed", Text(finished, "status"));
 
         var service = await admin.GetFromJsonAsync<JsonElement>($"/api/services/{serviceNumber}");
-        var serviceId = Text(service, "id");
+        var serviceNumberStored = Text(service, "number"); // reference fields hold the record's number
 
         // Rows 2, 3, 4 and 10: the project, approved, run and closed with its review.
         var project = Single(await admin.GetFromJsonAsync<JsonElement>("/api/projects"));
-        Assert.Equal(("closed", serviceId, Walked), (Text(project, "state"), Text(project, "service"), Text(project, "closureNotes")));
+        Assert.Equal(("closed", serviceNumberStored, Walked), (Text(project, "state"), Text(project, "service"), Text(project, "closureNotes")));
         var projectStates = (await admin.GetFromJsonAsync<JsonElement>($"/api/projects/{Text(project, "number")}/history")).EnumerateArray()
             .Where(h => Text(h, "field") == "state").Select(h => Text(h, "new"));
         Assert.Equal(["proposed", "approved", "in-progress", "closed"], projectStates);
@@ -97,14 +97,14 @@ public sealed class PortfolioStreamTests
         // Row 7: the automated deployment, with no change request.
         var deployment = Single(await admin.GetFromJsonAsync<JsonElement>("/api/deployments"));
         var release = Single(await admin.GetFromJsonAsync<JsonElement>("/api/releases"));
-        Assert.Equal((Text(release, "id"), "production", "deployed", serviceId), (Text(deployment, "release"), Text(deployment, "environment"), Text(deployment, "state"), Text(deployment, "service")));
+        Assert.Equal((Text(release, "number"), "production", "deployed", serviceNumberStored), (Text(deployment, "release"), Text(deployment, "environment"), Text(deployment, "state"), Text(deployment, "service")));
         Assert.Equal(JsonValueKind.Null, deployment.GetProperty("change").ValueKind);
         Assert.False(string.IsNullOrEmpty(Text(deployment, "configurationItem")));
         Assert.Contains("no change request", Text(deployment, "notes"));
         await AssertLinkedAsync(admin, "deployments", deployment, instanceId);
 
         // Row 9: the release, turned on by the feature flag, and the catalogue entry offering it.
-        Assert.Equal((Walked, "deployed", Walked, serviceId), (Text(release, "version"), Text(release, "state"), Text(release, "releaseNotes"), Text(release, "service")));
+        Assert.Equal((Walked, "deployed", Walked, serviceNumberStored), (Text(release, "version"), Text(release, "state"), Text(release, "releaseNotes"), Text(release, "service")));
         Assert.Equal(JsonValueKind.Null, release.GetProperty("change").ValueKind);
         var releaseStates = (await admin.GetFromJsonAsync<JsonElement>($"/api/releases/{Text(release, "number")}/history")).EnumerateArray()
             .Where(h => Text(h, "field") == "state").Select(h => Text(h, "new"));
@@ -139,7 +139,7 @@ public sealed class PortfolioStreamTests
         Assert.Equal(JsonValueKind.Null, release.GetProperty("change").ValueKind);
         await AssertLinkedAsync(admin, "releases", release, instanceId);
         var deployment = Single(await admin.GetFromJsonAsync<JsonElement>("/api/deployments"));
-        Assert.Equal((Text(release, "id"), "production", "deployed"), (Text(deployment, "release"), Text(deployment, "environment"), Text(deployment, "state")));
+        Assert.Equal((Text(release, "number"), "production", "deployed"), (Text(deployment, "release"), Text(deployment, "environment"), Text(deployment, "state")));
         Assert.Equal(JsonValueKind.Null, deployment.GetProperty("change").ValueKind);
         await AssertLinkedAsync(admin, "deployments", deployment, instanceId);
         var written = (await api.JournalOfAsync(instanceId, "record-written")).Select(l => l.GetProperty("detail").GetString() ?? "").ToList();
