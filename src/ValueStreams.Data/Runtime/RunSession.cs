@@ -7,6 +7,7 @@ using ValueStreams.Core.Definitions;
 using ValueStreams.Core.Definitions.Format;
 using ValueStreams.Core.Records;
 using ValueStreams.Data.Records;
+using ValueStreams.Data.Records.Changes;
 using ValueStreams.Data.Store;
 using ValueStreams.Data.Notifications;
 using ValueStreams.Engine.Runtime;
@@ -418,6 +419,8 @@ internal sealed class RunSession : IRunSession
             if (!change.IsValid)
                 throw new RecordRefusedException(recordType, change.Errors);
             await SendPendingAsync();
+            if (await ChangeModelRule.CheckNewAsync(connection, transaction, kind, change.Values) is { Count: > 0 } refused)
+                throw new RecordRefusedException(recordType, refused);
             var created = await RecordRepository.InsertAsync(connection, transaction, Sql, kind, change, actor);
             if (instanceId is not null)
                 await RecordRepository.LinkInstanceAsync(connection, transaction, kind, created.Id, instanceId, "created");
@@ -437,6 +440,8 @@ internal sealed class RunSession : IRunSession
         if (RecordKindCatalogue.Find(recordType) is { } kind)
         {
             await SendPendingAsync();
+            if (await ChangeModelRule.CheckUpdateAsync(connection, transaction, kind, recordId, fields) is { Count: > 0 } refused)
+                throw new RecordRefusedException(recordType, refused);
             switch (await RecordRepository.UpdateAsync(connection, transaction, Sql, recordSettings, kind, recordId, fields, null, actor))
             {
                 case RecordWrite.Invalid(var errors):
