@@ -3,8 +3,10 @@ namespace ValueStreams.Core.Definitions.StepTypes;
 /// <summary>Property shapes several step types share.</summary>
 internal static class Inputs
 {
+    /// <summary>The catalogued record kinds, and the kinds streams name that are not catalogued yet (kept as JSON documents).</summary>
     public static readonly IReadOnlyList<string> RecordTypes =
-        ["incident", "problem", "change", "request", "configuration-item", "asset", "improvement", "survey"];
+        ((string[])["incident", "problem", "change", "request", "configuration-item", "asset", "improvement", "survey", "knowledge-article"])
+        .Concat(Records.RecordKindCatalogue.All.Select(k => k.Descriptor.Name)).Distinct().ToList();
 
     public static readonly IReadOnlyList<string> FormFieldTypes =
         ["text", "multiline", "number", "choice", "multi-choice", "date-time", "checkbox", "user", "record"];
