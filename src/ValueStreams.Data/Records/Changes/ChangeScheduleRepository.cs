@@ -23,21 +23,24 @@ public sealed class ChangeScheduleRepository(ConnectionFactory connections)
 {
     private const string Window = "planned_start IS NOT NULL AND planned_end IS NOT NULL";
 
+    /// <summary>The finished states as SQL literals: constants of the kind, never input.</summary>
+    private static readonly string Finished = string.Join(", ", ChangeKind.Finished.Select(s => $"'{s}'"));
+
     /// <summary>The pairs of clashing changes, the first of each pair being one of the changes the filter on <c>a</c> keeps.</summary>
-    private const string ClashPairs =
+    private static readonly string ClashPairs =
         "FROM changes a JOIN changes b ON b.id <> a.id AND b.planned_start < a.planned_end AND a.planned_start < b.planned_end " +
         "AND ((a.configuration_item IS NOT NULL AND b.configuration_item = a.configuration_item) OR (a.service IS NOT NULL AND b.service = a.service)) " +
-        "AND b.state NOT IN @finished AND a.state NOT IN @finished";
+        $"AND b.state NOT IN ({Finished}) AND a.state NOT IN ({Finished})";
 
     /// <summary>The changes planned in [from, to), earliest first, each with the changes it clashes with; rejected and cancelled changes are left out.</summary>
     public async Task<IReadOnlyList<ScheduledChange>> ScheduleAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
     {
-        var parameters = new { from, to, finished = ChangeKind.Finished, dropped = new[] { "rejected", "cancelled" } };
+        var parameters = new { from, to };
         await using var connection = await connections.OpenAsync(ct);
         var rows = (await connection.QueryAsync<ScheduleRow>(new CommandDefinition(
             "SELECT id AS Id, number AS Number, title AS Title, change_type AS Type, state AS State, planned_start AS PlannedStart, " +
             "planned_end AS PlannedEnd, configuration_item AS ConfigurationItem, service AS Service FROM changes " +
-            $"WHERE {Window} AND planned_start < @to AND planned_end > @from AND state NOT IN @dropped ORDER BY planned_start, number",
+            $"WHERE {Window} AND planned_start < @to AND planned_end > @from AND state NOT IN ('rejected', 'cancelled') ORDER BY planned_start, number",
             parameters, cancellationToken: ct))).ToList();
         var clashes = (await connection.QueryAsync<(string Id, string Number)>(new CommandDefinition(
             $"SELECT a.id, b.number {ClashPairs} AND a.planned_start < @to AND a.planned_end > @from ORDER BY b.number",
@@ -59,7 +62,7 @@ public sealed class ChangeScheduleRepository(ConnectionFactory connections)
             "SELECT b.number AS Number, b.title AS Title, b.planned_start AS PlannedStart, b.planned_end AS PlannedEnd, " +
             "CASE WHEN a.configuration_item IS NOT NULL AND b.configuration_item = a.configuration_item THEN 'configurationItem' ELSE 'service' END AS \"On\" " +
             $"{ClashPairs} AND a.id = @id ORDER BY b.planned_start, b.number",
-            new { id, finished = ChangeKind.Finished }, cancellationToken: ct));
+            new { id }, cancellationToken: ct));
         return clashes.Select(c => new ChangeClash(c.Number, c.Title, c.PlannedStart, c.PlannedEnd, c.On)).ToList();
     }
 
