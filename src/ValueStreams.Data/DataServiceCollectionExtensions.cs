@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ValueStreams.Core.Records;
 using ValueStreams.Data.Records;
+using ValueStreams.Data.Records.Changes;
 using ValueStreams.Data.Audit;
 using ValueStreams.Data.Definitions;
 using ValueStreams.Data.Identity;
@@ -36,6 +37,7 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton(new RecordSettings());
         services.AddSingleton<RecordRepository>();
         services.AddSingleton<RecordLinkRepository>();
+        services.AddSingleton<ChangeScheduleRepository>();
         services.AddSingleton<InstanceAccess>();
         services.AddSingleton<IServiceLevels, ServiceLevelWatch>();
         services.AddSingleton<IRunSessionFactory>(sp => sp.GetRequiredService<RunSessionFactory>());

@@ -88,6 +88,7 @@ builder.Services.AddScoped<ValueStreams.Host.Features.Portal.RequestPortal>();
 builder.Services.AddScoped<ValueStreams.Designer.Portal.IPortal, ValueStreams.Host.Features.Portal.PortalAdapter>();
 builder.Services.AddSingleton<RecordService>();
 builder.Services.AddScoped<ValueStreams.Designer.Records.IRecordDesk, RecordDeskAdapter>();
+builder.Services.AddScoped<ValueStreams.Designer.Records.IChangeSchedule, ChangeScheduleAdapter>();
 
 PrivateFiles.Prepare(store);
 var keyRingProtection = builder.Services.AddDataProtection().SetApplicationName("ValueStreams").ProtectKeys(

@@ -66,6 +66,8 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
         var d = kind.Descriptor;
         if (await RecordLinkRepository.ResolveReferencesAsync(connection, transaction, kind, change.Values, change.Changed) is { Count: > 0 } wrong)
             return new RecordWrite.Invalid(wrong);
+        if (await Changes.ChangeModelRule.CheckNewAsync(connection, transaction, kind, change.Values) is { Count: > 0 } refused)
+            return new RecordWrite.Invalid(refused);
         var next = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "INSERT INTO record_numbers (kind, last_number) VALUES (@kind, 1) " +
             "ON CONFLICT (kind) DO UPDATE SET last_number = record_numbers.last_number + 1 RETURNING last_number",
@@ -123,6 +125,8 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
             return new RecordWrite.Invalid(change.Errors);
         if (await RecordLinkRepository.ResolveReferencesAsync(connection, transaction, kind, change.Values, change.Changed) is { Count: > 0 } wrong)
             return new RecordWrite.Invalid(wrong);
+        if (await Changes.ChangeModelRule.CheckUpdateAsync(connection, transaction, kind, row.Id, body!) is { Count: > 0 } refused)
+            return new RecordWrite.Invalid(refused);
         if (change.Changed.Count > 0)
         {
             var now = DateTimeOffset.UtcNow;

@@ -7,6 +7,7 @@ using ValueStreams.Core.Definitions;
 using ValueStreams.Core.Definitions.Format;
 using ValueStreams.Core.Records;
 using ValueStreams.Data.Records;
+using ValueStreams.Data.Records.Changes;
 using ValueStreams.Data.Store;
 using ValueStreams.Data.Notifications;
 using ValueStreams.Engine.Runtime;

@@ -29,6 +29,7 @@ public static class RecordEndpoints
 
         foreach (var kind in RecordKindCatalogue.All)
             MapKind(api, kind);
+        api.MapProblemAndChangeEndpoints();
     }
 
     private static void MapKind(RouteGroupBuilder api, RecordKind kind)

@@ -1,0 +1,90 @@
+using Dapper;
+using ValueStreams.Core.Records.Changes;
+using ValueStreams.Data.Store;
+
+namespace ValueStreams.Data.Records.Changes;
+
+/// <summary>A change on the schedule: its planned window and the numbers of the changes it clashes with.</summary>
+public sealed record ScheduledChange(
+    string Id, string Number, string Title, string Type, string State, DateTimeOffset PlannedStart, DateTimeOffset PlannedEnd,
+    string? ConfigurationItem, string? Service, IReadOnlyList<string> Clashes);
+
+/// <summary>Another change whose planned window overlaps this one's on the same configuration item or service.</summary>
+/// <param name="On"><c>configurationItem</c> or <c>service</c>: what both changes touch (the CI when both match).</param>
+public sealed record ChangeClash(string Number, string Title, DateTimeOffset PlannedStart, DateTimeOffset PlannedEnd, string On);
+
+/// <summary>
+/// The change schedule: changes whose planned window falls in a period, and their clashes. Two changes clash when their
+/// windows overlap (one starts before the other ends) on the same configuration item or the same service and neither is
+/// closed, rejected or cancelled. Windows are timestamps on PostgreSQL and ISO-8601 UTC text of one width on SQLite,
+/// so comparing them compares times on both.
+/// </summary>
+public sealed class ChangeScheduleRepository(ConnectionFactory connections)
+{
+    private const string Window = "planned_start IS NOT NULL AND planned_end IS NOT NULL";
+
+    /// <summary>The finished states as SQL literals: constants of the kind, never input.</summary>
+    private static readonly string Finished = string.Join(", ", ChangeKind.Finished.Select(s => $"'{s}'"));
+
+    /// <summary>The pairs of clashing changes, the first of each pair being one of the changes the filter on <c>a</c> keeps.</summary>
+    private static readonly string ClashPairs =
+        "FROM changes a JOIN changes b ON b.id <> a.id AND b.planned_start < a.planned_end AND a.planned_start < b.planned_end " +
+        "AND ((a.configuration_item IS NOT NULL AND b.configuration_item = a.configuration_item) OR (a.service IS NOT NULL AND b.service = a.service)) " +
+        $"AND b.state NOT IN ({Finished}) AND a.state NOT IN ({Finished})";
+
+    /// <summary>The changes planned in [from, to), earliest first, each with the changes it clashes with; rejected and cancelled changes are left out.</summary>
+    public async Task<IReadOnlyList<ScheduledChange>> ScheduleAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
+    {
+        var parameters = new { from, to };
+        await using var connection = await connections.OpenAsync(ct);
+        var rows = (await connection.QueryAsync<ScheduleRow>(new CommandDefinition(
+            "SELECT id AS Id, number AS Number, title AS Title, change_type AS Type, state AS State, planned_start AS PlannedStart, " +
+            "planned_end AS PlannedEnd, configuration_item AS ConfigurationItem, service AS Service FROM changes " +
+            $"WHERE {Window} AND planned_start < @to AND planned_end > @from AND state NOT IN ('rejected', 'cancelled') ORDER BY planned_start, number",
+            parameters, cancellationToken: ct))).ToList();
+        var clashes = (await connection.QueryAsync<(string Id, string Number)>(new CommandDefinition(
+            $"SELECT a.id, b.number {ClashPairs} AND a.planned_start < @to AND a.planned_end > @from ORDER BY b.number",
+            parameters, cancellationToken: ct))).ToLookup(c => c.Id, c => c.Number);
+        return rows.Select(r => new ScheduledChange(r.Id, r.Number, r.Title, r.Type, r.State, r.PlannedStart, r.PlannedEnd,
+            r.ConfigurationItem, r.Service, clashes[r.Id].Distinct().ToList())).ToList();
+    }
+
+    /// <summary>The changes that clash with one change (by id or number), earliest first; null when there is no such change.</summary>
+    public async Task<IReadOnlyList<ChangeClash>?> ClashesAsync(string idOrNumber, CancellationToken ct = default)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        var id = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT id FROM changes WHERE id = @idOrNumber OR number = @number",
+            new { idOrNumber, number = idOrNumber.ToUpperInvariant() }, cancellationToken: ct));
+        if (id is null)
+            return null;
+        var clashes = await connection.QueryAsync<ClashRow>(new CommandDefinition(
+            "SELECT b.number AS Number, b.title AS Title, b.planned_start AS PlannedStart, b.planned_end AS PlannedEnd, " +
+            "CASE WHEN a.configuration_item IS NOT NULL AND b.configuration_item = a.configuration_item THEN 'configurationItem' ELSE 'service' END AS \"On\" " +
+            $"{ClashPairs} AND a.id = @id ORDER BY b.planned_start, b.number",
+            new { id }, cancellationToken: ct));
+        return clashes.Select(c => new ChangeClash(c.Number, c.Title, c.PlannedStart, c.PlannedEnd, c.On)).ToList();
+    }
+
+    private sealed class ClashRow
+    {
+        public string Number { get; init; } = "";
+        public string Title { get; init; } = "";
+        public DateTimeOffset PlannedStart { get; init; }
+        public DateTimeOffset PlannedEnd { get; init; }
+        public string On { get; init; } = "";
+    }
+
+    private sealed class ScheduleRow
+    {
+        public string Id { get; init; } = "";
+        public string Number { get; init; } = "";
+        public string Title { get; init; } = "";
+        public string Type { get; init; } = "";
+        public string State { get; init; } = "";
+        public DateTimeOffset PlannedStart { get; init; }
+        public DateTimeOffset PlannedEnd { get; init; }
+        public string? ConfigurationItem { get; init; }
+        public string? Service { get; init; }
+    }
+}
