@@ -35,6 +35,8 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<InstanceQueries>();
         services.TryAddSingleton(new RecordSettings());
         services.AddSingleton<RecordRepository>();
+        services.AddSingleton<Records.ConfigurationItems.ConfigurationItemRelationships>();
+        services.AddSingleton<Records.Assets.AssetStock>();
         services.AddSingleton<InstanceAccess>();
         services.AddSingleton<IServiceLevels, ServiceLevelWatch>();
         services.AddSingleton<IRunSessionFactory>(sp => sp.GetRequiredService<RunSessionFactory>());

@@ -117,6 +117,7 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
                 "WHERE id = @id AND revision = @revision",
                 parameters, transaction, cancellationToken: ct));
             await WriteHistoryAsync(connection, transaction, kind, row.Id, now, actor, change.Changed, row.Values, change.Values, ct);
+            await RecordWriteFollowers.AfterUpdateAsync(new(connection, transaction, sql, settings, kind, row.Id, row.Values, change.Values, actor), ct);
         }
         return new RecordWrite.Written(new JsonObject { ["id"] = row.Id });
     }

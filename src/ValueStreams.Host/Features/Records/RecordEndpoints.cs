@@ -29,6 +29,7 @@ public static class RecordEndpoints
 
         foreach (var kind in RecordKindCatalogue.All)
             MapKind(api, kind);
+        ConfigurationItems.ConfigurationItemEndpoints.MapConfigurationAndAssetEndpoints(api);
     }
 
     private static void MapKind(RouteGroupBuilder api, RecordKind kind)
