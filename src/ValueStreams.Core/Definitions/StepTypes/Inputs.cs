@@ -4,7 +4,7 @@ namespace ValueStreams.Core.Definitions.StepTypes;
 internal static class Inputs
 {
     public static readonly IReadOnlyList<string> RecordTypes =
-        ["incident", "problem", "change", "request", "configuration-item", "asset", "improvement", "survey"];
+        ["incident", "problem", "change", "request", "request-catalogue-item", "configuration-item", "asset", "improvement", "survey"];
 
     public static readonly IReadOnlyList<string> FormFieldTypes =
         ["text", "multiline", "number", "choice", "multi-choice", "date-time", "checkbox", "user", "record"];
