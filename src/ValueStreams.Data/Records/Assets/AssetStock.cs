@@ -25,10 +25,9 @@ public sealed class AssetStock(ConnectionFactory connections)
     public async Task<IReadOnlyList<StockLevel>> LevelsAsync(CancellationToken ct = default)
     {
         await using var connection = await connections.OpenAsync(ct);
-        var rows = await connection.QueryAsync<StockLevel>(new CommandDefinition(
-            "SELECT model AS Model, location AS Location, reorder_threshold AS ReorderThreshold, reorder_quantity AS ReorderQuantity " +
-            "FROM asset_stock_levels ORDER BY model, location", cancellationToken: ct));
-        return rows.ToList();
+        var rows = await connection.QueryAsync<(string Model, string Location, long Threshold, long Quantity)>(new CommandDefinition(
+            "SELECT model, location, reorder_threshold, reorder_quantity FROM asset_stock_levels ORDER BY model, location", cancellationToken: ct));
+        return rows.Select(r => new StockLevel(r.Model, r.Location, (int)r.Threshold, (int)r.Quantity)).ToList();
     }
 
     /// <summary>Sets the level for a model at a location, replacing the one it had.</summary>
