@@ -87,6 +87,7 @@ builder.Services.AddScoped<ValueStreams.Designer.Designer.IValueStreamWorkbench,
 builder.Services.AddScoped<ValueStreams.Host.Features.Portal.RequestPortal>();
 builder.Services.AddScoped<ValueStreams.Designer.Portal.IPortal, ValueStreams.Host.Features.Portal.PortalAdapter>();
 builder.Services.AddScoped<ValueStreams.Designer.Records.IRecordDesk, RecordDeskAdapter>();
+builder.Services.AddScoped<ValueStreams.Designer.Records.IConfigurationItemDesk, ValueStreams.Host.Features.Records.ConfigurationItems.ConfigurationItemDeskAdapter>();
 
 PrivateFiles.Prepare(store);
 var keyRingProtection = builder.Services.AddDataProtection().SetApplicationName("ValueStreams").ProtectKeys(

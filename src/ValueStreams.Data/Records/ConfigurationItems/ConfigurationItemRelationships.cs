@@ -40,6 +40,14 @@ public sealed class ConfigurationItemRelationships(ConnectionFactory connections
 
     private const string Summary = "c.id AS Id, c.number AS Number, c.title AS Title, c.state AS State";
 
+    /// <summary>A configuration item by its id, or null.</summary>
+    public async Task<CiSummary?> FindAsync(string ciId, CancellationToken ct = default)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return await connection.QueryFirstOrDefaultAsync<CiSummary>(new CommandDefinition(
+            $"SELECT {Summary} FROM configuration_items c WHERE c.id = @ciId", new { ciId }, cancellationToken: ct));
+    }
+
     /// <summary>Every relationship of the item, outgoing and incoming, with the item at the other end.</summary>
     public async Task<IReadOnlyList<CiRelationship>> ListAsync(string ciId, CancellationToken ct = default)
     {
