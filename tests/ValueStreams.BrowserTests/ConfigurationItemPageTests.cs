@@ -33,7 +33,8 @@ public sealed class ConfigurationItemPageTests(HostProcess host) : InboxBrowserT
         await Page.GotoAsync(new Uri(Host.BaseAddress, $"/records/configuration-items/{server}").ToString());
         await WaitForInteractiveAsync("record-page");
         await Expect(Page.Locator($"[data-testid=ci-impacted-{app}]")).ToContainTextAsync($"{server} → {db} → {app}");
-        await Expect(Page.Locator($"[data-testid=ci-impacted-{db}]")).ToContainTextAsync("1");
+        await Expect(Page.Locator($"[data-testid=ci-impacted-{db}] td").Nth(1)).ToHaveTextAsync("1");
+        await Expect(Page.Locator($"[data-testid=ci-impacted-{app}] td").Nth(1)).ToHaveTextAsync("2");
         await WholePageScreenshotAsync("ci-impact.png");
         await AssertNoBlockingViolationsAsync("the configuration item page");
     }
