@@ -38,6 +38,8 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<RecordRepository>();
         services.AddSingleton<RecordLinkRepository>();
         services.AddSingleton<ChangeScheduleRepository>();
+        services.AddSingleton<Records.ConfigurationItems.ConfigurationItemRelationships>();
+        services.AddSingleton<Records.Assets.AssetStock>();
         services.AddSingleton<InstanceAccess>();
         services.AddSingleton<IServiceLevels, ServiceLevelWatch>();
         services.AddSingleton<IRunSessionFactory>(sp => sp.GetRequiredService<RunSessionFactory>());

@@ -89,6 +89,7 @@ builder.Services.AddScoped<ValueStreams.Designer.Portal.IPortal, ValueStreams.Ho
 builder.Services.AddSingleton<RecordService>();
 builder.Services.AddScoped<ValueStreams.Designer.Records.IRecordDesk, RecordDeskAdapter>();
 builder.Services.AddScoped<ValueStreams.Designer.Records.IChangeSchedule, ChangeScheduleAdapter>();
+builder.Services.AddScoped<ValueStreams.Designer.Records.IConfigurationItemDesk, ValueStreams.Host.Features.Records.ConfigurationItems.ConfigurationItemDeskAdapter>();
 
 PrivateFiles.Prepare(store);
 var keyRingProtection = builder.Services.AddDataProtection().SetApplicationName("ValueStreams").ProtectKeys(

@@ -139,6 +139,7 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
                 parameters, transaction, cancellationToken: ct));
             await WriteHistoryAsync(connection, transaction, kind, row.Id, now, actor, change.Changed, row.Values, change.Values, ct);
             await RecordLinkRepository.KeepFieldLinksAsync(connection, transaction, kind, row.Id, change.Values, change.Changed, actor, now);
+            await RecordWriteFollowers.AfterUpdateAsync(new(connection, transaction, sql, settings, kind, row.Id, row.Values, change.Values, actor), ct);
         }
         return new RecordWrite.Written(new JsonObject { ["id"] = row.Id });
     }

@@ -30,6 +30,7 @@ public static class RecordEndpoints
         foreach (var kind in RecordKindCatalogue.All)
             MapKind(api, kind);
         api.MapProblemAndChangeEndpoints();
+        ConfigurationItems.ConfigurationItemEndpoints.MapConfigurationAndAssetEndpoints(api);
     }
 
     private static void MapKind(RouteGroupBuilder api, RecordKind kind)
