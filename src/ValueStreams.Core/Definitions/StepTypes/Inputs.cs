@@ -3,8 +3,10 @@ namespace ValueStreams.Core.Definitions.StepTypes;
 /// <summary>Property shapes several step types share.</summary>
 internal static class Inputs
 {
+    /// <summary>The record types streams have always named, then every other kind in the record catalogue.</summary>
     public static readonly IReadOnlyList<string> RecordTypes =
-        ["incident", "problem", "change", "request", "configuration-item", "asset", "improvement", "survey"];
+        [.. new[] { "incident", "problem", "change", "request", "configuration-item", "asset", "improvement", "survey" }
+            .Union(Records.RecordKindCatalogue.All.Select(k => k.Descriptor.Name))];
 
     public static readonly IReadOnlyList<string> FormFieldTypes =
         ["text", "multiline", "number", "choice", "multi-choice", "date-time", "checkbox", "user", "record"];

@@ -14,7 +14,7 @@ public sealed class SurveyKind : RecordKind
         [
             new("relatedRecord", "related_record", RecordFieldType.Reference, "Record it asks about", MaxLength: 100),
             new("recipient", "recipient", RecordFieldType.Text, "Recipient", MaxLength: 200),
-            new("score", "score", RecordFieldType.Number, "Score (1–5)", RequiredIn: ["returned"]),
+            new("score", "score", RecordFieldType.Number, "Score (1–5)"),
             new("comment", "comment", RecordFieldType.LongText, "Comment", MaxLength: 10_000),
         ],
         [
