@@ -74,6 +74,9 @@ builder.Services.AddSingleton(builder.Configuration.GetSection(MailOptions.Secti
 builder.Services.AddSingleton(builder.Configuration.GetSection(TaskOptions.Section).Get<TaskOptions>() ?? new TaskOptions());
 builder.Services.AddTransient<IPeopleNotifier, PeopleNotifier>();
 builder.Services.AddSingleton(builder.Configuration.GetSection("ValueStreams:Records").Get<ValueStreams.Core.Records.RecordSettings>() ?? new ValueStreams.Core.Records.RecordSettings());
+builder.Services.AddSingleton(builder.Configuration.GetSection("ValueStreams:Records").Get<ValueStreams.Core.Records.MonitoringEvents.EventPolicySettings>()
+    ?? new ValueStreams.Core.Records.MonitoringEvents.EventPolicySettings());
+builder.Services.AddSingleton<ValueStreams.Core.Records.IRecordPolicy, ValueStreams.Core.Records.MonitoringEvents.EventPolicies>();
 builder.Services.AddValueStreamsData(store.Provider, store.ConnectionString);
 builder.Services.AddValueStreamsScheduling(store.Provider, store.SchedulerLocation, schedulingOptions);
 builder.Services.AddValueStreamsAuth(authOptions);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ValueStreams.Core.Definitions;
+using ValueStreams.Core.Records;
 
 namespace ValueStreams.Engine.Runtime;
 
@@ -8,8 +9,11 @@ namespace ValueStreams.Engine.Runtime;
 /// child ended, cancel, retry…) is one transaction that locks the instance, applies the change, runs
 /// the interpreter until every token waits, and writes state, journal, tasks, timers and outbox together.
 /// </summary>
-public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter interpreter, TimeProvider clock, InstanceDataLimits? limits = null)
+public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter interpreter, TimeProvider clock, InstanceDataLimits? limits = null,
+    IEnumerable<IRecordPolicy>? recordPolicies = null)
 {
+    private readonly IReadOnlyList<IRecordPolicy> _recordPolicies = recordPolicies?.ToList() ?? [];
+
     private readonly InstanceDataLimits _limits = limits ?? new InstanceDataLimits();
 
     /// <summary>How much data an instance takes in one go; callers check it before reading what they were sent.</summary>
@@ -47,31 +51,47 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
     /// <summary>
     /// Creates a record and, in the same transaction, starts every published stream whose start step is triggered by a
     /// new record of that kind (and whose condition, if any, holds for it). Each such instance works on the record: it
-    /// gets the record's fields as input and the record as <c>startingRecord</c>, and the two are linked. A record its
-    /// kind refuses throws <see cref="RecordRefusedException"/> and nothing is stored.
+    /// gets the record's fields as input and the record as <c>startingRecord</c>, and the two are linked. Then the
+    /// record policies open the records it leads to (an exception event opens an incident), each starting its own
+    /// streams, and the record's link field names each. A record its kind refuses throws
+    /// <see cref="RecordRefusedException"/> and nothing is stored.
     /// </summary>
     public Task<(RecordRef Record, IReadOnlyList<InstanceState> Started)> CreateRecordAsync(string kind, JsonObject fields, string user,
         CancellationToken ct = default) =>
         RunAsync(async session =>
         {
-            var record = await session.CreateRecordAsync(kind, fields, user, null);
-            var started = new List<InstanceState>();
-            foreach (var streamId in await session.PublishedStreamsAsync())
+            var (record, started) = await CreateAndStartAsync(session, kind, fields, user);
+            // Records a policy opens get no follow-ups of their own, so policies cannot open records without end.
+            foreach (var followUp in _recordPolicies.SelectMany(p => p.FollowUps(kind, fields)).ToList())
             {
-                if (await session.PublishedVersionAsync(streamId) is not { } version)
-                    continue;
-                var definition = await LoadAsync(session, streamId, version);
-                var start = definition.Steps.Single(s => s.Type == "start");
-                if (Text(start, "trigger") != "record-created" || Text(start, "recordType") != kind || !Holds(start, fields))
-                    continue;
-                var input = (JsonObject)fields.DeepClone();
-                input[Steps.StartingRecord.Variable] = Steps.StartingRecord.Describe(record);
-                var instance = await StartInSessionAsync(session, definition, version, input, $"{kind}:{record.Id}", user);
-                await session.LinkRecordAsync(kind, record.Id, instance.Id, "started");
-                started.Add(instance);
+                var (opened, startedByIt) = await CreateAndStartAsync(session, followUp.Kind, followUp.Fields, user);
+                started.AddRange(startedByIt);
+                await session.UpdateRecordAsync(kind, record.Id, new JsonObject { [followUp.LinkField] = opened.Number ?? opened.Id }, user, null);
             }
             return ((RecordRef, IReadOnlyList<InstanceState>))(record, started);
         }, ct);
+
+    private async Task<(RecordRef Record, List<InstanceState> Started)> CreateAndStartAsync(IRunSession session, string kind, JsonObject fields,
+        string user)
+    {
+        var record = await session.CreateRecordAsync(kind, fields, user, null);
+        var started = new List<InstanceState>();
+        foreach (var streamId in await session.PublishedStreamsAsync())
+        {
+            if (await session.PublishedVersionAsync(streamId) is not { } version)
+                continue;
+            var definition = await LoadAsync(session, streamId, version);
+            var start = definition.Steps.Single(s => s.Type == "start");
+            if (Text(start, "trigger") != "record-created" || Text(start, "recordType") != kind || !Holds(start, fields))
+                continue;
+            var input = (JsonObject)fields.DeepClone();
+            input[Steps.StartingRecord.Variable] = Steps.StartingRecord.Describe(record);
+            var instance = await StartInSessionAsync(session, definition, version, input, $"{kind}:{record.Id}", user);
+            await session.LinkRecordAsync(kind, record.Id, instance.Id, "started");
+            started.Add(instance);
+        }
+        return (record, started);
+    }
 
     private static string? Text(StepDefinition step, string property) =>
         step.Properties[property] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
