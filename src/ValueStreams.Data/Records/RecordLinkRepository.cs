@@ -39,20 +39,36 @@ public sealed class RecordLinkRepository(ConnectionFactory connections)
         {
             if (values[field.Name] is not string value)
                 continue;
-            var target = field.RecordKind is { } named ? RecordKindCatalogue.Find(named) : RecordLinkType.KindOfNumber(value);
-            if (target is null)
+            if (field.RecordKind is { } named)
             {
-                if (field.RecordKind is null)
-                    errors.Add(new RecordFieldError(field.Name, $"'{field.Name}' must be a record number such as INC-000123; '{Clip(value)}' is not."));
-                continue;
+                // A kind the catalogue does not hold is kept as written.
+                if (RecordKindCatalogue.Find(named) is not { } target)
+                    continue;
+                if (await FindAsync(connection, transaction, target, value) is { } found)
+                    values[field.Name] = found.Number;
+                else
+                    errors.Add(new RecordFieldError(field.Name, $"There is no {target.Descriptor.Name} '{Clip(value)}'."));
             }
-            var found = await FindAsync(connection, transaction, target, value);
-            if (found is null)
-                errors.Add(new RecordFieldError(field.Name, $"There is no {target.Descriptor.Name} '{Clip(value)}'."));
+            else if (await FindAnyAsync(connection, transaction, value) is { } any)
+                values[field.Name] = any;
             else
-                values[field.Name] = found.Value.Number;
+                errors.Add(new RecordFieldError(field.Name, $"'{field.Name}' must name an existing record by its number (such as INC-000123) or id; '{Clip(value)}' is neither."));
         }
         return errors;
+    }
+
+    /// <summary>The number of the record of any kind with this number or id, or null.</summary>
+    private static async Task<string?> FindAnyAsync(DbConnection connection, DbTransaction transaction, string numberOrId)
+    {
+        if (RecordLinkType.KindOfNumber(numberOrId) is { } kind)
+            return (await FindAsync(connection, transaction, kind, numberOrId))?.Number;
+        if (numberOrId.Length > 64)
+            return null;
+        // Ids are unique across kinds: look for it in each kind's table by its key.
+        foreach (var any in RecordKindCatalogue.All)
+            if (await FindAsync(connection, transaction, any, numberOrId) is { } found)
+                return found.Number;
+        return null;
     }
 
     /// <summary>Makes the record's field links match its reference fields.</summary>
@@ -97,6 +113,29 @@ public sealed class RecordLinkRepository(ConnectionFactory connections)
             .Select(r => Describe(kind, r, seen[(r.Kind, r.Id)]))
             .OrderBy(l => l.Field is null).ThenBy(l => l.CreatedAt)
             .ToList();
+    }
+
+    /// <summary>
+    /// The records a value stream instance works on, in the order it first touched them, each with its role
+    /// (<c>started</c>, <c>created</c>, <c>updated</c>, <c>read</c>). Whoever may see the instance sees these.
+    /// </summary>
+    public async Task<IReadOnlyList<JsonObject>> OfInstanceAsync(string instanceId, CancellationToken ct = default)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        var rows = (await connection.QueryAsync<(string Kind, string Id, string Role)>(new CommandDefinition(
+            "SELECT record_kind, record_id, role FROM record_instances WHERE instance_id = @instanceId ORDER BY created_at, record_kind, record_id",
+            new { instanceId }, cancellationToken: ct))).ToList();
+        var summaries = new Dictionary<(string Kind, string Id), JsonObject>();
+        foreach (var group in rows.GroupBy(r => r.Kind))
+            if (RecordKindCatalogue.Find(group.Key) is { } kind)
+                foreach (var (id, summary) in await SummariesAsync(connection, connections.Dialect, kind, group.Select(r => r.Id).ToList(), null, ct))
+                    summaries[(group.Key, id)] = summary;
+        return rows.Where(r => summaries.ContainsKey((r.Kind, r.Id))).Select(r =>
+        {
+            var record = summaries[(r.Kind, r.Id)];
+            record["role"] = r.Role;
+            return record;
+        }).ToList();
     }
 
     /// <summary>Draws a link of <paramref name="type"/> from the record to the record numbered <paramref name="target"/>.</summary>

@@ -19,7 +19,7 @@ public sealed class RegisterRecordApiTests
     {
         ["improvements"] = ("IMP", new { title = "Fewer password resets", description = "Self-service reset", source = "service-desk" },
             ["title"], new { state = "prioritised", priority = "P2", effort = "low" }, "priority"),
-        ["surveys"] = ("SRV", new { title = "How did we do?", relatedRecord = "INC-000001", recipient = "walt@example.com", state = "sent" },
+        ["surveys"] = ("SRV", new { title = "How did we do?", recipient = "walt@example.com", state = "sent" },
             ["title"], new { state = "returned", score = 4, comment = "Quick and friendly" }, "score"),
         ["knowledge-articles"] = ("KB", new { title = "Reset the scanner", body = "Hold the power button", category = "hardware", audience = "internal" },
             ["title"], new { state = "published" }, "state"),

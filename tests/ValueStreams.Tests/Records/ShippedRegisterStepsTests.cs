@@ -16,9 +16,10 @@ namespace ValueStreams.Tests.Records;
 [Collection(nameof(HostCollection))]
 public sealed class ShippedRegisterStepsTests
 {
+    /// <summary>What the shipped steps read from earlier steps; the records they name exist (see <see cref="RecordsAsync"/>).</summary>
     private static readonly (string Variable, string Expression)[] Given =
     [
-        ("incidentId", "'INC-000042'"), ("requestId", "'REQ-000042'"), ("changeId", "'CHG-000042'"), ("summary", "'Printer jam'"),
+        ("incidentId", "'INC-000001'"), ("requestId", "'REQ-000001'"), ("changeId", "'CHG-000001'"), ("summary", "'Printer jam'"),
         ("reporterEmail", "'walt@example.com'"), ("requesterEmail", "'walt@example.com'"), ("satisfactionScore", "4"),
         ("surveyComments", "'Quick and friendly'"), ("ciName", "'AP-17'"), ("reflection", "'Monitor the access points'"),
         ("reviewNotes", "'Faster call-backs'"), ("serviceName", "'Mail'"), ("improvementOpportunities", "'Fewer manual steps'"),
@@ -47,6 +48,7 @@ public sealed class ShippedRegisterStepsTests
     public async Task The_shipped_survey_steps_send_store_and_close_a_typed_survey(StorageProvider provider, string stream)
     {
         await using var api = await EngineApi.StartAsync(provider);
+        await RecordsAsync(api);
         var shipped = ShippedSteps(stream);
         var file = new StreamFile($"surveys-of-{stream}").Start().SetVariables("given", Given);
         // Service request fulfilment leaves its survey returned; the others close it.
@@ -63,7 +65,7 @@ public sealed class ShippedRegisterStepsTests
         string[] expected = present.Contains("close-survey") ? ["sent", "returned", "closed"] : ["sent", "returned"];
         Assert.Equal((expected[^1], 4.0, "Quick and friendly", "walt@example.com"), (survey.GetProperty("state").GetString(),
             survey.GetProperty("score").GetDouble(), survey.GetProperty("comment").GetString(), survey.GetProperty("recipient").GetString()));
-        Assert.EndsWith("-000042", survey.GetProperty("relatedRecord").GetString());
+        Assert.EndsWith("-000001", survey.GetProperty("relatedRecord").GetString());
         var states = (await agent.GetFromJsonAsync<JsonElement>($"/api/surveys/{survey.GetProperty("number").GetString()}/history"))
             .EnumerateArray().Where(h => h.GetProperty("field").GetString() == "state").Select(h => h.GetProperty("new").GetString());
         Assert.Equal(expected, states);
@@ -74,6 +76,7 @@ public sealed class ShippedRegisterStepsTests
     public async Task The_shipped_improvement_steps_log_entries_in_the_register(StorageProvider provider)
     {
         await using var api = await EngineApi.StartAsync(provider);
+        await RecordsAsync(api);
         var file = new StreamFile("improvements-of-the-shipped-streams").Start().SetVariables("given", Given);
         var chain = new List<string> { "start", "given" };
         foreach (var stream in StreamsThatLogImprovements)
@@ -120,6 +123,22 @@ public sealed class ShippedRegisterStepsTests
         Assert.Equal("completed", instance.GetProperty("status").GetString());
         var read = instance.GetProperty("variables").GetProperty("supplierContract");
         Assert.Equal("Fixes within 5 working days", read.GetProperty("supportTerms").GetString());
+    }
+
+    /// <summary>The incident, request and change the given variables name: the first of each kind in a fresh store.</summary>
+    private static async Task RecordsAsync(EngineApi api)
+    {
+        var admin = await api.As("admin");
+        foreach (var (collection, body) in new (string, object)[]
+                 {
+                     ("incidents", new { title = "Printer jam", impact = "low", urgency = "low" }),
+                     ("requests", new { title = "New toner" }),
+                     ("changes", new { title = "Replace the printer", type = "normal", risk = "low" }),
+                 })
+        {
+            var created = await admin.PostAsJsonAsync($"/api/{collection}", body);
+            Assert.True(created.StatusCode == System.Net.HttpStatusCode.Created, $"{collection}: {await created.Content.ReadAsStringAsync()}");
+        }
     }
 
     private static List<JsonObject> ShippedSteps(string stream) =>

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json.Nodes;
 using ValueStreams.Core.Audit;
 using ValueStreams.Data.Audit;
+using ValueStreams.Data.Records;
 using ValueStreams.Data.Runtime;
 using ValueStreams.Engine.Runtime;
 using ValueStreams.Host.Features.Auth;
@@ -55,6 +56,14 @@ public static class InstanceEndpoints
                     : NotFound(id))
             .WithAccess(Access.InstanceParticipant)
             .WithSummary("An instance with its variables and the steps where it stands");
+
+        instances.MapGet("/{id}/records", async (string id, RecordLinkRepository records, InstanceAccess access, ClaimsPrincipal user,
+                CancellationToken ct) =>
+                await access.MaySeeAsync(id, user.ToViewer(), ct)
+                    ? TypedResults.Ok(await records.OfInstanceAsync(id, ct))
+                    : NotFound(id))
+            .WithAccess(Access.InstanceParticipant)
+            .WithSummary("The ITIL records the instance works on: [{kind, collection, id, number, title, state, role: started|created|updated|read}]");
 
         instances.MapGet("/{id}/journal", async (string id, InstanceQueries queries, InstanceAccess access, ClaimsPrincipal user, CancellationToken ct) =>
                 await access.MaySeeAsync(id, user.ToViewer(), ct)
