@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
@@ -411,108 +412,103 @@ internal sealed class RunSession : IRunSession
         return Task.CompletedTask;
     }
 
+    // Every kind has its own table; the old free-form `records` table stays (migrations only go forward) but nothing writes it.
     public async Task<RecordRef> CreateRecordAsync(string recordType, JsonObject fields, string actor, string? instanceId)
     {
-        if (RecordKindCatalogue.Find(recordType) is { } kind)
-        {
-            var change = RecordChange.Check(kind, null, fields, recordSettings);
-            if (!change.IsValid)
-                throw new RecordRefusedException(recordType, change.Errors);
-            await SendPendingAsync();
-            var written = await RecordRepository.InsertAsync(connection, transaction, Sql, kind, change, actor);
-            if (written is RecordWrite.Invalid(var wrong))
-                throw new RecordRefusedException(recordType, wrong);
-            var created = ((RecordWrite.Written)written).Record;
-            var createdId = (string)created["id"]!;
-            if (instanceId is not null)
-                await RecordRepository.LinkInstanceAsync(connection, transaction, kind, createdId, instanceId, "created");
-            return new RecordRef(recordType, createdId, (string)created["number"]!);
-        }
-
-        // Kinds not yet in the record catalogue keep their fields as one JSON document.
-        var id = Guid.CreateVersion7().ToString("N");
-        var now = DateTimeOffset.UtcNow;
-        var sql = $"INSERT INTO records (id, record_type, data, instance_id, created_at, updated_at) VALUES (@id, @recordType, {Sql.Json("data")}, @instanceId, @now, @now)";
-        _pending.Add(sql, new { id, recordType, data = fields.ToJsonString(), instanceId, now });
-        return new RecordRef(recordType, id, null);
+        var kind = KindOf(recordType);
+        var change = RecordChange.Check(kind, null, fields, recordSettings);
+        if (!change.IsValid)
+            throw new RecordRefusedException(recordType, change.Errors);
+        await SendPendingAsync();
+        var written = await RecordRepository.InsertAsync(connection, transaction, Sql, kind, change, actor);
+        if (written is RecordWrite.Invalid(var wrong))
+            throw new RecordRefusedException(recordType, wrong);
+        var created = ((RecordWrite.Written)written).Record;
+        var createdId = (string)created["id"]!;
+        if (instanceId is not null)
+            await RecordRepository.LinkInstanceAsync(connection, transaction, kind, createdId, instanceId, "created");
+        return new RecordRef(recordType, createdId, (string)created["number"]!);
     }
 
     public async Task<bool> UpdateRecordAsync(string recordType, string recordId, JsonObject fields, string actor, string? instanceId)
     {
-        if (RecordKindCatalogue.Find(recordType) is { } kind)
+        var kind = KindOf(recordType);
+        await SendPendingAsync();
+        switch (await RecordRepository.UpdateAsync(connection, transaction, Sql, recordSettings, kind, recordId, fields, null, actor))
         {
-            await SendPendingAsync();
-            switch (await RecordRepository.UpdateAsync(connection, transaction, Sql, recordSettings, kind, recordId, fields, null, actor))
-            {
-                case RecordWrite.Invalid(var errors):
-                    throw new RecordRefusedException(recordType, errors);
-                case RecordWrite.Written(var written):
-                    if (instanceId is not null)
-                        await RecordRepository.LinkInstanceAsync(connection, transaction, kind, (string)written["id"]!, instanceId, "updated");
-                    return true;
-                default:
-                    return false;
-            }
+            case RecordWrite.Invalid(var errors):
+                throw new RecordRefusedException(recordType, errors);
+            case RecordWrite.Written(var written):
+                if (instanceId is not null)
+                    await RecordRepository.LinkInstanceAsync(connection, transaction, kind, (string)written["id"]!, instanceId, "updated");
+                return true;
+            default:
+                return false;
         }
-
-        var current = await connection.QuerySingleOrDefaultAsync<string>(await Command(
-            "SELECT CAST(data AS TEXT) FROM records WHERE id = @recordId AND record_type = @recordType", new { recordId, recordType }));
-        if (current is null)
-            return false;
-        var merged = JsonNode.Parse(current) as JsonObject ?? [];
-        foreach (var (name, value) in fields)
-            merged[name] = value?.DeepClone();
-        var update = $"UPDATE records SET data = {Sql.Json("data")}, updated_at = @now WHERE id = @recordId";
-        _pending.Add(update, new { recordId, data = merged.ToJsonString(), now = DateTimeOffset.UtcNow });
-        return true;
     }
 
     public async Task<JsonObject?> LookupRecordAsync(string recordType, JsonObject filters, string? instanceId)
     {
-        if (RecordKindCatalogue.Find(recordType) is { } kind)
+        var kind = KindOf(recordType);
+        var equals = filters.ToDictionary(f => f.Key, f => FilterValue(kind.Descriptor, f.Key, f.Value));
+        await SendPendingAsync();
+        JsonObject? found;
+        try
         {
-            await SendPendingAsync();
-            var equals = filters.ToDictionary(f => f.Key, f => (object?)(f.Value is JsonValue v && v.TryGetValue<string>(out var text) ? text : f.Value?.ToJsonString()));
-            JsonObject? found;
-            try
-            {
-                found = await RecordRepository.LookupAsync(connection, transaction, kind, equals);
-            }
-            catch (ArgumentException unknown)
-            {
-                throw new StepFailedException(unknown.Message);
-            }
-            if (found is not null && instanceId is not null)
-                await RecordRepository.LinkInstanceAsync(connection, transaction, kind, (string)found["id"]!, instanceId, "read");
-            return found;
+            found = await RecordRepository.LookupAsync(connection, transaction, kind, equals);
         }
-
-        // Field names and values are bound parameters; only the number of conditions shapes the SQL.
-        var conditions = new List<string>();
-        var parameters = new DynamicParameters(new { recordType });
-        var i = 0;
-        foreach (var (field, value) in filters)
+        catch (ArgumentException unknown)
         {
-            conditions.Add($"{Sql.JsonFieldText("data", $"f{i}")} = @v{i}");
-            parameters.Add($"f{i}", Sql.JsonField(field));
-            parameters.Add($"v{i}", value is JsonValue v && v.TryGetValue<string>(out var text) ? text : value?.ToJsonString());
-            i++;
+            throw new StepFailedException(unknown.Message);
         }
-        var where = conditions.Count == 0 ? "" : " AND " + string.Join(" AND ", conditions);
-        var row = await connection.QueryFirstOrDefaultAsync<RecordRowData>(await Command(
-            $"SELECT id AS Id, CAST(data AS TEXT) AS Data FROM records WHERE record_type = @recordType{where} ORDER BY created_at DESC", parameters));
-        if (row is null)
-            return null;
-        var record = JsonNode.Parse(row.Data) as JsonObject ?? [];
-        record["id"] = row.Id;
-        return record;
+        if (found is not null && instanceId is not null)
+            await RecordRepository.LinkInstanceAsync(connection, transaction, kind, (string)found["id"]!, instanceId, "read");
+        return found;
     }
 
     public async Task LinkRecordAsync(string recordType, string recordId, string instanceId, string role)
     {
+        var kind = KindOf(recordType);
         await SendPendingAsync();
-        if (RecordKindCatalogue.Find(recordType) is { } kind)
-            await RecordRepository.LinkInstanceAsync(connection, transaction, kind, recordId, instanceId, role);
+        await RecordRepository.LinkInstanceAsync(connection, transaction, kind, recordId, instanceId, role);
+    }
+
+    /// <summary>The catalogued kind a record step names; a stream published before the kind was removed fails its step.</summary>
+    private static RecordKind KindOf(string recordType) =>
+        RecordKindCatalogue.Find(recordType) ?? throw new StepFailedException($"there is no record kind '{recordType}'");
+
+    /// <summary>
+    /// A lookup filter's value as its column holds it: numbers, flags (0/1 on SQLite) and dates keep their type, so that
+    /// they match on both stores; a value of the wrong type fails the step naming the field.
+    /// </summary>
+    private object? FilterValue(RecordKindDescriptor kind, string name, JsonNode? node)
+    {
+        if (node is null)
+            return null;
+        if (node is not JsonValue value)
+            throw new StepFailedException($"the lookup filter '{name}' must be a single value, not {(node is JsonArray ? "a list" : "an object")}");
+        var text = value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString();
+        switch (kind.Field(name)?.Type)
+        {
+            case RecordFieldType.Number:
+                return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+                    ? number
+                    : throw new StepFailedException($"the lookup filter '{name}' must be a number, not '{text}'");
+            case RecordFieldType.Boolean:
+                var flag = text switch
+                {
+                    "true" => true,
+                    "false" => false,
+                    _ => throw new StepFailedException($"the lookup filter '{name}' must be true or false, not '{text}'"),
+                };
+                return provider == StorageProvider.Sqlite ? (flag ? 1 : 0) : flag;
+            case RecordFieldType.DateTime:
+                return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+                    ? at.ToUniversalTime()
+                    : throw new StepFailedException($"the lookup filter '{name}' must be a date and time, not '{text}'");
+            default:
+                return text;
+        }
     }
 
     public async Task<IReadOnlyList<string>> PublishedStreamsAsync() =>
@@ -565,11 +561,5 @@ internal sealed class RunSession : IRunSession
         public string EventName { get; init; } = "";
         public string CorrelationId { get; init; } = "";
         public EventSubscription ToSubscription() => new(Id, InstanceId, TokenId, StepId, EventName, CorrelationId);
-    }
-
-    private sealed class RecordRowData
-    {
-        public string Id { get; init; } = "";
-        public string Data { get; init; } = "";
     }
 }

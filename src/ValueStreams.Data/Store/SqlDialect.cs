@@ -34,17 +34,6 @@ public sealed class SqlDialect
     /// </summary>
     public string InList(string column, string parameter) => IsPostgres ? $"{column} = ANY(@{parameter})" : $"{column} IN @{parameter}";
 
-    /// <summary>
-    /// A top-level field of a JSON column as text, the field name bound as <paramref name="fieldParameter"/> (pass
-    /// <see cref="JsonField"/> of the name). JSON booleans read 'true'/'false' on both.
-    /// </summary>
-    public string JsonFieldText(string column, string fieldParameter) => IsPostgres
-        ? $"{column} ->> @{fieldParameter}"
-        : $"(CASE json_type({column}, @{fieldParameter}) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(json_extract({column}, @{fieldParameter}) AS TEXT) END)";
-
-    /// <summary>The value to bind for a field name read by <see cref="JsonFieldText"/>.</summary>
-    public string JsonField(string name) => IsPostgres ? name : $"$.\"{name.Replace("\"", "")}\"";
-
     /// <summary>"column contains the pattern parameter", case-insensitive on both (pass <see cref="Contains"/> of the text).</summary>
     public string Like(string column, string parameter) =>
         IsPostgres ? $"{column} ILIKE @{parameter} ESCAPE '\\'" : $"{column} LIKE @{parameter} ESCAPE '\\'";

@@ -121,8 +121,8 @@ public interface IRunOutbox
 }
 
 /// <summary>
-/// The ITIL records the create-, update- and lookup-record steps and the records API work on. Kinds in the record
-/// catalogue are typed: their fields are checked, and a change they refuse throws <see cref="RecordRefusedException"/>.
+/// The ITIL records the create-, update- and lookup-record steps and the records API work on, all of catalogued kinds:
+/// their fields are checked, and a change they refuse throws <see cref="RecordRefusedException"/>.
 /// Every write and lookup made for an instance links the instance and the record.
 /// </summary>
 public interface IRecordStore

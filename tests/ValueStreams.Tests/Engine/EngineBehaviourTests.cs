@@ -101,15 +101,15 @@ public sealed class EngineBehaviourTests
         .Milestone().End()
         .Chain("start", "call", "keep", "value", "end");
 
-    /// <summary>start → create (incident from title and severity) → find (incident by lookFor) → found-value | missing-value → end.</summary>
+    /// <summary>start → create (problem from title and impact) → find (problem by lookFor) → found-value | missing-value → end.</summary>
     private static StreamFile Records() => new StreamFile("eb-records")
-        .Variable("title", "string").Variable("severity", "number").Variable("lookFor", "string")
+        .Variable("title", "string").Variable("impact", "string").Variable("lookFor", "string")
         .Variable("createdId", "string").Variable("found", "object")
         .Start()
         .Step("create", "create-record", new JsonObject
         {
             ["recordType"] = "problem",
-            ["values"] = StreamFile.Pairs("field", ("title", "vars.title"), ("severity", "vars.severity")),
+            ["values"] = StreamFile.Pairs("field", ("title", "vars.title"), ("impact", "vars.impact"), ("urgency", "'low'")),
             ["resultVariable"] = "createdId",
         })
         .Step("find", "lookup-record", new JsonObject
@@ -123,41 +123,41 @@ public sealed class EngineBehaviourTests
         .Connect("find", "found-value", "found").Connect("find", "missing-value", "not-found")
         .Connect("found-value", "end").Connect("missing-value", "end");
 
-    /// <summary>start → create (incident) → close (update it: status closed) → find (incident by title and status closed) → found-value | missing-value → end.</summary>
+    /// <summary>start → create (problem) → investigate (update its state) → find (problem by title and state) → found-value | missing-value → end.</summary>
     private static StreamFile CreateUpdateFind() => new StreamFile("eb-update")
         .Variable("title", "string").Variable("createdId", "string").Variable("found", "object")
         .Start()
         .Step("create", "create-record", new JsonObject
         {
             ["recordType"] = "problem",
-            ["values"] = StreamFile.Pairs("field", ("title", "vars.title"), ("status", "'open'")),
+            ["values"] = StreamFile.Pairs("field", ("title", "vars.title"), ("impact", "'medium'"), ("urgency", "'medium'")),
             ["resultVariable"] = "createdId",
         })
-        .Step("close", "update-record", new JsonObject
+        .Step("investigate", "update-record", new JsonObject
         {
             ["recordType"] = "problem",
             ["record"] = "vars.createdId",
-            ["values"] = StreamFile.Pairs("field", ("status", "'closed'")),
+            ["values"] = StreamFile.Pairs("field", ("state", "'under-investigation'")),
         })
         .Step("find", "lookup-record", new JsonObject
         {
             ["recordType"] = "problem",
-            ["filters"] = StreamFile.Pairs("field", ("title", "vars.title"), ("status", "'closed'")),
+            ["filters"] = StreamFile.Pairs("field", ("title", "vars.title"), ("state", "'under-investigation'")),
             ["resultVariable"] = "found",
         })
         .Milestone("found-value").Milestone("missing-value").End()
-        .Chain("start", "create", "close", "find")
+        .Chain("start", "create", "investigate", "find")
         .Connect("find", "found-value", "found").Connect("find", "missing-value", "not-found")
         .Connect("found-value", "end").Connect("missing-value", "end");
 
-    /// <summary>start → update (incident vars.recordId: status closed; the retry policy if given) → value → end.</summary>
+    /// <summary>start → update (problem vars.recordId: state under investigation; the retry policy if given) → value → end.</summary>
     internal static StreamFile UpdateOnly(string id = "eb-update-missing", JsonObject? retry = null)
     {
         var update = new JsonObject
         {
             ["recordType"] = "problem",
             ["record"] = "vars.recordId",
-            ["values"] = StreamFile.Pairs("field", ("status", "'closed'")),
+            ["values"] = StreamFile.Pairs("field", ("state", "'under-investigation'")),
         };
         if (retry is not null)
             update["retry"] = retry;
@@ -782,7 +782,7 @@ public sealed class EngineBehaviourTests
         await using var api = await EngineApi.StartAsync(provider);
         await api.PublishAsync(Records());
 
-        var instance = await api.StartAsync("eb-records", new { title = "Printer on fire", severity = 2, lookFor = "Printer on fire" });
+        var instance = await api.StartAsync("eb-records", new { title = "Printer on fire", impact = "high", lookFor = "Printer on fire" });
 
         Assert.Equal("completed", instance.GetProperty("status").GetString());
         Assert.Equal("found", Assert.Single(await api.JournalOfAsync(IdOf(instance), "step-completed", "find")).GetProperty("outcome").GetString());
@@ -790,7 +790,9 @@ public sealed class EngineBehaviourTests
         var found = variables.GetProperty("found");
         Assert.Equal(variables.GetProperty("createdId").GetString(), found.GetProperty("id").GetString());
         Assert.Equal("Printer on fire", found.GetProperty("title").GetString());
-        Assert.Equal(2, found.GetProperty("severity").GetInt32());
+        Assert.Equal("high", found.GetProperty("impact").GetString());
+        Assert.Equal("new", found.GetProperty("state").GetString());
+        Assert.StartsWith("PRB-", found.GetProperty("number").GetString());
         Assert.Single(await api.JournalOfAsync(IdOf(instance), "record-written", "create"));
     }
 
@@ -801,7 +803,7 @@ public sealed class EngineBehaviourTests
         await using var api = await EngineApi.StartAsync(provider);
         await api.PublishAsync(Records());
 
-        var instance = await api.StartAsync("eb-records", new { title = "Printer on fire", severity = 2, lookFor = "Coffee machine" });
+        var instance = await api.StartAsync("eb-records", new { title = "Printer on fire", impact = "high", lookFor = "Coffee machine" });
 
         Assert.Equal("completed", instance.GetProperty("status").GetString());
         Assert.Equal("not-found", Assert.Single(await api.JournalOfAsync(IdOf(instance), "step-completed", "find")).GetProperty("outcome").GetString());
@@ -809,21 +811,29 @@ public sealed class EngineBehaviourTests
         Assert.Equal(JsonValueKind.Null, instance.GetProperty("variables").GetProperty("found").ValueKind);
     }
 
-    public static TheoryData<StorageProvider, string, string> TypedFilters()
+    /// <summary>A kind, a field of it and a value of the field's type (number, boolean, text), with the kind's required fields.</summary>
+    public static TheoryData<StorageProvider, string, string, string> TypedFilters()
     {
-        var data = new TheoryData<StorageProvider, string, string>();
+        var data = new TheoryData<StorageProvider, string, string, string>();
         foreach (var provider in new[] { StorageProvider.Sqlite, StorageProvider.PostgreSql })
         {
-            data.Add(provider, "severity", "2");
-            data.Add(provider, "major", "true");
-            data.Add(provider, "team", "'network'");
+            data.Add(provider, "supplier-contract", "value", "2");
+            data.Add(provider, "incident", "majorIncident", "true");
+            data.Add(provider, "incident", "category", "'network'");
         }
         return data;
     }
 
+    private static readonly Dictionary<string, (string, string)[]> RequiredValues = new()
+    {
+        ["supplier-contract"] = [("title", "'Printer support'"), ("supplier", "'Acme'")],
+        ["incident"] = [("title", "'Printer on fire'"), ("impact", "'low'"), ("urgency", "'low'")],
+    };
+
     [Theory]
     [MemberData(nameof(TypedFilters))]
-    public async Task A_lookup_filter_matches_a_stored_number_boolean_or_text_of_the_same_value(StorageProvider provider, string field, string value)
+    public async Task A_lookup_filter_matches_a_stored_number_boolean_or_text_of_the_same_value(StorageProvider provider, string kind,
+        string field, string value)
     {
         await using var api = await EngineApi.StartAsync(provider);
         var file = new StreamFile("eb-typed-lookup")
@@ -831,13 +841,13 @@ public sealed class EngineBehaviourTests
             .Start()
             .Step("create", "create-record", new JsonObject
             {
-                ["recordType"] = "problem",
-                ["values"] = StreamFile.Pairs("field", (field, value)),
+                ["recordType"] = kind,
+                ["values"] = StreamFile.Pairs("field", [.. RequiredValues[kind], (field, value)]),
                 ["resultVariable"] = "createdId",
             })
             .Step("find", "lookup-record", new JsonObject
             {
-                ["recordType"] = "problem",
+                ["recordType"] = kind,
                 ["filters"] = StreamFile.Pairs("field", (field, value)),
                 ["resultVariable"] = "found",
             })
@@ -865,9 +875,9 @@ public sealed class EngineBehaviourTests
 
         Assert.Equal("completed", instance.GetProperty("status").GetString());
         var found = instance.GetProperty("variables").GetProperty("found");
-        Assert.Equal("closed", found.GetProperty("status").GetString());
+        Assert.Equal("under-investigation", found.GetProperty("state").GetString());
         Assert.Equal("Disk full", found.GetProperty("title").GetString());
-        Assert.Equal("updated", Assert.Single(await api.JournalOfAsync(IdOf(instance), "record-written", "close")).GetProperty("outcome").GetString());
+        Assert.Equal("updated", Assert.Single(await api.JournalOfAsync(IdOf(instance), "record-written", "investigate")).GetProperty("outcome").GetString());
     }
 
     [Fact]

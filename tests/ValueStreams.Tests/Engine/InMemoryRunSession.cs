@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ValueStreams.Core.Definitions;
+using ValueStreams.Core.Records;
 using ValueStreams.Engine.Runtime;
 
 namespace ValueStreams.Tests.Engine;
@@ -246,9 +247,19 @@ internal sealed class InMemoryRunStore : IRunSessionFactory
             return Task.CompletedTask;
         }
 
-        /// <summary>Records here keep their fields as given: the typed kinds' checks belong to the stores and their tests.</summary>
+        /// <summary>
+        /// Records here keep their fields as given: the typed kinds' checks belong to the stores and their tests. As in
+        /// the stores, a kind the catalogue does not hold fails the step.
+        /// </summary>
+        private static void Known(string recordType)
+        {
+            if (RecordKindCatalogue.Find(recordType) is null)
+                throw new StepFailedException($"there is no record kind '{recordType}'");
+        }
+
         public Task<RecordRef> CreateRecordAsync(string recordType, JsonObject fields, string actor, string? instanceId)
         {
+            Known(recordType);
             var id = Guid.NewGuid().ToString("N");
             state.Records.Add(id, (recordType, fields.ToJsonString()));
             return Task.FromResult(new RecordRef(recordType, id, null));
@@ -261,6 +272,7 @@ internal sealed class InMemoryRunStore : IRunSessionFactory
 
         public Task<bool> UpdateRecordAsync(string recordType, string recordId, JsonObject fields, string actor, string? instanceId)
         {
+            Known(recordType);
             if (!state.Records.TryGetValue(recordId, out var record) || record.Type != recordType)
                 return Task.FromResult(false);
             var current = JsonNode.Parse(record.Fields)!.AsObject();
@@ -272,6 +284,7 @@ internal sealed class InMemoryRunStore : IRunSessionFactory
 
         public Task<JsonObject?> LookupRecordAsync(string recordType, JsonObject filters, string? instanceId)
         {
+            Known(recordType);
             foreach (var (id, record) in state.Records.Where(r => r.Value.Type == recordType))
             {
                 var fields = JsonNode.Parse(record.Fields)!.AsObject();

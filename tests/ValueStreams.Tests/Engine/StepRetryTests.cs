@@ -1,13 +1,12 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Dapper;
 using Microsoft.Extensions.DependencyInjection;
-using ValueStreams.Data.Store;
 using ValueStreams.Engine.Runtime;
 using ValueStreams.Engine.Storage;
 using ValueStreams.Tests.Support;
@@ -70,24 +69,19 @@ public sealed partial class StepRetryTests
     private static Task<JsonElement> WaitForRetryAsync(EngineApi api, string instance) =>
         api.WaitForAsync(instance, i => i.GetProperty("status").GetString() == "waiting" && WaitingFor(i) == "retry", "a retry being scheduled");
 
-    /// <summary>A problem written straight into the store, as another system would create it.</summary>
-    private static async Task CreateIncidentAsync(EngineApi api, StorageProvider provider, string id)
+    /// <summary>The number the first problem gets in a fresh store, known before the problem exists.</summary>
+    private const string FirstProblem = "PRB-000001";
+
+    /// <summary>A problem created through the API, as an agent would log it while the stream waits; it is the store's first.</summary>
+    private static async Task CreateProblemAsync(EngineApi api)
     {
-        var connections = api.Host.Services.GetRequiredService<ConnectionFactory>();
-        await using var connection = await connections.OpenAsync();
-        var data = provider == StorageProvider.PostgreSql ? "CAST(@data AS jsonb)" : "@data";
-        await connection.ExecuteAsync(
-            $"INSERT INTO records (id, record_type, data, instance_id, created_at, updated_at) VALUES (@id, 'problem', {data}, NULL, @now, @now)",
-            new { id, data = """{"title":"Disk full","status":"open"}""", now = DateTimeOffset.UtcNow });
+        var created = await (await api.As("agent")).PostAsJsonAsync("/api/problems", new { title = "Disk full", impact = "medium", urgency = "medium" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(FirstProblem, (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString());
     }
 
-    private static async Task<string?> IncidentStatusAsync(EngineApi api, string id)
-    {
-        var connections = api.Host.Services.GetRequiredService<ConnectionFactory>();
-        await using var connection = await connections.OpenAsync();
-        var data = await connection.QuerySingleAsync<string>("SELECT CAST(data AS TEXT) FROM records WHERE id = @id", new { id });
-        return JsonNode.Parse(data)!["status"]?.GetValue<string>();
-    }
+    private static async Task<string?> ProblemStateAsync(EngineApi api, string number) =>
+        (await (await api.As("agent")).GetFromJsonAsync<JsonElement>($"/api/problems/{number}")).GetProperty("state").GetString();
 
     private static List<string> EventsAt(List<JsonElement> journal, string stepId) =>
         journal.Where(l => l.GetProperty("stepId").GetString() == stepId).Select(l => l.GetProperty("event").GetString()!).ToList();
@@ -100,7 +94,7 @@ public sealed partial class StepRetryTests
     {
         await using var api = await EngineApi.StartAsync(provider);
         await api.PublishAsync(UpdateWithRetry(Policy(4, "PT1M", backoff: 3, maxDelay: "PT5M")));
-        var recordId = $"inc-{Guid.NewGuid():N}";
+        const string recordId = FirstProblem;
 
         var started = await api.StartAsync("rt-update", new { recordId });
         var instance = IdOf(started);
@@ -112,11 +106,11 @@ public sealed partial class StepRetryTests
         Assert.Equal("waiting", second.GetProperty("status").GetString());
         Assert.Equal("retry", WaitingFor(second));
 
-        await CreateIncidentAsync(api, provider, recordId);
+        await CreateProblemAsync(api);
         Assert.Equal(1, await api.FireTimersAsync(instance));
 
         Assert.Equal("completed", await api.StatusAsync(instance));
-        Assert.Equal("closed", await IncidentStatusAsync(api, recordId));
+        Assert.Equal("under-investigation", await ProblemStateAsync(api, recordId));
         var scheduled = await ScheduledAsync(api, instance, "update");
         Assert.Equal([(2, 4), (3, 4)], scheduled.Select(s => (s.Attempt, s.Of)).ToArray());
         Assert.All(scheduled, s => Assert.Equal(string.Format(CultureInfo.InvariantCulture, Missing, recordId), s.Error));
@@ -168,11 +162,11 @@ public sealed partial class StepRetryTests
     {
         await using var api = await EngineApi.StartAsync(provider);
         await api.PublishAsync(UpdateWithRetry(Policy(3, "PT1H")));
-        var recordId = $"inc-{Guid.NewGuid():N}";
+        const string recordId = FirstProblem;
         var started = await api.StartAsync("rt-update", new { recordId });
         var instance = IdOf(started);
         var timerId = Assert.Single(started.GetProperty("activeSteps").EnumerateArray()).GetProperty("waitingId").GetString()!;
-        await CreateIncidentAsync(api, provider, recordId);
+        await CreateProblemAsync(api);
         var engine = api.Host.Services.GetRequiredService<WorkflowEngine>();
         var runner = api.Host.Services.GetRequiredService<OutboxJobRunner>();
 

@@ -5,15 +5,8 @@ namespace ValueStreams.Core.Definitions.StepTypes;
 /// <summary>Property shapes several step types share.</summary>
 internal static class Inputs
 {
-    /// <summary>
-    /// Record types a record step may name: the kinds still kept as free-form documents, then every catalogued kind, so
-    /// that adding a kind's folder is enough for streams to use it.
-    /// </summary>
-    public static readonly IReadOnlyList<string> RecordTypes =
-    [
-        .. new[] { "incident", "problem", "change", "request", "configuration-item", "asset", "improvement", "survey", "knowledge-article" }
-            .Union(RecordKindCatalogue.All.Select(k => k.Descriptor.Name), StringComparer.Ordinal),
-    ];
+    /// <summary>Record types a record step may name: every catalogued kind, so that adding a kind's folder is enough for streams to use it.</summary>
+    public static readonly IReadOnlyList<string> RecordTypes = [.. RecordKindCatalogue.All.Select(k => k.Descriptor.Name)];
 
     public static readonly IReadOnlyList<string> FormFieldTypes =
         ["text", "multiline", "number", "choice", "multi-choice", "date-time", "checkbox", "user", "record"];

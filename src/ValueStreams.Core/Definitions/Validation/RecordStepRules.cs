@@ -5,7 +5,7 @@ namespace ValueStreams.Core.Definitions.Validation;
 
 /// <summary>
 /// Create-, update- and lookup-record steps name fields of a record kind: each must be a field the kind has and may be
-/// written (or, for a lookup, read). Kinds not yet in the record catalogue keep their fields free.
+/// written (or, for a lookup, read). A kind the catalogue does not hold is refused by the recordType check.
 /// </summary>
 internal static class RecordStepRules
 {
