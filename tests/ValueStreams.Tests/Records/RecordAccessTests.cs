@@ -74,6 +74,54 @@ public sealed class RecordAccessTests
         Assert.Equal("engineer", (await desk.GetFromJsonAsync<JsonElement>($"/api/incidents/{incident.Id}")).GetProperty("updatedBy").GetString());
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task Agents_read_a_catalogue_but_only_admins_create_and_change_its_entries(StorageProvider provider)
+    {
+        await using var host = await ApiHost.StartAsync(provider);
+        var agent = await host.ClientForAsync("agent");
+        var admin = await host.ClientForAsync("admin");
+        var model = new { title = "Replace a failed access point", changeType = "standard", risk = "low", changeAuthority = "network-support" };
+
+        var refused = await agent.PostAsJsonAsync("/api/change-models", model);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("only admins", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(0, (await agent.GetFromJsonAsync<JsonElement>("/api/change-models")).GetProperty("total").GetInt32());
+
+        var created = await admin.PostAsJsonAsync("/api/change-models", model);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var number = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString();
+        Assert.Equal(number, Assert.Single((await agent.GetFromJsonAsync<JsonElement>("/api/change-models")).GetProperty("items").EnumerateArray())
+            .GetProperty("number").GetString());
+        var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/change-models/{number}") { Content = JsonContent.Create(new { risk = "high" }) };
+        Assert.Equal(HttpStatusCode.Forbidden, (await agent.SendAsync(patch)).StatusCode);
+        Assert.Equal("low", (await agent.GetFromJsonAsync<JsonElement>($"/api/change-models/{number}")).GetProperty("risk").GetString());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task A_reference_must_name_an_existing_record_is_stored_as_its_number_and_links_both_ways(StorageProvider provider)
+    {
+        await using var host = await ApiHost.StartAsync(provider);
+        var agent = await host.ClientForAsync("agent");
+        var ci = await agent.PostAsJsonAsync("/api/configuration-items", new { title = "ap-wh2-03", ciType = "network" });
+        Assert.Equal(HttpStatusCode.Created, ci.StatusCode);
+        var ciBody = await ci.Content.ReadFromJsonAsync<JsonElement>();
+
+        var unknown = await agent.PostAsJsonAsync("/api/incidents", new { title = "AP down", impact = "low", urgency = "low", configurationItem = "CI-999999" });
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("There is no configuration-item 'CI-999999'", await unknown.Content.ReadAsStringAsync());
+        Assert.Equal(0, (await agent.GetFromJsonAsync<JsonElement>("/api/incidents")).GetProperty("total").GetInt32());
+
+        // Given by id, kept as the number; the CI lists the incident that names it.
+        var incident = await CreateAsync(agent, new { title = "AP down", impact = "low", urgency = "low", configurationItem = ciBody.GetProperty("id").GetString() });
+        var stored = await agent.GetFromJsonAsync<JsonElement>($"/api/incidents/{incident.Number}");
+        Assert.Equal(ciBody.GetProperty("number").GetString(), stored.GetProperty("configurationItem").GetString());
+        var link = Assert.Single((await agent.GetFromJsonAsync<JsonElement>($"/api/configuration-items/{ciBody.GetProperty("number").GetString()}/links")).EnumerateArray());
+        Assert.Equal(("incoming", incident.Number), (link.GetProperty("direction").GetString(), link.GetProperty("record").GetProperty("number").GetString()));
+        Assert.Equal("Configuration item of an incident", link.GetProperty("label").GetString());
+    }
+
     private static async Task<(string Id, string Number)> CreateAsync(HttpClient client, object incident)
     {
         var response = await client.PostAsJsonAsync("/api/incidents", incident);
