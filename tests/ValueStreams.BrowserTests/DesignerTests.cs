@@ -408,13 +408,13 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
         await FillAsync(Field("steps[3].conditions[0].port"), "normal");
         await Expect(Port("change-type:standard")).ToHaveCountAsync(0);
         await Expect(Page.Locator(".diagram-link")).ToHaveCountAsync(links - 1);
-        Assert.Equal(["emergency->authorise-emergency-change", "normal->assess-change"], await ConnectionsFromAsync("change-type"));
+        Assert.Equal(["emergency->request-emergency-authorisation", "normal->start-assessment"], await ConnectionsFromAsync("change-type"));
         await UndoAsync();
         await ExpectLinkedAsync("change-type:standard");
 
         // Removed: the condition's connection goes with it.
         await RemoveAndUndoAsync(Page.Locator("[data-testid=list-conditions]").GetByRole(AriaRole.Button, new() { Name = "Remove condition 2" }),
-            "change-type:emergency", ["normal->assess-change", "standard->record-pre-authorisation"], links);
+            "change-type:emergency", ["normal->start-assessment", "standard->record-pre-authorisation"], links);
         await Expect(Page.Locator("[data-testid=validation-summary]")).ToContainTextAsync("No errors");
     }
 

@@ -61,17 +61,16 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
     /// holds its id and number. Reference fields must name existing records.
     /// </summary>
     internal static async Task<RecordWrite> InsertAsync(DbConnection connection, DbTransaction transaction, SqlDialect sql, RecordKind kind,
-        RecordChange change, string actor, CancellationToken ct = default)
+        RecordChange change, string actor, CancellationToken ct = default, RecordNumbers? numbers = null)
     {
         var d = kind.Descriptor;
         if (await RecordLinkRepository.ResolveReferencesAsync(connection, transaction, kind, change.Values, change.Changed) is { Count: > 0 } wrong)
             return new RecordWrite.Invalid(wrong);
         if (await Changes.ChangeModelRule.CheckNewAsync(connection, transaction, kind, change.Values) is { Count: > 0 } refused)
             return new RecordWrite.Invalid(refused);
-        var next = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "INSERT INTO record_numbers (kind, last_number) VALUES (@kind, 1) " +
-            "ON CONFLICT (kind) DO UPDATE SET last_number = record_numbers.last_number + 1 RETURNING last_number",
-            new { kind = d.Name }, transaction, cancellationToken: ct));
+        var next = numbers is null
+            ? await RecordNumbers.NextInAsync(connection, transaction, d.Name, ct)
+            : await numbers.NextAsync(connection, transaction, d.Name, ct);
         var id = Guid.CreateVersion7().ToString("N");
         var number = $"{d.NumberPrefix}-{next.ToString("D6", CultureInfo.InvariantCulture)}";
         var now = DateTimeOffset.UtcNow;

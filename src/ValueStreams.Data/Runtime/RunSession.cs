@@ -33,11 +33,13 @@ internal sealed class RunSession : IRunSession
     private readonly HashSet<InstanceState> _unwritten = [];
 
     private readonly RecordSettings recordSettings;
+    private readonly RecordNumbers? recordNumbers;
 
     public RunSession(DbConnection connection, DbTransaction transaction, StorageProvider provider,
-        ConcurrentDictionary<(string, int), ValueStreamDefinition> definitions, RecordSettings recordSettings)
+        ConcurrentDictionary<(string, int), ValueStreamDefinition> definitions, RecordSettings recordSettings, RecordNumbers? recordNumbers = null)
     {
         this.recordSettings = recordSettings;
+        this.recordNumbers = recordNumbers;
         this.connection = connection;
         this.transaction = transaction;
         this.provider = provider;
@@ -420,7 +422,7 @@ internal sealed class RunSession : IRunSession
         if (!change.IsValid)
             throw new RecordRefusedException(recordType, change.Errors);
         await SendPendingAsync();
-        var written = await RecordRepository.InsertAsync(connection, transaction, Sql, kind, change, actor);
+        var written = await RecordRepository.InsertAsync(connection, transaction, Sql, kind, change, actor, numbers: recordNumbers);
         if (written is RecordWrite.Invalid(var wrong))
             throw new RecordRefusedException(recordType, wrong);
         var created = ((RecordWrite.Written)written).Record;

@@ -8,6 +8,8 @@ using ValueStreams.Data.Store;
 using ValueStreams.Engine.Runtime;
 using ValueStreams.Engine.Storage;
 
+using ValueStreams.Data.Records;
+
 namespace ValueStreams.Data.Runtime;
 
 /// <summary>
@@ -22,6 +24,7 @@ public sealed class RunSessionFactory(ConnectionFactory connections, IJobDispatc
     private const int Attempts = 5;
     private const int JournalRowsPerStatement = 100;
     private readonly ConcurrentDictionary<(string, int), ValueStreamDefinition> _definitions = new();
+    private readonly RecordNumbers _numbers = new(connections);
     private readonly System.Threading.Channels.Channel<IReadOnlyList<OutboxJob>> _committed =
         System.Threading.Channels.Channel.CreateUnbounded<IReadOnlyList<OutboxJob>>(new() { SingleReader = true });
     private volatile bool _dispatchingInBackground;
@@ -95,7 +98,7 @@ public sealed class RunSessionFactory(ConnectionFactory connections, IJobDispatc
         await using var connection = await connections.OpenAsync(cancellationToken);
         // Microsoft.Data.Sqlite begins IMMEDIATE transactions: the write lock is taken now, not at the first write.
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var session = new RunSession(connection, transaction, connections.Provider, _definitions, recordSettings);
+        var session = new RunSession(connection, transaction, connections.Provider, _definitions, recordSettings, _numbers);
         var result = await work(session);
         await session.FlushAsync(JournalRowsPerStatement);
         await transaction.CommitAsync(cancellationToken);
