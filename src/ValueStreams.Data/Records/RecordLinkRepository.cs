@@ -47,7 +47,7 @@ public sealed class RecordLinkRepository(ConnectionFactory connections)
                 if (await FindAsync(connection, transaction, target, value) is { } found)
                     values[field.Name] = found.Number;
                 else
-                    errors.Add(new RecordFieldError(field.Name, $"There is no {target.Descriptor.Name} '{Clip(value)}'."));
+                    errors.Add(new RecordFieldError(field.Name, $"There is no {target.Descriptor.Title.ToLowerInvariant()} '{Clip(value)}'."));
             }
             else if (await FindAnyAsync(connection, transaction, value) is { } any)
                 values[field.Name] = any;
@@ -186,7 +186,7 @@ public sealed class RecordLinkRepository(ConnectionFactory connections)
         if (string.IsNullOrWhiteSpace(target) || target.Length > 100 || RecordLinkType.KindOfNumber(target) is not { } toKind)
             return new LinkWrite.Invalid("target", "'target' must be the number of the record to link to, such as INC-000123.");
         if (await FindAsync(connection, transaction, toKind, target, viewer) is not { } to)
-            return new LinkWrite.Invalid("target", $"There is no {toKind.Descriptor.Name} '{Clip(target)}'.");
+            return new LinkWrite.Invalid("target", $"There is no {toKind.Descriptor.Title.ToLowerInvariant()} '{Clip(target)}'.");
         if (to.Id == from.Id)
             return new LinkWrite.Invalid("target", "A record cannot be linked to itself.");
         return new Checked(from.Id, linkType, to, toKind);

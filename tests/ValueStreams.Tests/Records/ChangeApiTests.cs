@@ -81,7 +81,7 @@ public sealed class ChangeApiTests
         Assert.Contains("normal change model", RecordApi.Errors(await wrongModel.Content.ReadFromJsonAsync<JsonElement>())["changeModel"]);
 
         var unknownModel = await agent.PostAsJsonAsync("/api/changes", new { title = "Open port 22", type = "standard", risk = "low", changeModel = "CHM-999999" });
-        Assert.Contains("no change model 'CHM-999999'", RecordApi.Errors(await unknownModel.Content.ReadFromJsonAsync<JsonElement>())["changeModel"]);
+        Assert.Contains("There is no change model 'CHM-999999'", RecordApi.Errors(await unknownModel.Content.ReadFromJsonAsync<JsonElement>())["changeModel"]);
         Assert.Equal(0, (await agent.GetFromJsonAsync<JsonElement>("/api/changes")).GetProperty("total").GetInt32());
 
         var change = await CreateAsync(agent, new { title = "Add Ann to the sales list", type = "standard", risk = "low", changeModel = standardNumber });
@@ -97,13 +97,15 @@ public sealed class ChangeApiTests
     {
         await using var host = await ApiHost.StartAsync(provider);
         var agent = await host.ClientForAsync("agent");
-        var first = await CreateAsync(agent, Windowed("Upgrade the database", "normal", "CI-DB01", null, 9, 12));
-        var second = await CreateAsync(agent, Windowed("Patch the database OS", "normal", "CI-DB01", null, 11, 13));
-        var later = await CreateAsync(agent, Windowed("Reindex the database", "normal", "CI-DB01", null, 13, 14));
-        var elsewhere = await CreateAsync(agent, Windowed("Patch the web server", "normal", "CI-WEB01", null, 9, 12));
-        var sameService = await CreateAsync(agent, Windowed("Restart mail", "emergency", "CI-MAIL01", "email", 10, 11));
-        var sameServiceToo = await CreateAsync(agent, Windowed("Move mailboxes", "normal", "CI-MAIL02", "email", 10, 12));
-        var rejected = await CreateAsync(agent, Windowed("Replace the database", "emergency", "CI-DB01", null, 9, 12));
+        var cis = await RecordApi.ItemsAsync(agent, "DB01", "WEB01", "MAIL01", "MAIL02");
+        var email = await RecordApi.ServiceAsync(await host.ClientForAsync("admin"), "email");
+        var first = await CreateAsync(agent, Windowed("Upgrade the database", "normal", cis["DB01"], null, 9, 12));
+        var second = await CreateAsync(agent, Windowed("Patch the database OS", "normal", cis["DB01"], null, 11, 13));
+        var later = await CreateAsync(agent, Windowed("Reindex the database", "normal", cis["DB01"], null, 13, 14));
+        var elsewhere = await CreateAsync(agent, Windowed("Patch the web server", "normal", cis["WEB01"], null, 9, 12));
+        var sameService = await CreateAsync(agent, Windowed("Restart mail", "emergency", cis["MAIL01"], email, 10, 11));
+        var sameServiceToo = await CreateAsync(agent, Windowed("Move mailboxes", "normal", cis["MAIL02"], email, 10, 12));
+        var rejected = await CreateAsync(agent, Windowed("Replace the database", "emergency", cis["DB01"], null, 9, 12));
         var etag = (await RecordApi.PatchAsync(agent, "changes", Id(rejected), "\"1\"", new { state = "authorize" })).Headers.ETag!.ToString();
         Assert.Equal(HttpStatusCode.OK, (await RecordApi.PatchAsync(agent, "changes", Id(rejected), etag, new { state = "rejected" })).StatusCode);
 

@@ -18,8 +18,9 @@ public sealed class ChangeSchedulePageTests
         await using var host = await ApiHost.StartAsync(provider);
         var agent = await host.ClientForAsync("agent");
         var tomorrow = new DateTimeOffset(DateTimeOffset.UtcNow.UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
+        var cis = await RecordApi.ItemsAsync(agent, "RTR01", "PRN01");
         var numbers = new List<string>();
-        foreach (var (title, ci, from) in new[] { ("Upgrade the router", "CI-RTR01", 9), ("Re-cable the router", "CI-RTR01", 10), ("Patch the printer", "CI-PRN01", 10) })
+        foreach (var (title, ci, from) in new[] { ("Upgrade the router", cis["RTR01"], 9), ("Re-cable the router", cis["RTR01"], 10), ("Patch the printer", cis["PRN01"], 10) })
         {
             var created = await agent.PostAsJsonAsync("/api/changes", new
             {

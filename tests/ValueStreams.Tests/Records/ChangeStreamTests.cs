@@ -19,12 +19,13 @@ public sealed class ChangeStreamTests
     {
         await using var api = await EngineApi.StartAsync(provider);
         var agent = await api.As("agent");
+        var database = (await RecordApi.ItemsAsync(agent, "DB01"))["DB01"];
         var instanceId = EngineApi.IdOf(await api.StartAsync(Stream, new { }));
         var start = DateTimeOffset.UtcNow.AddDays(2);
 
         await api.CompleteStepAsync(instanceId, "log-change-request", "logged", new
         {
-            summary = "Upgrade the database to version 17", reason = "Support ends", changeType = "normal", risk = "high", affectedCi = "CI-DB01",
+            summary = "Upgrade the database to version 17", reason = "Support ends", changeType = "normal", risk = "high", affectedCi = database,
             implementationPlan = "Dump, upgrade, restore", requesterEmail = "dba@example.com",
         }, "servicemanager");
         var changeId = (await api.InstanceAsync(instanceId)).GetProperty("variables").GetProperty("changeId").GetString()!;
@@ -41,7 +42,7 @@ public sealed class ChangeStreamTests
         var schedule = await agent.GetFromJsonAsync<JsonElement>($"/api/changes/schedule?from={start.AddDays(-1):yyyy-MM-dd}");
         var scheduled = Assert.Single(schedule.GetProperty("changes").EnumerateArray());
         Assert.Equal("scheduled", scheduled.GetProperty("state").GetString());
-        Assert.Equal("CI-DB01", scheduled.GetProperty("configurationItem").GetString());
+        Assert.Equal(database, scheduled.GetProperty("configurationItem").GetString());
 
         Assert.Equal(1, await api.FireTimersAsync(instanceId));
         await api.CompleteStepAsync(instanceId, "test-change", "passed", new { testResults = "Upgrade rehearsed on a copy" }, "secondline");

@@ -110,7 +110,7 @@ public sealed class RecordAccessTests
 
         var unknown = await agent.PostAsJsonAsync("/api/incidents", new { title = "AP down", impact = "low", urgency = "low", configurationItem = "CI-999999" });
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
-        Assert.Contains("There is no configuration-item 'CI-999999'", await unknown.Content.ReadAsStringAsync());
+        Assert.Contains("There is no configuration item 'CI-999999'", await unknown.Content.ReadAsStringAsync());
         Assert.Equal(0, (await agent.GetFromJsonAsync<JsonElement>("/api/incidents")).GetProperty("total").GetInt32());
 
         // Given by id, kept as the number; the CI lists the incident that names it.

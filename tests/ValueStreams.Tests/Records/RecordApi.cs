@@ -13,6 +13,25 @@ internal static class RecordApi
         return await client.SendAsync(request);
     }
 
+    /// <summary>Configuration items with these titles; their numbers by title.</summary>
+    public static async Task<Dictionary<string, string>> ItemsAsync(HttpClient client, params string[] titles)
+    {
+        var numbers = new Dictionary<string, string>();
+        foreach (var title in titles)
+            numbers[title] = await NumberOfNewAsync(client, "configuration-items", new { title, ciType = "application" });
+        return numbers;
+    }
+
+    /// <summary>A service in the portfolio (admins keep the catalogue); its number.</summary>
+    public static Task<string> ServiceAsync(HttpClient admin, string title) => NumberOfNewAsync(admin, "services", new { title });
+
+    private static async Task<string> NumberOfNewAsync(HttpClient client, string collection, object body)
+    {
+        var response = await client.PostAsJsonAsync($"/api/{collection}", body);
+        Xunit.Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, $"{collection}: {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString()!;
+    }
+
     public static Dictionary<string, string> Errors(JsonElement problem) =>
         problem.GetProperty("errors").EnumerateArray().ToDictionary(e => e.GetProperty("path").GetString()!, e => e.GetProperty("message").GetString()!);
 }
