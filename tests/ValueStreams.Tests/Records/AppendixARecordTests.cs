@@ -30,9 +30,10 @@ public sealed class AppendixARecordTests
         await CreateAsync(agent, "assets", new { title = "Spare AP-500", assetTag = "AP-1", model = "AP-500", location = Store });
         await CreateAsync(agent, "assets", new { title = "Spare AP-500", assetTag = "AP-2", model = "AP-500", location = Store });
         var stockBefore = await InStockAsync(agent);
+        var knownError = await KnownErrorAsync(admin, "network", "Restart the access point from the controller");
 
         var instanceId = IdOf(await api.StartAsync("incident-resolution"));
-        await CompleteAsync(api, instanceId, "log-incident", "logged", "agent", new() { ["summary"] = "No WiFi in the loading bay", ["location"] = "Loading bay" });
+        await CompleteAsync(api, instanceId, "log-incident", "logged", "agent", new() { ["summary"] = "No WiFi in the loading bay", ["location"] = "Loading bay", ["category"] = "network" });
         await CompleteAsync(api, instanceId, "fix-at-desk-or-escalate", "escalate", "agent", []);
         await CompleteAsync(api, instanceId, "diagnose-failure", "diagnosed", "engineer", new() { ["ciName"] = "ap-wh2-03" });
         await CompleteAsync(api, instanceId, "replace-access-point", "resolved", "engineer",
@@ -54,6 +55,11 @@ public sealed class AppendixARecordTests
         Assert.Equal(stockBefore - 1, await InStockAsync(agent));
         var spare = Single(await admin.GetFromJsonAsync<JsonElement>("/api/assets?state=in-use"));
         Assert.Equal("AP-1", spare.GetProperty("assetTag").GetString());
+
+        // The desk looked for a known error in the incident's category and found its workaround.
+        Assert.Contains(records.EnumerateArray(), r => r.GetProperty("number").GetString() == knownError && r.GetProperty("role").GetString() == "read");
+        Assert.Equal("Restart the access point from the controller", (await api.InstanceAsync(instanceId)).GetProperty("variables")
+            .GetProperty("knownError").GetProperty("workaround").GetString());
 
         // Rows 4 and 7: an improvement from the reflection and a survey, both linked to the incident.
         var links = (await admin.GetFromJsonAsync<JsonElement>($"/api/incidents/{incidentNumber}/links")).EnumerateArray()
@@ -104,6 +110,17 @@ public sealed class AppendixARecordTests
         Assert.Contains(records.EnumerateArray(), r => r.GetProperty("kind").GetString() == "release");
         Assert.Contains(records.EnumerateArray(), r => r.GetProperty("kind").GetString() == "deployment");
         Assert.DoesNotContain(records.EnumerateArray(), r => r.GetProperty("kind").GetString() == "change");
+    }
+
+    /// <summary>A problem analysed to a known error with its workaround; its number.</summary>
+    private static async Task<string> KnownErrorAsync(HttpClient client, string category, string workaround)
+    {
+        var number = await CreateAsync(client, "problems", new { title = "Access points drop off the controller", impact = "medium", urgency = "medium", category });
+        var investigating = await RecordApi.PatchAsync(client, "problems", number, "\"1\"", new { state = "under-investigation" });
+        Assert.True(investigating.IsSuccessStatusCode, await investigating.Content.ReadAsStringAsync());
+        var known = await RecordApi.PatchAsync(client, "problems", number, "\"2\"", new { state = "known-error", workaround });
+        Assert.True(known.IsSuccessStatusCode, await known.Content.ReadAsStringAsync());
+        return number;
     }
 
     private static string Number(JsonElement records, string kind) =>

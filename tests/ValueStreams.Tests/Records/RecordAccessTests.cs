@@ -85,7 +85,6 @@ public sealed class RecordAccessTests
 
         var refused = await agent.PostAsJsonAsync("/api/change-models", model);
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-        Assert.Contains("only admins", await refused.Content.ReadAsStringAsync());
         Assert.Equal(0, (await agent.GetFromJsonAsync<JsonElement>("/api/change-models")).GetProperty("total").GetInt32());
 
         var created = await admin.PostAsJsonAsync("/api/change-models", model);

@@ -38,6 +38,8 @@ public static class RecordEndpoints
         var d = kind.Descriptor;
         var records = api.MapGroup("/" + d.Collection).WithTags("Records");
         var plural = d.Collection.Replace('-', ' ');
+        // Catalogues are kept by admins; every other kind is worked by agents (and, record by record, by RecordAccess).
+        var changes = d.Catalogue ? Access.Admin : Access.Agent;
 
         records.MapGet("/", async (HttpRequest request, RecordService service, ClaimsPrincipal user, CancellationToken ct) =>
                 ReadQuery(kind, request.Query, out var query) is { Count: > 0 } errors
@@ -62,7 +64,7 @@ public static class RecordEndpoints
                     return EngineProblems.From(refusal);
                 }
             })
-            .WithAccess(Access.Agent)
+            .WithAccess(changes)
             .WithSummary($"Create {d.WithArticle}; 400 names every field that is missing or wrong{(d.Catalogue ? " (admins only: a catalogue)" : "")}");
 
         records.MapPatch("/{id}", async (string id, JsonObject? body, HttpContext http, RecordService service, ClaimsPrincipal user,
@@ -72,7 +74,7 @@ public static class RecordEndpoints
                     return ApiProblem.Status(StatusCodes.Status400BadRequest, "If-Match must be the ETag of the record, such as \"3\".");
                 return Answer(http, d, await service.UpdateAsync(kind, id, body, expected, user.ToViewer(), ct), id, created: false);
             })
-            .WithAccess(Access.Agent)
+            .WithAccess(changes)
             .WithSummary($"Change fields or the state of {d.WithArticle}; send If-Match with its ETag (412 when it changed since){(d.Catalogue ? " (admins only: a catalogue)" : "")}");
 
         records.MapGet("/{id}/history", async (string id, RecordService service, ClaimsPrincipal user, CancellationToken ct) =>
