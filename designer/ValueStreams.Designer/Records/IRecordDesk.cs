@@ -21,6 +21,12 @@ public interface IRecordDesk
 
     /// <summary>Changes a record read at <paramref name="revision"/>; a record changed since then is refused as stale.</summary>
     Task<RecordSaveResult> UpdateAsync(string kind, string id, JsonObject changes, int revision, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The records a value stream instance works on (kind, collection, id, number, title, state and role: started,
+    /// created, updated or read), in the order it first touched them; empty when the agent may not see the instance.
+    /// </summary>
+    Task<IReadOnlyList<JsonObject>> OfInstanceAsync(string instanceId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>What a list asks for: filters by field, a text search, a sort (<c>-</c> for descending) and a page.</summary>

@@ -10,7 +10,8 @@ using ValueStreams.Host.Features.Auth;
 namespace ValueStreams.Host.Features.Records;
 
 /// <summary>The record pages' back end for the circuit's signed-in user, over the same <see cref="RecordService"/> as the records API.</summary>
-public sealed class RecordDeskAdapter(RecordService records, AuthenticationStateProvider authentication) : IRecordDesk
+public sealed class RecordDeskAdapter(RecordService records, RecordLinkRepository links, InstanceAccess instances,
+    AuthenticationStateProvider authentication) : IRecordDesk
 {
     public async Task<RecordListResult> ListAsync(string kind, RecordListRequest request, CancellationToken cancellationToken = default)
     {
@@ -48,6 +49,11 @@ public sealed class RecordDeskAdapter(RecordService records, AuthenticationState
     public async Task<RecordSaveResult> UpdateAsync(string kind, string id, JsonObject changes, int revision,
         CancellationToken cancellationToken = default) =>
         Saved(await records.UpdateAsync(Kind(kind), id, changes, revision, await ViewerAsync(), cancellationToken));
+
+    public async Task<IReadOnlyList<JsonObject>> OfInstanceAsync(string instanceId, CancellationToken cancellationToken = default) =>
+        await instances.MaySeeAsync(instanceId, await ViewerAsync(), cancellationToken)
+            ? await links.OfInstanceAsync(instanceId, cancellationToken)
+            : [];
 
     private static RecordSaveResult Saved(RecordWrite write) => write switch
     {
