@@ -72,7 +72,7 @@ internal static partial class RecordsBenchmark
             {
             0 => $"INC-0{random.Next(1000, 9999)}",
             1 => Site(random.Next(Sites)),
-            _ => $"caller{random.Next(500)}@",
+            _ => $"{Person(random.Next(500))}@",
             })}&pageSize=50";
             string CommonSearchUrl() => $"/api/incidents?q={Uri.EscapeDataString(Words[random.Next(Words.Length)])}&pageSize=50";
 
@@ -181,7 +181,7 @@ internal static partial class RecordsBenchmark
             return client;
         }
 
-        // Incidents spread over states, priorities, 20 groups and 500 callers, with titles and descriptions from a word list.
+        // Incidents spread over states, priorities, 20 groups, 400 places and 500 callers, with titles and descriptions from a word list.
         static async Task LoadAsync(string connectionString, int count)
         {
             await using var connection = new NpgsqlConnection(connectionString);
@@ -211,7 +211,7 @@ internal static partial class RecordsBenchmark
                     await writer.WriteAsync("bench", NpgsqlDbType.Text);
                     await writer.WriteAsync(created.AddMinutes(random.Next(0, 600)), NpgsqlDbType.TimestampTz);
                     await writer.WriteAsync("bench", NpgsqlDbType.Text);
-                    var caller = $"caller{random.Next(500)}";
+                    var caller = Person(random.Next(500));
                     await writer.WriteAsync($"{Pick(random)} {Pick(random)} {Pick(random)} since this morning; {Pick(random)} {Pick(random)}. Reported by {caller}@example.com.", NpgsqlDbType.Text);
                     await writer.WriteAsync(caller, NpgsqlDbType.Text);
                     await writer.WriteAsync(site, NpgsqlDbType.Text);
@@ -264,6 +264,18 @@ internal static partial class RecordsBenchmark
 
     /// <summary>One of 400 places: "Hamburg bay 17".</summary>
     private static string Site(int i) => $"{Cities[i % Cities.Length]} bay {i / Cities.Length + 1}";
+
+    /// <summary>One of 500 people: "ann.berg".</summary>
+    private static string Person(int i) => $"{FirstNames[i % FirstNames.Length]}.{LastNames[i / FirstNames.Length % LastNames.Length]}";
+
+    private static readonly string[] FirstNames =
+        ["ann", "bo", "cara", "dev", "eli", "fay", "gus", "hana", "ivo", "jon", "kim", "lea", "mo", "nina", "otto", "pia", "quinn", "rui", "sam", "tove"];
+
+    private static readonly string[] LastNames =
+    [
+        "berg", "costa", "dahl", "evans", "fischer", "garcia", "holm", "ito", "jansen", "kowal", "lund", "moreau", "novak",
+        "olsen", "perez", "quist", "rossi", "silva", "tanaka", "unger", "vidal", "weber", "xu", "yilmaz", "zeller",
+    ];
 
     private static readonly string[] Cities = ["Hamburg", "Leeds", "Lyon", "Porto", "Krakow", "Gent", "Aarhus", "Bilbao", "Turin", "Graz"];
 

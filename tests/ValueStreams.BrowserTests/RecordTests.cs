@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+
 namespace ValueStreams.BrowserTests;
 
 /// <summary>Working incident records in the browser: the list with its filters in the address, creating one, the record page's state moves and history.</summary>
@@ -46,6 +48,17 @@ public sealed class RecordTests(HostProcess host) : InboxBrowserTest(host)
         await Expect(Page.Locator("[data-testid=record-state]")).ToHaveTextAsync("On hold");
         await Expect(Page.Locator("[data-testid=record-history]")).ToContainTextAsync("new → on-hold");
         await Expect(Page.Locator("[data-testid=record-history]")).ToContainTextAsync("Waiting for a spare toner");
+
+        // A second report of the same fault, linked as its duplicate: the page lists it, read from this side.
+        using var api = await ApiAsync("agent");
+        using var duplicate = await api.PostAsJsonAsync("api/incidents", new { title = "Dispatch printer shows a red light", impact = "low", urgency = "low" });
+        var duplicateNumber = (await duplicate.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("number").GetString()!;
+        using var linked = await api.PostAsJsonAsync($"api/incidents/{duplicateNumber}/links", new { type = "duplicate-of", target = number });
+        Assert.Equal(System.Net.HttpStatusCode.Created, linked.StatusCode);
+        await Page.ReloadAsync();
+        await WaitForInteractiveAsync("record-page");
+        await Expect(Page.Locator("[data-testid=record-links]")).ToContainTextAsync("Duplicated by");
+        await Expect(Page.Locator("[data-testid=record-links]")).ToContainTextAsync(duplicateNumber);
         await WholePageScreenshotAsync("record-page.png");
         await AssertNoBlockingViolationsAsync("the record page");
 

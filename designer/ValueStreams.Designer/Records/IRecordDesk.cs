@@ -27,7 +27,16 @@ public interface IRecordDesk
     /// created, updated or read), in the order it first touched them; empty when the agent may not see the instance.
     /// </summary>
     Task<IReadOnlyList<JsonObject>> OfInstanceAsync(string instanceId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The record's links both ways, as read from this record (people's links and reference fields), leaving out
+    /// records the agent may not see.
+    /// </summary>
+    Task<IReadOnlyList<RecordLinkLine>> LinksAsync(string kind, string id, CancellationToken cancellationToken = default);
 }
+
+/// <summary>A link as the record page shows it: how it reads from this record, and the record at the other end.</summary>
+public sealed record RecordLinkLine(string Label, bool Outgoing, string Collection, string Number, string Title, string State);
 
 /// <summary>What a list asks for: filters by field, a text search, a sort (<c>-</c> for descending) and a page.</summary>
 public sealed record RecordListRequest(IReadOnlyDictionary<string, string> Filters, string? Search, string? Sort, int Page, int PageSize);

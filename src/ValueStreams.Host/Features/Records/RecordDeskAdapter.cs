@@ -55,6 +55,12 @@ public sealed class RecordDeskAdapter(RecordService records, RecordLinkRepositor
             ? await links.OfInstanceAsync(instanceId, cancellationToken)
             : [];
 
+    public async Task<IReadOnlyList<RecordLinkLine>> LinksAsync(string kind, string id, CancellationToken cancellationToken = default) =>
+        (await links.ListAsync(Kind(kind), id, await ViewerAsync(), cancellationToken) ?? [])
+            .Select(l => new RecordLinkLine(l.Label, l.Direction == "outgoing", (string)l.Record["collection"]!, (string)l.Record["number"]!,
+                (string)l.Record["title"]!, (string)l.Record["state"]!))
+            .ToList();
+
     private static RecordSaveResult Saved(RecordWrite write) => write switch
     {
         RecordWrite.Written(var record) => new RecordSaveResult(record, null, new Dictionary<string, string>()),
