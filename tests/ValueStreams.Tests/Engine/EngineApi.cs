@@ -103,6 +103,16 @@ internal sealed class EngineApi(ApiHost host) : IAsyncDisposable
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 
+    /// <summary>Completes the open task at a step as <paramref name="user"/>, its required fields filled in and the given values over them.</summary>
+    public async Task CompleteFilledAsync(string instanceId, string stepId, string outcome, string user, Dictionary<string, object> values)
+    {
+        var task = await OpenTaskAsync(instanceId, stepId);
+        var data = StreamWalker.FillRequired(task.GetProperty("form"));
+        foreach (var (name, value) in values)
+            data[name] = JsonSerializer.SerializeToNode(value);
+        await CompleteAsync(user, IdOf(task), outcome, data);
+    }
+
     /// <summary>Completes the single open task of an instance at a step, as a member of its group.</summary>
     public async Task<JsonElement> CompleteStepAsync(string instanceId, string stepId, string outcome = "done", object? data = null, string user = "agent") =>
         await CompleteAsync(user, IdOf(await OpenTaskAsync(instanceId, stepId)), outcome, data);

@@ -24,21 +24,21 @@ public sealed class AppendixARecordTests
         await using var api = await EngineApi.StartAsync(provider);
         var agent = await api.As("agent");
         var admin = await api.As("admin");
-        await CreateAsync(agent, "configuration-items", new { title = "ap-wh2-03", ciType = "network", state = "active", configuration = "ssid=wh2" });
+        await RecordApi.CreateAsync(agent, "configuration-items", new { title = "ap-wh2-03", ciType = "network", state = "active", configuration = "ssid=wh2" });
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/assets/stock-levels",
             new { model = "AP-500", location = Store, reorderThreshold = 1, reorderQuantity = 4 })).StatusCode);
-        await CreateAsync(agent, "assets", new { title = "Spare AP-500", assetTag = "AP-1", model = "AP-500", location = Store });
-        await CreateAsync(agent, "assets", new { title = "Spare AP-500", assetTag = "AP-2", model = "AP-500", location = Store });
+        await RecordApi.CreateAsync(agent, "assets", new { title = "Spare AP-500", assetTag = "AP-1", model = "AP-500", location = Store });
+        await RecordApi.CreateAsync(agent, "assets", new { title = "Spare AP-500", assetTag = "AP-2", model = "AP-500", location = Store });
         var stockBefore = await InStockAsync(agent);
         var knownError = await KnownErrorAsync(admin, "network", "Restart the access point from the controller");
 
         var instanceId = IdOf(await api.StartAsync("incident-resolution"));
-        await CompleteAsync(api, instanceId, "log-incident", "logged", "agent", new() { ["summary"] = "No WiFi in the loading bay", ["location"] = "Loading bay", ["category"] = "network" });
-        await CompleteAsync(api, instanceId, "fix-at-desk-or-escalate", "escalate", "agent", []);
-        await CompleteAsync(api, instanceId, "diagnose-failure", "diagnosed", "engineer", new() { ["ciName"] = "ap-wh2-03" });
-        await CompleteAsync(api, instanceId, "replace-access-point", "resolved", "engineer",
+        await api.CompleteFilledAsync(instanceId, "log-incident", "logged", "agent", new() { ["summary"] = "No WiFi in the loading bay", ["location"] = "Loading bay", ["category"] = "network" });
+        await api.CompleteFilledAsync(instanceId, "fix-at-desk-or-escalate", "escalate", "agent", []);
+        await api.CompleteFilledAsync(instanceId, "diagnose-failure", "diagnosed", "engineer", new() { ["ciName"] = "ap-wh2-03" });
+        await api.CompleteFilledAsync(instanceId, "replace-access-point", "resolved", "engineer",
             new() { ["spareAssetTag"] = "AP-1", ["logImprovement"] = true, ["reflection"] = "Keep a spare in each bay" });
-        await CompleteAsync(api, instanceId, "confirm-fix-with-user", "confirmed", "agent", []);
+        await api.CompleteFilledAsync(instanceId, "confirm-fix-with-user", "confirmed", "agent", []);
         await new StreamWalker(api.Host).WalkAsync(instanceId);
 
         // Row 2–5: the incident, resolved and then closed on the caller's confirmation, each state in its history.
@@ -78,15 +78,15 @@ public sealed class AppendixARecordTests
     {
         await using var api = await EngineApi.StartAsync(provider);
         var admin = await api.As("admin");
-        var contract = await CreateAsync(admin, "supplier-contracts", new { title = "Calendar support", supplier = "Contoso", state = "active", startDate = "2026-01-01T00:00:00Z" });
+        var contract = await RecordApi.CreateAsync(admin, "supplier-contracts", new { title = "Calendar support", supplier = "Contoso", state = "active", startDate = "2026-01-01T00:00:00Z" });
 
         var instanceId = IdOf(await api.StartAsync("third-party-software-error"));
         var walker = new StreamWalker(api.Host);
         await walker.WalkAsync(instanceId, stopAt: t => t.GetProperty("stepId").GetString() == "research-vendor-fix");
-        await CompleteAsync(api, instanceId, "research-vendor-fix", "escalate", "agent",
+        await api.CompleteFilledAsync(instanceId, "research-vendor-fix", "escalate", "agent",
             new() { ["vendorFixKnown"] = true, ["vendor"] = "Contoso", ["fixedInVersion"] = "5.2" });
         await walker.WalkAsync(instanceId, stopAt: t => t.GetProperty("stepId").GetString() == "arrange-user-test");
-        await CompleteAsync(api, instanceId, "arrange-user-test", "published", "secondline", new() { ["portalItem"] = "Calendar client 5.2" });
+        await api.CompleteFilledAsync(instanceId, "arrange-user-test", "published", "secondline", new() { ["portalItem"] = "Calendar client 5.2" });
         await walker.WalkAsync(instanceId);
 
         var records = await admin.GetFromJsonAsync<JsonElement>($"/api/instances/{instanceId}/records");
@@ -115,7 +115,7 @@ public sealed class AppendixARecordTests
     /// <summary>A problem analysed to a known error with its workaround; its number.</summary>
     private static async Task<string> KnownErrorAsync(HttpClient client, string category, string workaround)
     {
-        var number = await CreateAsync(client, "problems", new { title = "Access points drop off the controller", impact = "medium", urgency = "medium", category });
+        var number = await RecordApi.CreateAsync(client, "problems", new { title = "Access points drop off the controller", impact = "medium", urgency = "medium", category });
         var investigating = await RecordApi.PatchAsync(client, "problems", number, "\"1\"", new { state = "under-investigation" });
         Assert.True(investigating.IsSuccessStatusCode, await investigating.Content.ReadAsStringAsync());
         var known = await RecordApi.PatchAsync(client, "problems", number, "\"2\"", new { state = "known-error", workaround });
@@ -131,21 +131,4 @@ public sealed class AppendixARecordTests
     private static async Task<int> InStockAsync(HttpClient client) =>
         Assert.Single((await client.GetFromJsonAsync<JsonElement>($"/api/assets/stock?model=AP-500&location={Uri.EscapeDataString(Store)}")).EnumerateArray())
             .GetProperty("inStock").GetInt32();
-
-    private static async Task<string> CreateAsync(HttpClient client, string collection, object body)
-    {
-        var created = await client.PostAsJsonAsync($"/api/{collection}", body);
-        Assert.True(created.StatusCode == HttpStatusCode.Created, $"{collection}: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
-        return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString()!;
-    }
-
-    /// <summary>Completes the open task at a step with its required fields filled in and the given values over them.</summary>
-    private static async Task CompleteAsync(EngineApi api, string instanceId, string stepId, string outcome, string user, Dictionary<string, object> values)
-    {
-        var task = await api.OpenTaskAsync(instanceId, stepId);
-        var data = StreamWalker.FillRequired(task.GetProperty("form"));
-        foreach (var (name, value) in values)
-            data[name] = JsonSerializer.SerializeToNode(value);
-        await api.CompleteAsync(user, IdOf(task), outcome, data);
-    }
 }

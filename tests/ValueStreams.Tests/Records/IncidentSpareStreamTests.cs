@@ -25,19 +25,19 @@ public sealed class IncidentSpareStreamTests
         await using var api = await EngineApi.StartAsync(provider);
         var agent = await api.As("agent");
         var admin = await api.As("admin");
-        var ci = await CreateAsync(agent, "configuration-items", new { title = "ap-wh2-03", ciType = "network", state = "active", configuration = "ssid=wh2; vlan=20" });
+        var ci = await RecordApi.CreateAsync(agent, "configuration-items", new { title = "ap-wh2-03", ciType = "network", state = "active", configuration = "ssid=wh2; vlan=20" });
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/assets/stock-levels",
             new { model = "AP-500", location = Store, reorderThreshold = 2, reorderQuantity = 4 })).StatusCode);
-        var spare = await CreateAsync(agent, "assets", new { title = "Spare AP-500", assetTag = "AP-1", model = "AP-500", location = Store });
-        await CreateAsync(agent, "assets", new { title = "Spare AP-500", assetTag = "AP-2", model = "AP-500", location = Store });
+        var spare = await RecordApi.CreateAsync(agent, "assets", new { title = "Spare AP-500", assetTag = "AP-1", model = "AP-500", location = Store });
+        await RecordApi.CreateAsync(agent, "assets", new { title = "Spare AP-500", assetTag = "AP-2", model = "AP-500", location = Store });
 
         var instanceId = IdOf(await api.StartAsync("incident-resolution"));
-        await CompleteAsync(api, instanceId, "log-incident", "logged", "agent", new() { ["summary"] = "No WiFi in the loading bay", ["location"] = "Loading bay" });
-        await CompleteAsync(api, instanceId, "fix-at-desk-or-escalate", "escalate", "agent", []);
-        await CompleteAsync(api, instanceId, "diagnose-failure", "diagnosed", "engineer", new() { ["ciName"] = "ap-wh2-03", ["standardChange"] = true });
+        await api.CompleteFilledAsync(instanceId, "log-incident", "logged", "agent", new() { ["summary"] = "No WiFi in the loading bay", ["location"] = "Loading bay" });
+        await api.CompleteFilledAsync(instanceId, "fix-at-desk-or-escalate", "escalate", "agent", []);
+        await api.CompleteFilledAsync(instanceId, "diagnose-failure", "diagnosed", "engineer", new() { ["ciName"] = "ap-wh2-03", ["standardChange"] = true });
         var found = (await api.InstanceAsync(instanceId)).GetProperty("variables").GetProperty("configurationItem");
         Assert.Equal("ssid=wh2; vlan=20", found.GetProperty("configuration").GetString());
-        await CompleteAsync(api, instanceId, "replace-access-point", "resolved", "engineer", new() { ["spareAssetTag"] = "AP-1", ["logImprovement"] = false });
+        await api.CompleteFilledAsync(instanceId, "replace-access-point", "resolved", "engineer", new() { ["spareAssetTag"] = "AP-1", ["logImprovement"] = false });
 
         var asset = await agent.GetFromJsonAsync<JsonElement>($"/api/assets/{spare}");
         Assert.Equal(("in-use", "Loading bay", "ap-wh2-03", ci), (asset.GetProperty("state").GetString(), asset.GetProperty("location").GetString(),
@@ -51,23 +51,5 @@ public sealed class IncidentSpareStreamTests
         Assert.Equal(("resolved", ci), (incident.GetProperty("state").GetString(), incident.GetProperty("configurationItem").GetString()));
         var ciInstances = (await agent.GetFromJsonAsync<JsonElement>($"/api/configuration-items/{ci}")).GetProperty("instances").EnumerateArray();
         Assert.Equal(instanceId, Assert.Single(ciInstances).GetProperty("id").GetString());
-    }
-
-    private static async Task<string> CreateAsync(HttpClient client, string collection, object body)
-    {
-        var created = await client.PostAsJsonAsync($"/api/{collection}", body);
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString()!;
-    }
-
-    /// <summary>Completes the open task at a step with its required fields filled in and the given values over them.</summary>
-    private static async Task CompleteAsync(EngineApi api, string instanceId, string stepId, string outcome, string user,
-        Dictionary<string, object> values)
-    {
-        var task = await api.OpenTaskAsync(instanceId, stepId);
-        var data = StreamWalker.FillRequired(task.GetProperty("form"));
-        foreach (var (name, value) in values)
-            data[name] = JsonSerializer.SerializeToNode(value);
-        await api.CompleteAsync(user, IdOf(task), outcome, data);
     }
 }
