@@ -10,6 +10,10 @@ namespace ValueStreams.BrowserTests;
 
 public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
 {
+    /// <summary>How many steps the shipped incident resolution stream has: one node each on the canvas.</summary>
+    private int IncidentResolutionSteps =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(Host.RepoRoot, "workflows", "incident-resolution.json"))).RootElement.GetProperty("steps").GetArrayLength();
+
     [Fact]
     public async Task A_process_owner_draws_a_stream_from_the_palette_publishes_it_runs_it_and_exports_a_file_the_cli_accepts()
     {
@@ -197,7 +201,7 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
     {
         await Page.SetViewportSizeAsync(1600, 960);
         await SignInAsync("owner", path: "/value-streams/incident-resolution/design");
-        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(32, new() { Timeout = 30_000 });
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(IncidentResolutionSteps, new() { Timeout = 30_000 });
         await SelectAsync("fix-at-desk-or-escalate");
         await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
 
@@ -212,20 +216,20 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
     {
         await Page.SetViewportSizeAsync(1600, 960);
         await SignInAsync("owner", path: "/value-streams/incident-resolution/design");
-        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(32, new() { Timeout = 30_000 });
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(IncidentResolutionSteps, new() { Timeout = 30_000 });
         var links = await Page.Locator(".diagram-link").CountAsync();
 
         await SelectAsync("log-incident");
         await Page.Keyboard.PressAsync("Delete");
 
-        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(31);
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(IncidentResolutionSteps - 1);
         await Expect(Page.Locator(".diagram-link")).ToHaveCountAsync(links - 2);
         await Expect(Page.Locator("[data-testid=dirty-badge]")).ToBeVisibleAsync();
         await Expect(Page.Locator("[data-testid=validation-summary]")).ToContainTextAsync("error");
 
         await Page.Keyboard.PressAsync("Control+z");
 
-        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(32);
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(IncidentResolutionSteps);
         await Expect(Page.Locator(".diagram-link")).ToHaveCountAsync(links);
         await Expect(Page.Locator("[data-testid=dirty-badge]")).ToHaveCountAsync(0);
         await Expect(Page.Locator("[data-testid=validation-summary]")).ToContainTextAsync("No errors");
@@ -236,18 +240,18 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
     {
         await Page.SetViewportSizeAsync(1600, 960);
         await SignInAsync("owner", path: "/value-streams/incident-resolution/design");
-        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(32, new() { Timeout = 30_000 });
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(IncidentResolutionSteps, new() { Timeout = 30_000 });
 
         await SelectAsync("log-incident");
         await Page.Keyboard.PressAsync("Control+c");
         await Page.Keyboard.PressAsync("Control+v");
 
-        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(33);
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(IncidentResolutionSteps + 1);
         await Expect(Page.Locator("[data-testid=dirty-badge]")).ToBeVisibleAsync();
 
         await Page.Keyboard.PressAsync("Control+z");
 
-        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(32);
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(IncidentResolutionSteps);
         await Expect(Page.Locator("[data-testid=dirty-badge]")).ToHaveCountAsync(0);
     }
 
@@ -256,7 +260,7 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
     {
         await Page.SetViewportSizeAsync(1600, 960);
         await SignInAsync("owner", path: "/value-streams/incident-resolution/design");
-        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(32, new() { Timeout = 30_000 });
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(IncidentResolutionSteps, new() { Timeout = 30_000 });
         var box = (await Node("log-incident").Locator(".vs-node-name").BoundingBoxAsync())!;
 
         await DragAsync(box.X + 10, box.Y + 5, box.X + 10, box.Y + 205);
@@ -339,7 +343,7 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
     public async Task An_agent_sees_the_designer_read_only()
     {
         await SignInAsync("agent", path: "/value-streams/incident-resolution/design");
-        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(32, new() { Timeout = 30_000 });
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(IncidentResolutionSteps, new() { Timeout = 30_000 });
 
         await Expect(Page.Locator("[data-testid=readonly-badge]")).ToBeVisibleAsync();
         await Expect(Page.Locator("[data-testid=palette]")).ToHaveCountAsync(0);
