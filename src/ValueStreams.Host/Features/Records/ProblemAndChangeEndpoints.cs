@@ -22,7 +22,7 @@ public static class ProblemAndChangeEndpoints
     {
         var problems = RecordKindCatalogue.Find("problem")!;
         api.MapGet("/known-errors", async (HttpRequest request, RecordService service, System.Security.Claims.ClaimsPrincipal user, CancellationToken ct) =>
-                KnownErrorQuery(problems, request.Query, out var query) is { Count: > 0 } errors
+                RecordEndpoints.ReadQuery(problems, request.Query, out var query, fixedState: ProblemKind.KnownError) is { Count: > 0 } errors
                     ? ApiProblem.Validation("The known errors cannot be listed that way.", errors)
                     : TypedResults.Ok(await service.ListAsync(problems, query!, user.ToViewer(), ct)))
             .WithAccess(Access.Agent)
@@ -50,46 +50,10 @@ public static class ProblemAndChangeEndpoints
         api.MapGet("/changes/{id}/clashes", async (string id, ChangeScheduleRepository schedule, CancellationToken ct) =>
                 await schedule.ClashesAsync(id, ct) is { } clashes
                     ? TypedResults.Ok(clashes)
-                    : ApiProblem.Status(StatusCodes.Status404NotFound, $"There is no change '{(id.Length > 64 ? id[..64] + "…" : id)}'."))
+                    : ApiProblem.Status(StatusCodes.Status404NotFound, $"There is no change '{RecordChange.Clip(id)}'."))
             .WithAccess(Access.Agent)
             .WithTags("Records")
             .WithSummary("The open changes whose planned window overlaps this change's on the same configuration item or service");
-    }
-
-    /// <summary>The problems list's paging, sort, search and filters, with the state fixed to known-error.</summary>
-    private static List<FieldError> KnownErrorQuery(RecordKind problems, IQueryCollection query, out RecordListQuery? result)
-    {
-        var errors = new List<FieldError>();
-        var filterNames = RecordRepository.FilterNames(problems).Where(n => n != RecordChange.State.Name).ToList();
-        var filters = new Dictionary<string, string>(StringComparer.Ordinal) { [RecordChange.State.Name] = ProblemKind.KnownError };
-        foreach (var (name, value) in query.Where(q => q.Key is not ("page" or "pageSize" or "sort" or "q")))
-        {
-            if (filterNames.Contains(name) && value.ToString().Length <= RecordRepository.MaxSearchLength)
-                filters[name] = value.ToString();
-            else
-                errors.Add(new FieldError(name, $"Known errors can be filtered by {string.Join(", ", filterNames)}, each with at most {RecordRepository.MaxSearchLength} characters."));
-        }
-        var page = Whole(query, "page", 1, 1_000_000, errors);
-        var pageSize = Whole(query, "pageSize", 50, RecordRepository.MaxPageSize, errors);
-        var sort = query["sort"].ToString();
-        if (sort.Length > 0 && !RecordRepository.SortNames(problems).Contains(sort.TrimStart('-', '+')))
-            errors.Add(new FieldError("sort", $"Known errors can be sorted by {string.Join(", ", RecordRepository.SortNames(problems))}."));
-        var search = query["q"].ToString();
-        if (search.Length > RecordRepository.MaxSearchLength)
-            errors.Add(new FieldError("q", $"A search may be at most {RecordRepository.MaxSearchLength} characters."));
-        result = errors.Count == 0 ? new RecordListQuery(filters, search, sort.Length == 0 ? null : sort, page, pageSize) : null;
-        return errors;
-    }
-
-    private static int Whole(IQueryCollection query, string name, int fallback, int max, List<FieldError> errors)
-    {
-        var text = query[name].ToString();
-        if (text.Length == 0)
-            return fallback;
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 1 && value <= max)
-            return value;
-        errors.Add(new FieldError(name, $"'{name}' must be a whole number from 1 to {max}."));
-        return fallback;
     }
 
     private static DateTimeOffset? Date(IQueryCollection query, string name, List<FieldError> errors)

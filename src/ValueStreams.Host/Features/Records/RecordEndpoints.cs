@@ -107,7 +107,7 @@ public static class RecordEndpoints
                 {
                     LinkWrite.Done => TypedResults.NoContent(),
                     LinkWrite.Invalid(var field, var message) => ApiProblem.Validation($"The link was not removed: {message}", [new FieldError(field, message)]),
-                    _ => ApiProblem.Status(StatusCodes.Status404NotFound, $"The {d.Name} '{Clip(id)}' has no {Clip(type)} link to '{Clip(target)}'."),
+                    _ => ApiProblem.Status(StatusCodes.Status404NotFound, $"The {d.Name} '{RecordChange.Clip(id)}' has no {RecordChange.Clip(type)} link to '{RecordChange.Clip(target)}'."),
                 })
             .WithAccess(Access.Agent)
             .WithSummary($"Remove a link people drew from the {d.Name}; reference-field links change with the field");
@@ -122,7 +122,6 @@ public static class RecordEndpoints
         createdAt = link.CreatedAt, createdBy = link.CreatedBy,
     };
 
-    private static string Clip(string text) => text.Length > 64 ? text[..64] + "…" : text;
 
     /// <summary>The HTTP answer to a create or update.</summary>
     private static IResult Answer(HttpContext http, RecordKindDescriptor d, RecordWrite write, string? id, bool created) => write switch
@@ -136,12 +135,18 @@ public static class RecordEndpoints
         _ => NotFound(d, id ?? ""),
     };
 
-    /// <summary>Reads page, sort, search and filters from the query string; unknown names and bad numbers come back as errors.</summary>
-    private static List<FieldError> ReadQuery(RecordKind kind, IQueryCollection query, out RecordListQuery? result)
+    /// <summary>
+    /// Reads page, sort, search and filters from the query string; unknown names and bad numbers come back as errors.
+    /// With <paramref name="fixedState"/> the list is of records in that state only, and state is no filter of its own.
+    /// </summary>
+    internal static List<FieldError> ReadQuery(RecordKind kind, IQueryCollection query, out RecordListQuery? result, string? fixedState = null)
     {
         var errors = new List<FieldError>();
-        var filterNames = RecordRepository.FilterNames(kind).ToHashSet(StringComparer.Ordinal);
+        var filterNames = RecordRepository.FilterNames(kind).Where(n => fixedState is null || n != RecordChange.State.Name)
+            .ToHashSet(StringComparer.Ordinal);
         var filters = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (fixedState is not null)
+            filters[RecordChange.State.Name] = fixedState;
         foreach (var (name, value) in query.Where(q => !ListParameters.Contains(q.Key)))
         {
             if (!filterNames.Contains(name))
@@ -208,7 +213,7 @@ public static class RecordEndpoints
             errors.Select(e => new FieldError(e.Field, e.Message)));
 
     private static IResult NotFound(RecordKindDescriptor d, string id) =>
-        ApiProblem.Status(StatusCodes.Status404NotFound, $"There is no {d.Name} '{Clip(id)}'.");
+        ApiProblem.Status(StatusCodes.Status404NotFound, $"There is no {d.Name} '{RecordChange.Clip(id)}'.");
 
     private static object Describe(RecordKindDescriptor d) => new
     {
