@@ -113,6 +113,9 @@ public sealed class RecordChange
             values[State.Name] = to;
     }
 
+    /// <summary>What a person sent, cut to 64 characters, for echoing it in a message about a record.</summary>
+    public static string Clip(string text) => text.Length > 64 ? text[..64] + "…" : text;
+
     private static string Capital(string text) => char.ToUpperInvariant(text[0]) + text[1..];
 
     /// <summary>Reads a field's value from JSON; returns what is wrong, or null.</summary>

@@ -47,12 +47,12 @@ public sealed class RecordLinkRepository(ConnectionFactory connections)
                 if (await FindAsync(connection, transaction, target, value) is { } found)
                     values[field.Name] = found.Number;
                 else
-                    errors.Add(new RecordFieldError(field.Name, $"There is no {target.Descriptor.Title.ToLowerInvariant()} '{Clip(value)}'."));
+                    errors.Add(new RecordFieldError(field.Name, $"There is no {target.Descriptor.Title.ToLowerInvariant()} '{RecordChange.Clip(value)}'."));
             }
             else if (await FindAnyAsync(connection, transaction, value) is { } any)
                 values[field.Name] = any;
             else
-                errors.Add(new RecordFieldError(field.Name, $"'{field.Name}' must name an existing record by its number (such as INC-000123) or id; '{Clip(value)}' is neither."));
+                errors.Add(new RecordFieldError(field.Name, $"'{field.Name}' must name an existing record by its number (such as INC-000123) or id; '{RecordChange.Clip(value)}' is neither."));
         }
         return errors;
     }
@@ -186,7 +186,7 @@ public sealed class RecordLinkRepository(ConnectionFactory connections)
         if (string.IsNullOrWhiteSpace(target) || target.Length > 100 || RecordLinkType.KindOfNumber(target) is not { } toKind)
             return new LinkWrite.Invalid("target", "'target' must be the number of the record to link to, such as INC-000123.");
         if (await FindAsync(connection, transaction, toKind, target, viewer) is not { } to)
-            return new LinkWrite.Invalid("target", $"There is no {toKind.Descriptor.Title.ToLowerInvariant()} '{Clip(target)}'.");
+            return new LinkWrite.Invalid("target", $"There is no {toKind.Descriptor.Title.ToLowerInvariant()} '{RecordChange.Clip(target)}'.");
         if (to.Id == from.Id)
             return new LinkWrite.Invalid("target", "A record cannot be linked to itself.");
         return new Checked(from.Id, linkType, to, toKind);
@@ -236,7 +236,6 @@ public sealed class RecordLinkRepository(ConnectionFactory connections)
             row.CreatedAt, row.CreatedBy);
     }
 
-    private static string Clip(string text) => text.Length > 64 ? text[..64] + "…" : text;
 
     private sealed class LinkRow
     {

@@ -66,7 +66,7 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
         var d = kind.Descriptor;
         if (await RecordLinkRepository.ResolveReferencesAsync(connection, transaction, kind, change.Values, change.Changed) is { Count: > 0 } wrong)
             return new RecordWrite.Invalid(wrong);
-        if (await Changes.ChangeModelRule.CheckNewAsync(connection, transaction, kind, change.Values) is { Count: > 0 } refused)
+        if (await Changes.ChangeModelRule.CheckAsync(connection, transaction, kind, change.Values, isNew: true) is { Count: > 0 } refused)
             return new RecordWrite.Invalid(refused);
         var next = numbers is null
             ? await RecordNumbers.NextInAsync(connection, transaction, d.Name, ct)
@@ -124,7 +124,7 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
             return new RecordWrite.Invalid(change.Errors);
         if (await RecordLinkRepository.ResolveReferencesAsync(connection, transaction, kind, change.Values, change.Changed) is { Count: > 0 } wrong)
             return new RecordWrite.Invalid(wrong);
-        if (await Changes.ChangeModelRule.CheckUpdateAsync(connection, transaction, kind, row.Id, body!) is { Count: > 0 } refused)
+        if (await Changes.ChangeModelRule.CheckAsync(connection, transaction, kind, change.Values, isNew: false) is { Count: > 0 } refused)
             return new RecordWrite.Invalid(refused);
         if (change.Changed.Count > 0)
         {

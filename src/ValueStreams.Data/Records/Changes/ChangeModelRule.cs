@@ -15,29 +15,20 @@ internal static class ChangeModelRule
 {
     private static readonly ChangeModelKind Models = new();
 
-    /// <summary>Checks a new record about to be inserted (<paramref name="values"/> as <see cref="RecordChange"/> left them).</summary>
-    public static async Task<IReadOnlyList<RecordFieldError>> CheckNewAsync(DbConnection connection, DbTransaction transaction, RecordKind kind,
-        IDictionary<string, object?> values)
+    /// <summary>
+    /// Checks a change record as it will be written (<paramref name="values"/> as <see cref="RecordChange"/> and the
+    /// reference check left them: type and model after the change). A new standard change takes its model's change
+    /// authority.
+    /// </summary>
+    public static async Task<IReadOnlyList<RecordFieldError>> CheckAsync(DbConnection connection, DbTransaction transaction, RecordKind kind,
+        IDictionary<string, object?> values, bool isNew)
     {
         if (kind is not ChangeKind || values["type"] as string != ChangeTypes.Standard || values["changeModel"] is not string name)
             return [];
         var (model, errors) = await ReadModelAsync(connection, transaction, name);
-        if (model is not null)
+        if (model is not null && isNew)
             values["changeAuthority"] = (string?)model["changeAuthority"];
         return errors;
-    }
-
-    /// <summary>Checks a change to a stored record before it is written: the record's type and model as they will be.</summary>
-    public static async Task<IReadOnlyList<RecordFieldError>> CheckUpdateAsync(DbConnection connection, DbTransaction transaction, RecordKind kind,
-        string idOrNumber, JsonObject fields)
-    {
-        if (kind is not ChangeKind)
-            return [];
-        if (await FindAsync(connection, transaction, kind, idOrNumber) is not { } current)
-            return [];
-        var type = fields.ContainsKey("type") ? Text(fields["type"]) : (string?)current["type"];
-        var name = fields.ContainsKey("changeModel") ? Text(fields["changeModel"]) : (string?)current["changeModel"];
-        return type == ChangeTypes.Standard && !string.IsNullOrEmpty(name) ? (await ReadModelAsync(connection, transaction, name)).Errors : [];
     }
 
     private static async Task<(JsonObject? Model, IReadOnlyList<RecordFieldError> Errors)> ReadModelAsync(DbConnection connection,
@@ -60,6 +51,4 @@ internal static class ChangeModelRule
             idOrNumber.StartsWith(kind.Descriptor.NumberPrefix + "-", StringComparison.OrdinalIgnoreCase)
                 ? new Dictionary<string, object?> { ["number"] = idOrNumber.ToUpperInvariant() }
                 : new Dictionary<string, object?> { ["id"] = idOrNumber });
-
-    private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
 }

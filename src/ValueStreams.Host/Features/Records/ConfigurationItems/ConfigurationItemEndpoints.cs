@@ -50,7 +50,7 @@ public static class ConfigurationItemEndpoints
                 if (targetKey is null)
                     errors.Add(new FieldError("target", "'target' must be the id or number of a configuration item."));
                 else if (targetKey.Length > 100 || (target = await records.FindAsync(kind, targetKey, user.ToViewer(), ct)) is null)
-                    errors.Add(new FieldError("target", $"There is no configuration item '{(targetKey.Length > 64 ? targetKey[..64] + "…" : targetKey)}'."));
+                    errors.Add(new FieldError("target", $"There is no configuration item '{RecordChange.Clip(targetKey)}'."));
                 else if (Id(target) == Id(source))
                     errors.Add(new FieldError("target", "A configuration item cannot be related to itself."));
                 if (errors.Count > 0)
@@ -70,7 +70,7 @@ public static class ConfigurationItemEndpoints
                 ConfigurationItemRelationships relationships, ClaimsPrincipal user, CancellationToken ct) =>
                 await records.FindAsync(kind, id, user.ToViewer(), ct) is { } ci && await relationships.DeleteAsync(Id(ci), relationshipId, ct)
                     ? TypedResults.NoContent()
-                    : ApiProblem.Status(StatusCodes.Status404NotFound, $"The configuration item '{Short(id)}' has no relationship '{Short(relationshipId)}'."))
+                    : ApiProblem.Status(StatusCodes.Status404NotFound, $"The configuration item '{RecordChange.Clip(id)}' has no relationship '{RecordChange.Clip(relationshipId)}'."))
             .WithAccess(Access.Agent)
             .WithSummary("Remove one of the item's relationships");
 
@@ -106,8 +106,7 @@ public static class ConfigurationItemEndpoints
     private static string? Text(JsonObject? body, string name) =>
         body?[name] is JsonValue v && v.TryGetValue<string>(out var text) && text.Trim().Length > 0 ? text.Trim() : null;
 
-    private static string Short(string id) => id.Length > 64 ? id[..64] + "…" : id;
 
     private static IResult NotFound(string id) =>
-        ApiProblem.Status(StatusCodes.Status404NotFound, $"There is no configuration-item '{Short(id)}'.");
+        ApiProblem.Status(StatusCodes.Status404NotFound, $"There is no configuration-item '{RecordChange.Clip(id)}'.");
 }
