@@ -41,7 +41,8 @@ public sealed record RecordLinkLine(string Label, bool Outgoing, string Collecti
 /// <summary>What a list asks for: filters by field, a text search, a sort (<c>-</c> for descending) and a page.</summary>
 public sealed record RecordListRequest(IReadOnlyDictionary<string, string> Filters, string? Search, string? Sort, int Page, int PageSize);
 
-public sealed record RecordListResult(IReadOnlyList<JsonObject> Items, int Total, string? Error);
+/// <summary>A page of a list; a search that matches more than it counts says so with <paramref name="TotalExact"/> false.</summary>
+public sealed record RecordListResult(IReadOnlyList<JsonObject> Items, int Total, string? Error, bool TotalExact = true);
 
 /// <summary>One field's change in a record's history.</summary>
 public sealed record RecordChangeLine(DateTimeOffset At, string Actor, string Field, string? Old, string? New);

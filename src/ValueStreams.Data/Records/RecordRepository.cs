@@ -22,8 +22,11 @@ public abstract record RecordWrite
     public sealed record Forbidden(string Reason) : RecordWrite;
 }
 
-/// <summary>A page of a record list.</summary>
-public sealed record RecordPage(IReadOnlyList<JsonObject> Items, int Total, int Page, int PageSize);
+/// <summary>
+/// A page of a record list. A text search counts its matches only up to <see cref="RecordRepository.MaxSearchCount"/>:
+/// beyond that <see cref="TotalExact"/> is false and <see cref="Total"/> is the bound ("1,000 or more").
+/// </summary>
+public sealed record RecordPage(IReadOnlyList<JsonObject> Items, int Total, int Page, int PageSize, bool TotalExact = true);
 
 /// <summary>One change of one field, for a record's history.</summary>
 public sealed record RecordHistoryEntry(DateTimeOffset At, string Actor, string Field, string? Old, string? New);
@@ -40,6 +43,17 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
 
     /// <summary>The longest text a list search takes.</summary>
     public const int MaxSearchLength = 200;
+
+    /// <summary>How far a text search counts its matches; past this a list says "1,000 or more" rather than read them all.</summary>
+    public const int MaxSearchCount = 1000;
+
+    /// <summary>
+    /// The text a list search looks in: number, title and the kind's text fields joined into one value, so one trigram
+    /// index over this same expression (see the kind's search migration) answers a search on PostgreSQL. Changing a
+    /// kind's text fields changes this expression; its index must then be created again to match.
+    /// </summary>
+    public static string SearchText(RecordKindDescriptor d) =>
+        string.Join(" || ' ' || ", new[] { "number", "title" }.Concat(d.Fields.Where(f => f.Searchable).Select(f => $"coalesce({f.Column}, '')")));
 
     private const string Common = "id, number, title, state, revision, created_at, created_by, updated_at, updated_by";
 
@@ -222,10 +236,10 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
             throw new ArgumentException($"A search may be at most {MaxSearchLength} characters; this one has {query.Search.Length}.", nameof(query));
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
-            var searched = new[] { "number", "title" }.Concat(d.Fields.Where(f => f.Searchable).Select(f => f.Column));
-            where.Add("(" + string.Join(" OR ", searched.Select(c => Sql.Like(c, "search"))) + ")");
+            where.Add(Sql.Like($"({SearchText(d)})", "search"));
             parameters.Add("search", SqlDialect.Contains(query.Search.Trim()));
         }
+        var searching = !string.IsNullOrWhiteSpace(query.Search);
         var whereSql = " WHERE " + string.Join(" AND ", where);
         var (sortColumn, descending) = SortColumn(d, query.Sort);
         var order = $" ORDER BY {sortColumn} {(descending ? "DESC" : "ASC")}, id {(descending ? "DESC" : "ASC")}";
@@ -236,12 +250,17 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
 
         await using var connection = await connections.OpenAsync(ct);
         var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            $"SELECT COUNT(*) FROM {d.Table}{whereSql}", parameters, cancellationToken: ct));
+            searching
+                ? $"SELECT COUNT(*) FROM (SELECT 1 FROM {d.Table}{whereSql} LIMIT {MaxSearchCount + 1}) matches"
+                : $"SELECT COUNT(*) FROM {d.Table}{whereSql}",
+            parameters, cancellationToken: ct));
         var rows = await connection.QueryAsync(new CommandDefinition(
             $"SELECT {AllColumns(d)} FROM {d.Table}{whereSql}{order} LIMIT @limit OFFSET @offset",
             parameters, cancellationToken: ct));
         var items = rows.Select(r => Describe(kind, ToRow(kind, (IDictionary<string, object?>)r))).ToList();
-        return new RecordPage(items, total, page, pageSize);
+        return total > MaxSearchCount && searching
+            ? new RecordPage(items, MaxSearchCount, page, pageSize, TotalExact: false)
+            : new RecordPage(items, total, page, pageSize);
     }
 
     /// <summary>Every change of the record, oldest first, or null when there is no such record the viewer may see.</summary>

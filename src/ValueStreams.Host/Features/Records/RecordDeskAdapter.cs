@@ -19,7 +19,7 @@ public sealed class RecordDeskAdapter(RecordService records, RecordLinkRepositor
         {
             var page = await records.ListAsync(Kind(kind), new RecordListQuery(request.Filters, request.Search, request.Sort,
                 Math.Max(request.Page, 1), Math.Clamp(request.PageSize, 1, RecordRepository.MaxPageSize)), await ViewerAsync(), cancellationToken);
-            return new RecordListResult(page.Items, page.Total, null);
+            return new RecordListResult(page.Items, page.Total, null, page.TotalExact);
         }
         catch (ArgumentException wrong)
         {
