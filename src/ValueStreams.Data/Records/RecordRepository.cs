@@ -323,15 +323,22 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
         string actor, IReadOnlyList<string> changed, IReadOnlyDictionary<string, object?>? before, IDictionary<string, object?> after,
         CancellationToken ct)
     {
-        var entries = changed.Select(field => new
+        if (changed.Count == 0)
+            return;
+        // One statement for the whole change: its lines keep their order through their time-ordered ids.
+        var parameters = new DynamicParameters(new { kind = kind.Descriptor.Name, recordId = id, at, actor });
+        var rows = new List<string>(changed.Count);
+        for (var i = 0; i < changed.Count; i++)
         {
-            id = Guid.CreateVersion7().ToString("N"), kind = kind.Descriptor.Name, recordId = id, at, actor, field,
-            old = Text(before?.GetValueOrDefault(field)), @new = Text(after[field]),
-        });
+            rows.Add($"(@id{i}, @kind, @recordId, @at, @actor, @field{i}, @old{i}, @new{i})");
+            parameters.Add($"id{i}", Guid.CreateVersion7().ToString("N"));
+            parameters.Add($"field{i}", changed[i]);
+            parameters.Add($"old{i}", Text(before?.GetValueOrDefault(changed[i])));
+            parameters.Add($"new{i}", Text(after[changed[i]]));
+        }
         await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO record_history (id, record_kind, record_id, at, actor, field, old_value, new_value) " +
-            "VALUES (@id, @kind, @recordId, @at, @actor, @field, @old, @new)",
-            entries, transaction, cancellationToken: ct));
+            "INSERT INTO record_history (id, record_kind, record_id, at, actor, field, old_value, new_value) VALUES " + string.Join(", ", rows),
+            parameters, transaction, cancellationToken: ct));
     }
 
     private static string? Text(object? value) => value switch

@@ -513,8 +513,9 @@ internal sealed class RunSession : IRunSession
         }
     }
 
-    public async Task<IReadOnlyList<string>> PublishedStreamsAsync() =>
-        (await connection.QueryAsync<string>(await Command("SELECT id FROM value_streams WHERE published_version IS NOT NULL ORDER BY id"))).ToList();
+    public async Task<IReadOnlyList<(string Id, int Version)>> PublishedStreamsAsync() =>
+        (await connection.QueryAsync<(string, int)>(await Command(
+            "SELECT id, published_version FROM value_streams WHERE published_version IS NOT NULL ORDER BY id"))).ToList();
 
     private sealed class TaskRowData
     {

@@ -137,8 +137,8 @@ public interface IRecordStore
     /// <summary>Links an instance and a record it works on (once per pair; the first role stays).</summary>
     Task LinkRecordAsync(string recordType, string recordId, string instanceId, string role);
 
-    /// <summary>The ids of the streams that have a published version.</summary>
-    Task<IReadOnlyList<string>> PublishedStreamsAsync();
+    /// <summary>The streams that have a published version, each with that version, by id.</summary>
+    Task<IReadOnlyList<(string Id, int Version)>> PublishedStreamsAsync();
 }
 
 /// <summary>A record written: its kind, id and, for typed kinds, its number (<c>INC-000123</c>).</summary>

@@ -76,10 +76,8 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
     {
         var record = await session.CreateRecordAsync(kind, fields, user, null);
         var started = new List<InstanceState>();
-        foreach (var streamId in await session.PublishedStreamsAsync())
+        foreach (var (streamId, version) in await session.PublishedStreamsAsync())
         {
-            if (await session.PublishedVersionAsync(streamId) is not { } version)
-                continue;
             var definition = await LoadAsync(session, streamId, version);
             var start = definition.Steps.Single(s => s.Type == "start");
             if (Text(start, "trigger") != "record-created" || Text(start, "recordType") != kind || !Holds(start, fields))

@@ -267,8 +267,8 @@ internal sealed class InMemoryRunStore : IRunSessionFactory
 
         public Task LinkRecordAsync(string recordType, string recordId, string instanceId, string role) => Task.CompletedTask;
 
-        public Task<IReadOnlyList<string>> PublishedStreamsAsync() =>
-            Task.FromResult<IReadOnlyList<string>>(store._published.Keys.Order(StringComparer.Ordinal).ToList());
+        public Task<IReadOnlyList<(string Id, int Version)>> PublishedStreamsAsync() =>
+            Task.FromResult<IReadOnlyList<(string, int)>>(store._published.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (p.Key, p.Value)).ToList());
 
         public Task<bool> UpdateRecordAsync(string recordType, string recordId, JsonObject fields, string actor, string? instanceId)
         {
