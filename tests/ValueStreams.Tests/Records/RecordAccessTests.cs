@@ -145,6 +145,15 @@ public sealed class RecordAccessTests
         Assert.Equal(HttpStatusCode.NotFound, (await desk.GetAsync($"/api/changes/{switchover}")).StatusCode);
         Assert.Equal([$"{switchover} clashes with {handsets}, hidden {handsets}"], await ScheduledAsync(network, url));
 
+        // The calendar page shows the desk the clash as a bare number: no link, no title.
+        var browser = host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        Assert.Equal(HttpStatusCode.Redirect, (await Security.CookieSignIn.SignInAsync(browser, "agent")).StatusCode);
+        var page = await browser.GetStringAsync($"/records/changes/schedule?view=week&from={monday:yyyy-MM-dd}");
+        Assert.Contains($"title=\"A change you may not open\">{switchover}</span>", page);
+        Assert.DoesNotContain($"href=\"/records/changes/{switchover}\"", page);
+        Assert.DoesNotContain("Replace the PBX", page);
+        Assert.Contains("Swap the desk handsets", page);
+
         // An admin sees both, and may open every change they clash with.
         Assert.Equal([$"{switchover} clashes with {handsets}, hidden ", $"{handsets} clashes with {switchover}, hidden "], await ScheduledAsync(admin, url));
     }
