@@ -121,6 +121,52 @@ public sealed class RecordAccessTests
         Assert.Equal("Configuration item of an incident", link.GetProperty("label").GetString());
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task The_change_schedule_leaves_off_changes_of_another_group_but_names_their_clashes_by_number(StorageProvider provider)
+    {
+        await using var host = await ApiHost.StartAsync(provider);
+        var desk = await host.ClientForAsync("agent");        // service-desk
+        var network = await host.ClientForAsync("engineer");  // network-support
+        var admin = await host.ClientForAsync("admin");
+        var monday = new DateTimeOffset(2027, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        var phones = (await RecordApi.ItemsAsync(admin, "PBX01"))["PBX01"];
+        object Change(string title, string group, int fromHour, int toHour) => new
+        {
+            title, type = "normal", risk = "low", configurationItem = phones, assignmentGroup = group,
+            plannedStart = monday.AddHours(fromHour), plannedEnd = monday.AddHours(toHour),
+        };
+        var switchover = await RecordApi.CreateAsync(admin, "changes", Change("Replace the PBX", "network-support", 9, 12));
+        var handsets = await RecordApi.CreateAsync(admin, "changes", Change("Swap the desk handsets", "service-desk", 11, 13));
+        var url = $"/api/changes/schedule?from={monday:yyyy-MM-dd}&to={monday.AddDays(7):yyyy-MM-dd}";
+
+        // Each group sees its own change, marked as clashing with the other's, which it may not open.
+        Assert.Equal([$"{handsets} clashes with {switchover}, hidden {switchover}"], await ScheduledAsync(desk, url));
+        Assert.Equal(HttpStatusCode.NotFound, (await desk.GetAsync($"/api/changes/{switchover}")).StatusCode);
+        Assert.Equal([$"{switchover} clashes with {handsets}, hidden {handsets}"], await ScheduledAsync(network, url));
+
+        // The calendar page shows the desk the clash as a bare number: no link, no title.
+        var browser = host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        Assert.Equal(HttpStatusCode.Redirect, (await Security.CookieSignIn.SignInAsync(browser, "agent")).StatusCode);
+        var page = await browser.GetStringAsync($"/records/changes/schedule?view=week&from={monday:yyyy-MM-dd}");
+        Assert.Contains($"title=\"A change you may not open\">{switchover}</span>", page);
+        Assert.DoesNotContain($"href=\"/records/changes/{switchover}\"", page);
+        Assert.DoesNotContain("Replace the PBX", page);
+        Assert.Contains("Swap the desk handsets", page);
+
+        // An admin sees both, and may open every change they clash with.
+        Assert.Equal([$"{switchover} clashes with {handsets}, hidden ", $"{handsets} clashes with {switchover}, hidden "], await ScheduledAsync(admin, url));
+    }
+
+    /// <summary>The changes on the caller's schedule, each as its number, the clashes it names and those of them the caller may not open.</summary>
+    private static async Task<List<string>> ScheduledAsync(HttpClient client, string url)
+    {
+        static string Numbers(JsonElement list) => string.Join(",", list.EnumerateArray().Select(n => n.GetString()));
+        return (await client.GetFromJsonAsync<JsonElement>(url)).GetProperty("changes").EnumerateArray()
+            .Select(c => $"{c.GetProperty("number").GetString()} clashes with {Numbers(c.GetProperty("clashes"))}, hidden {Numbers(c.GetProperty("hiddenClashes"))}")
+            .ToList();
+    }
+
     private static async Task<(string Id, string Number)> CreateAsync(HttpClient client, object incident)
     {
         var response = await client.PostAsJsonAsync("/api/incidents", incident);

@@ -1,13 +1,19 @@
 using Dapper;
+using ValueStreams.Core.Records;
 using ValueStreams.Core.Records.Changes;
+using ValueStreams.Data.Runtime;
 using ValueStreams.Data.Store;
 
 namespace ValueStreams.Data.Records.Changes;
 
 /// <summary>A change on the schedule: its planned window and the numbers of the changes it clashes with.</summary>
+/// <param name="HiddenClashes">
+/// The numbers among <paramref name="Clashes"/> of changes the viewer may not see: the clash is real and named, but the
+/// clashing change cannot be opened.
+/// </param>
 public sealed record ScheduledChange(
     string Id, string Number, string Title, string Type, string State, DateTimeOffset PlannedStart, DateTimeOffset PlannedEnd,
-    string? ConfigurationItem, string? Service, IReadOnlyList<string> Clashes);
+    string? ConfigurationItem, string? Service, IReadOnlyList<string> Clashes, IReadOnlyList<string> HiddenClashes);
 
 /// <summary>Another change whose planned window overlaps this one's on the same configuration item or service.</summary>
 /// <param name="On"><c>configurationItem</c> or <c>service</c>: what both changes touch (the CI when both match).</param>
@@ -23,6 +29,8 @@ public sealed class ChangeScheduleRepository(ConnectionFactory connections)
 {
     private const string Window = "planned_start IS NOT NULL AND planned_end IS NOT NULL";
 
+    private static readonly RecordKindDescriptor Changes = RecordKindCatalogue.Find("change")!.Descriptor;
+
     /// <summary>The finished states as SQL literals: constants of the kind, never input.</summary>
     private static readonly string Finished = string.Join(", ", ChangeKind.Finished.Select(s => $"'{s}'"));
 
@@ -32,21 +40,30 @@ public sealed class ChangeScheduleRepository(ConnectionFactory connections)
         "AND ((a.configuration_item IS NOT NULL AND b.configuration_item = a.configuration_item) OR (a.service IS NOT NULL AND b.service = a.service)) " +
         $"AND b.state NOT IN ({Finished}) AND a.state NOT IN ({Finished})";
 
-    /// <summary>The changes planned in [from, to), earliest first, each with the changes it clashes with; rejected and cancelled changes are left out.</summary>
-    public async Task<IReadOnlyList<ScheduledChange>> ScheduleAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
+    /// <summary>
+    /// The changes planned in [from, to) that the viewer may see (<see cref="RecordAccess"/>), earliest first, each with
+    /// the changes it clashes with; rejected and cancelled changes are left out. A clash with a change the viewer may not
+    /// see is still named, by number only, so that nobody schedules into it unawares.
+    /// </summary>
+    public async Task<IReadOnlyList<ScheduledChange>> ScheduleAsync(DateTimeOffset from, DateTimeOffset to, Viewer viewer, CancellationToken ct = default)
     {
-        var parameters = new { from, to };
+        var parameters = new DynamicParameters(new { from, to });
+        var seen = RecordAccess.Condition(Changes, viewer, parameters);
         await using var connection = await connections.OpenAsync(ct);
         var rows = (await connection.QueryAsync<ScheduleRow>(new CommandDefinition(
             "SELECT id AS Id, number AS Number, title AS Title, change_type AS Type, state AS State, planned_start AS PlannedStart, " +
             "planned_end AS PlannedEnd, configuration_item AS ConfigurationItem, service AS Service FROM changes " +
-            $"WHERE {Window} AND planned_start < @to AND planned_end > @from AND state NOT IN ('rejected', 'cancelled') ORDER BY planned_start, number",
+            $"WHERE {Window} AND planned_start < @to AND planned_end > @from AND state NOT IN ('rejected', 'cancelled') AND {seen} " +
+            "ORDER BY planned_start, number",
             parameters, cancellationToken: ct))).ToList();
-        var clashes = (await connection.QueryAsync<(string Id, string Number)>(new CommandDefinition(
-            $"SELECT a.id, b.number {ClashPairs} AND a.planned_start < @to AND a.planned_end > @from ORDER BY b.number",
-            parameters, cancellationToken: ct))).ToLookup(c => c.Id, c => c.Number);
+        // The access condition names the unaliased table, so here it reads the inner changes of the sub-query.
+        var clashes = (await connection.QueryAsync<ClashNameRow>(new CommandDefinition(
+            $"SELECT a.id AS Id, b.number AS Number, CASE WHEN b.id IN (SELECT changes.id FROM changes WHERE {seen}) THEN 1 ELSE 0 END AS Seen " +
+            $"{ClashPairs} AND a.planned_start < @to AND a.planned_end > @from ORDER BY b.number",
+            parameters, cancellationToken: ct))).ToLookup(c => c.Id);
         return rows.Select(r => new ScheduledChange(r.Id, r.Number, r.Title, r.Type, r.State, r.PlannedStart, r.PlannedEnd,
-            r.ConfigurationItem, r.Service, clashes[r.Id].Distinct().ToList())).ToList();
+            r.ConfigurationItem, r.Service, clashes[r.Id].Select(c => c.Number).Distinct().ToList(),
+            clashes[r.Id].Where(c => c.Seen == 0).Select(c => c.Number).Distinct().ToList())).ToList();
     }
 
     /// <summary>The changes that clash with one change (by id or number), earliest first; null when there is no such change.</summary>
@@ -73,6 +90,13 @@ public sealed class ChangeScheduleRepository(ConnectionFactory connections)
         public DateTimeOffset PlannedStart { get; init; }
         public DateTimeOffset PlannedEnd { get; init; }
         public string On { get; init; } = "";
+    }
+
+    private sealed class ClashNameRow
+    {
+        public string Id { get; init; } = "";
+        public string Number { get; init; } = "";
+        public long Seen { get; init; }
     }
 
     private sealed class ScheduleRow

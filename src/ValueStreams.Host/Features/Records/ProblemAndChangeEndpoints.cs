@@ -29,7 +29,8 @@ public static class ProblemAndChangeEndpoints
             .WithTags("Records")
             .WithSummary("The known errors: problems analysed to a root cause or workaround and not yet resolved; paged, sorted, searched and filtered as /api/problems");
 
-        api.MapGet("/changes/schedule", async (HttpRequest request, ChangeScheduleRepository schedule, TimeProvider clock, CancellationToken ct) =>
+        api.MapGet("/changes/schedule", async (HttpRequest request, ChangeScheduleRepository schedule, TimeProvider clock,
+                System.Security.Claims.ClaimsPrincipal user, CancellationToken ct) =>
             {
                 var errors = new List<FieldError>();
                 var from = Date(request.Query, "from", errors) ?? clock.GetUtcNow();
@@ -40,12 +41,12 @@ public static class ProblemAndChangeEndpoints
                     errors.Add(new FieldError("to", $"The schedule shows at most {MaxDays} days at once."));
                 if (errors.Count > 0)
                     return ApiProblem.Validation("The change schedule cannot be read for that period.", errors);
-                var changes = await schedule.ScheduleAsync(from, to, ct);
+                var changes = await schedule.ScheduleAsync(from, to, user.ToViewer(), ct);
                 return TypedResults.Ok(new { from, to, changes });
             })
             .WithAccess(Access.Agent)
             .WithTags("Records")
-            .WithSummary($"The change schedule: changes planned between ?from= and ?to= (ISO dates; the next {DefaultDays} days by default, at most {MaxDays}), each with the changes it clashes with on the same CI or service");
+            .WithSummary($"The change schedule: changes planned between ?from= and ?to= (ISO dates; the next {DefaultDays} days by default, at most {MaxDays}) that the caller may see, each with the changes it clashes with on the same CI or service (hiddenClashes: those the caller may not see)");
 
         api.MapGet("/changes/{id}/clashes", async (string id, ChangeScheduleRepository schedule, CancellationToken ct) =>
                 await schedule.ClashesAsync(id, ct) is { } clashes
