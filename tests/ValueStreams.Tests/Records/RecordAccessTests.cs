@@ -154,8 +154,16 @@ public sealed class RecordAccessTests
         Assert.DoesNotContain("Replace the PBX", page);
         Assert.Contains("Swap the desk handsets", page);
 
+        // One change's clashes: the desk learns the other change's number only, and cannot ask for the other change's.
+        var deskClash = Assert.Single((await desk.GetFromJsonAsync<JsonElement>($"/api/changes/{handsets}/clashes")).EnumerateArray());
+        Assert.Equal((switchover, true, JsonValueKind.Null, JsonValueKind.Null), (deskClash.GetProperty("number").GetString(),
+            deskClash.GetProperty("hidden").GetBoolean(), deskClash.GetProperty("title").ValueKind, deskClash.GetProperty("plannedStart").ValueKind));
+        Assert.Equal(HttpStatusCode.NotFound, (await desk.GetAsync($"/api/changes/{switchover}/clashes")).StatusCode);
+
         // An admin sees both, and may open every change they clash with.
         Assert.Equal([$"{switchover} clashes with {handsets}, hidden ", $"{handsets} clashes with {switchover}, hidden "], await ScheduledAsync(admin, url));
+        var adminClash = Assert.Single((await admin.GetFromJsonAsync<JsonElement>($"/api/changes/{handsets}/clashes")).EnumerateArray());
+        Assert.Equal(("Replace the PBX", false), (adminClash.GetProperty("title").GetString(), adminClash.GetProperty("hidden").GetBoolean()));
     }
 
     /// <summary>The changes on the caller's schedule, each as its number, the clashes it names and those of them the caller may not open.</summary>

@@ -17,7 +17,11 @@ public sealed record ScheduledChange(
 
 /// <summary>Another change whose planned window overlaps this one's on the same configuration item or service.</summary>
 /// <param name="On"><c>configurationItem</c> or <c>service</c>: what both changes touch (the CI when both match).</param>
-public sealed record ChangeClash(string Number, string Title, DateTimeOffset PlannedStart, DateTimeOffset PlannedEnd, string On);
+/// <summary>
+/// A change that clashes with another, and what they share (<c>configurationItem</c> or <c>service</c>). A clash with a
+/// change the viewer may not see is <see cref="Hidden"/>: named by number, without its title or window.
+/// </summary>
+public sealed record ChangeClash(string Number, string? Title, DateTimeOffset? PlannedStart, DateTimeOffset? PlannedEnd, string On, bool Hidden = false);
 
 /// <summary>
 /// The change schedule: changes whose planned window falls in a period, and their clashes. Two changes clash when their
@@ -66,21 +70,30 @@ public sealed class ChangeScheduleRepository(ConnectionFactory connections)
             clashes[r.Id].Where(c => c.Seen == 0).Select(c => c.Number).Distinct().ToList())).ToList();
     }
 
-    /// <summary>The changes that clash with one change (by id or number), earliest first; null when there is no such change.</summary>
-    public async Task<IReadOnlyList<ChangeClash>?> ClashesAsync(string idOrNumber, CancellationToken ct = default)
+    /// <summary>
+    /// The changes that clash with one change (by id or number) the viewer may see, earliest first; null when there is
+    /// no such change. A clashing change the viewer may not see is named by its number only (<see cref="ChangeClash.Hidden"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<ChangeClash>?> ClashesAsync(string idOrNumber, Viewer viewer, CancellationToken ct = default)
     {
+        var parameters = new DynamicParameters(new { idOrNumber, number = idOrNumber.ToUpperInvariant() });
+        var seen = RecordAccess.Condition(Changes, viewer, parameters);
         await using var connection = await connections.OpenAsync(ct);
         var id = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-            "SELECT id FROM changes WHERE id = @idOrNumber OR number = @number",
-            new { idOrNumber, number = idOrNumber.ToUpperInvariant() }, cancellationToken: ct));
+            $"SELECT id FROM changes WHERE (id = @idOrNumber OR number = @number) AND {seen}", parameters, cancellationToken: ct));
         if (id is null)
             return null;
+        parameters.Add("id", id);
+        // The access condition names the unaliased table, so here it reads the inner changes of the sub-query.
         var clashes = await connection.QueryAsync<ClashRow>(new CommandDefinition(
             "SELECT b.number AS Number, b.title AS Title, b.planned_start AS PlannedStart, b.planned_end AS PlannedEnd, " +
-            "CASE WHEN a.configuration_item IS NOT NULL AND b.configuration_item = a.configuration_item THEN 'configurationItem' ELSE 'service' END AS \"On\" " +
+            "CASE WHEN a.configuration_item IS NOT NULL AND b.configuration_item = a.configuration_item THEN 'configurationItem' ELSE 'service' END AS \"On\", " +
+            $"CASE WHEN b.id IN (SELECT changes.id FROM changes WHERE {seen}) THEN 1 ELSE 0 END AS Seen " +
             $"{ClashPairs} AND a.id = @id ORDER BY b.planned_start, b.number",
-            new { id }, cancellationToken: ct));
-        return clashes.Select(c => new ChangeClash(c.Number, c.Title, c.PlannedStart, c.PlannedEnd, c.On)).ToList();
+            parameters, cancellationToken: ct));
+        return clashes.Select(c => c.Seen == 1
+            ? new ChangeClash(c.Number, c.Title, c.PlannedStart, c.PlannedEnd, c.On)
+            : new ChangeClash(c.Number, null, null, null, c.On, Hidden: true)).ToList();
     }
 
     private sealed class ClashRow
@@ -90,6 +103,7 @@ public sealed class ChangeScheduleRepository(ConnectionFactory connections)
         public DateTimeOffset PlannedStart { get; init; }
         public DateTimeOffset PlannedEnd { get; init; }
         public string On { get; init; } = "";
+        public long Seen { get; init; }
     }
 
     private sealed class ClashNameRow

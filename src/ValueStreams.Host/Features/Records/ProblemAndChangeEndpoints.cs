@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using ValueStreams.Core.Identity;
 using ValueStreams.Core.Records;
 using ValueStreams.Core.Records.Problems;
@@ -48,13 +49,13 @@ public static class ProblemAndChangeEndpoints
             .WithTags("Records")
             .WithSummary($"The change schedule: changes planned between ?from= and ?to= (ISO dates; the next {DefaultDays} days by default, at most {MaxDays}) that the caller may see, each with the changes it clashes with on the same CI or service (hiddenClashes: those the caller may not see)");
 
-        api.MapGet("/changes/{id}/clashes", async (string id, ChangeScheduleRepository schedule, CancellationToken ct) =>
-                await schedule.ClashesAsync(id, ct) is { } clashes
+        api.MapGet("/changes/{id}/clashes", async (string id, ChangeScheduleRepository schedule, ClaimsPrincipal user, CancellationToken ct) =>
+                await schedule.ClashesAsync(id, user.ToViewer(), ct) is { } clashes
                     ? TypedResults.Ok(clashes)
                     : ApiProblem.Status(StatusCodes.Status404NotFound, $"There is no change '{RecordChange.Clip(id)}'."))
             .WithAccess(Access.Agent)
             .WithTags("Records")
-            .WithSummary("The open changes whose planned window overlaps this change's on the same configuration item or service");
+            .WithSummary("The open changes whose planned window overlaps this change's on the same configuration item or service (a change the caller may not see is named by number only, hidden: true)");
     }
 
     private static DateTimeOffset? Date(IQueryCollection query, string name, List<FieldError> errors)
