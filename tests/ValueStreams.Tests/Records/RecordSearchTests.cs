@@ -76,5 +76,12 @@ public sealed class RecordSearchTests
         var all = await admin.GetFromJsonAsync<JsonElement>("/api/incidents?pageSize=1");
         Assert.Equal(RecordRepository.MaxSearchCount + 5, all.GetProperty("total").GetInt32());
         Assert.True(all.GetProperty("totalExact").GetBoolean());
+
+        // The list page says "1,000+" and how to narrow the search; a page number that is not one shows the first page.
+        var browser = host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await Security.CookieSignIn.SignInAsync(browser, "admin")).StatusCode);
+        var page = await browser.GetStringAsync("/records/incidents?q=inc-9&page=abc");
+        Assert.Matches(@"data-testid=""record-total""[^>]*>1,000(\+|&#x2B;) incidents<", page);
+        Assert.Contains("More than 1,000 match this search", page);
     }
 }
