@@ -5,8 +5,8 @@ using NodaTime.Text;
 
 namespace ValueStreams.Core.ServiceLevels;
 
-/// <summary>A problem with one property of a calendar as written, by its path (<c>week.monday[1]</c>).</summary>
-public sealed record CalendarError(string Path, string Message);
+/// <summary>A problem with one property of a calendar or policy as written, by its path (<c>week.monday[1]</c>).</summary>
+public sealed record ServiceLevelError(string Path, string Message);
 
 /// <summary>
 /// Reads a business calendar as admins write it:
@@ -34,11 +34,11 @@ public static class BusinessCalendarReader
         ["sunday"] = IsoDayOfWeek.Sunday,
     };
 
-    public static (BusinessCalendar? Calendar, IReadOnlyList<CalendarError> Errors) Read(JsonObject? json)
+    public static (BusinessCalendar? Calendar, IReadOnlyList<ServiceLevelError> Errors) Read(JsonObject? json)
     {
-        var errors = new List<CalendarError>();
+        var errors = new List<ServiceLevelError>();
         if (json is null)
-            return (null, [new CalendarError("", "A calendar must be a JSON object with id, name, timeZone, week and holidays.")]);
+            return (null, [new ServiceLevelError("", "A calendar must be a JSON object with id, name, timeZone, week and holidays.")]);
 
         var id = RequiredText(json, "id", errors);
         if (id is not null && !System.Text.RegularExpressions.Regex.IsMatch(id, "^[a-z0-9][a-z0-9-]{0,63}$"))
@@ -109,7 +109,7 @@ public static class BusinessCalendarReader
         };
     }
 
-    private static List<WorkingSegment> Segments(JsonNode? value, string path, List<CalendarError> errors)
+    private static List<WorkingSegment> Segments(JsonNode? value, string path, List<ServiceLevelError> errors)
     {
         var segments = new List<WorkingSegment>();
         if (value is not JsonArray items)
@@ -140,7 +140,7 @@ public static class BusinessCalendarReader
         return segments;
     }
 
-    private static string? RequiredText(JsonObject json, string name, List<CalendarError> errors)
+    private static string? RequiredText(JsonObject json, string name, List<ServiceLevelError> errors)
     {
         var text = json[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s.Trim() : null;
         if (string.IsNullOrEmpty(text))

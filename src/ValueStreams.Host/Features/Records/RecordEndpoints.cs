@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Net.Http.Headers;
 using ValueStreams.Core.Identity;
 using ValueStreams.Core.Records;
+using ValueStreams.Core.ServiceLevels;
 using ValueStreams.Data.Records;
 using ValueStreams.Engine.Runtime;
 using ValueStreams.Host.Features.Auth;
@@ -31,6 +32,22 @@ public static class RecordEndpoints
             MapKind(api, kind);
         api.MapProblemAndChangeEndpoints();
         ConfigurationItems.ConfigurationItemEndpoints.MapConfigurationAndAssetEndpoints(api);
+    }
+
+    private static object DescribeClock(RecordClock clock)
+    {
+        static string Iso(TimeSpan time) => System.Xml.XmlConvert.ToString(time);
+        var r = clock.Reading;
+        return new
+        {
+            name = clock.Name, policy = clock.Policy, calendar = clock.Calendar, target = clock.Target,
+            state = r.State.ToString().ToLowerInvariant(), startedAt = r.StartedAt, dueAt = r.DueAt,
+            elapsed = Iso(r.Elapsed), remaining = Iso(r.Remaining), paused = Iso(r.Paused), fraction = Math.Round(r.Fraction, 4),
+            timeline = r.Timeline.Select(t => new
+            {
+                at = t.At, @event = t.Event.ToString().ToLowerInvariant(), cause = t.Cause, elapsed = Iso(t.Elapsed), remaining = Iso(t.Remaining),
+            }),
+        };
     }
 
     private static void MapKind(RouteGroupBuilder api, RecordKind kind)
@@ -83,6 +100,16 @@ public static class RecordEndpoints
                     : NotFound(d, id))
             .WithAccess(Access.Agent)
             .WithSummary($"Every change of the {d.Name}: who, when, field, old and new value");
+
+        if (ServiceLevelCatalogue.Policy(d.DefaultSla) is { } policy)
+            records.MapGet("/{id}/sla", async (string id, RecordService service, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct) =>
+                    await service.HistoryAsync(kind, id, user.ToViewer(), ct) is { } history
+                        ? TypedResults.Ok(RecordClocks.Read(policy, ServiceLevelCatalogue.Calendars,
+                            history.Select(h => new RecordFieldChange(h.At, h.Field, h.Old, h.New)).ToList(), clock.GetUtcNow()).Select(DescribeClock))
+                        : NotFound(d, id))
+                .WithAccess(Access.Agent)
+                .WithSummary($"The {d.Name}'s service level clocks under the '{policy.Id}' policy, read from its history: state, target, " +
+                    "due time, elapsed, remaining and paused working time (ISO 8601), and a timeline that explains them");
 
         records.MapGet("/{id}/links", async (string id, RecordLinkRepository links, ClaimsPrincipal user, CancellationToken ct) =>
                 await links.ListAsync(kind, id, user.ToViewer(), ct) is { } found
