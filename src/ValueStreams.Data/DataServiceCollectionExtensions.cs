@@ -37,6 +37,7 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton(new RecordSettings());
         services.AddSingleton<RecordRepository>();
         services.AddSingleton<RecordLinkRepository>();
+        services.AddSingleton<RecordNoteRepository>();
         services.AddSingleton<ChangeScheduleRepository>();
         services.AddSingleton<Records.ConfigurationItems.ConfigurationItemRelationships>();
         services.AddSingleton<Records.Assets.AssetStock>();

@@ -80,8 +80,4 @@ public sealed class PortalTests(HostProcess host) : InboxBrowserTest(host)
         await folded.Locator("summary").ClickAsync();
         Assert.True(await folded.EvaluateAsync<bool>("d => d.open"));
     }
-
-    /// <summary>Puts the text into the field at once, as a paste does (one input event).</summary>
-    private static Task PasteAsync(Microsoft.Playwright.ILocator field, string text) =>
-        field.EvaluateAsync("(e, text) => { e.focus(); e.value = text; e.dispatchEvent(new Event('input', { bubbles: true })); }", text);
 }

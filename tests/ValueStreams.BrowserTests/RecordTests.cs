@@ -26,7 +26,7 @@ public sealed class RecordTests(HostProcess host) : InboxBrowserTest(host)
         await WaitForInteractiveAsync("record-page");
         await Expect(Page.Locator("[data-testid=record-priority]")).ToHaveTextAsync("P1");
         await Expect(Page.Locator("[data-testid=record-state]")).ToHaveTextAsync("New");
-        await Expect(Page.Locator("[data-testid=record-instances]")).ToContainTextAsync("incident-resolution");
+        await Expect(Page.Locator("[data-testid=record-instances]")).ToContainTextAsync("Incident resolution");
         var number = (await Page.Locator("[data-testid=record-number]").InnerTextAsync()).Trim();
 
         // A title longer than its 200 characters stays in the field, refused with a message there.

@@ -1,10 +1,11 @@
 using System.Text.Json.Nodes;
+using ValueStreams.Core.Records;
 
 namespace ValueStreams.Designer.Records;
 
 /// <summary>
-/// What the record pages need for the signed-in agent: lists, one record with its history, creating and changing
-/// records. The host implements it over the same repository and engine the records API uses.
+/// What the record pages need for the signed-in agent: lists, one record with its history, notes and streams, creating
+/// and changing records. The host implements it over the same repository and engine the records API uses.
 /// </summary>
 public interface IRecordDesk
 {
@@ -33,7 +34,28 @@ public interface IRecordDesk
     /// records the agent may not see.
     /// </summary>
     Task<IReadOnlyList<RecordLinkLine>> LinksAsync(string kind, string id, CancellationToken cancellationToken = default);
+
+    /// <summary>The record's work notes and comments, oldest first; empty when the agent may not see the record.</summary>
+    Task<IReadOnlyList<RecordNote>> NotesAsync(string kind, string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds a note by the agent (<see cref="RecordNote.Work"/> or <see cref="RecordNote.Comment"/>); a refusal says what is wrong.</summary>
+    Task<RecordNoteSave> AddNoteAsync(string kind, string id, string visibility, string text, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The value stream instances working on the record as read (its <c>instances</c>), each with its stream's name and
+    /// the open tasks the agent may see, due first.
+    /// </summary>
+    Task<IReadOnlyList<RecordStreamLine>> StreamsAsync(JsonObject record, CancellationToken cancellationToken = default);
 }
+
+/// <summary>How adding a note went: the note as stored, or what is wrong with it.</summary>
+public sealed record RecordNoteSave(RecordNote? Note, string? Problem);
+
+/// <summary>A value stream instance working on a record, with its open tasks.</summary>
+public sealed record RecordStreamLine(string InstanceId, string ValueStreamName, string Status, IReadOnlyList<RecordTaskLine> OpenTasks);
+
+/// <summary>An open task as the record page lists it: its step's name and its own title, who it waits for and when it is due.</summary>
+public sealed record RecordTaskLine(string Id, string StepName, string Title, string? Assignee, string? Group, DateTimeOffset? DueAt);
 
 /// <summary>A link as the record page shows it: how it reads from this record, and the record at the other end.</summary>
 public sealed record RecordLinkLine(string Label, bool Outgoing, string Collection, string Number, string Title, string State);

@@ -1,5 +1,7 @@
 using System.Data.Common;
 using Dapper;
+using ValueStreams.Core.Definitions;
+using ValueStreams.Core.Definitions.Format;
 using ValueStreams.Data.Store;
 
 namespace ValueStreams.Data.Definitions;
@@ -60,6 +62,10 @@ public sealed class ValueStreamRepository(ConnectionFactory connections, TimePro
             """, new { id, version }, cancellationToken: cancellationToken));
         return row?.ToStored();
     }
+
+    /// <summary>A published version read as a definition (its steps' names, descriptions…), or null when there is no such version.</summary>
+    public async Task<ValueStreamDefinition?> ReadPublishedAsync(string id, int version, CancellationToken cancellationToken = default) =>
+        await GetPublishedAsync(id, version, cancellationToken) is { } stored ? ValueStreamReader.Read(stored.Content).Definition : null;
 
     public async Task<StoredDefinition?> GetDraftAsync(string id, CancellationToken cancellationToken = default)
     {

@@ -413,12 +413,13 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
     private static async Task<JsonObject> DescribeAsync(DbConnection connection, DbTransaction? transaction, RecordKind kind, RecordRow row)
     {
         var record = Describe(kind, row);
-        var instances = await connection.QueryAsync<(string Id, string ValueStreamId, string Status)>(
-            "SELECT i.id, i.value_stream_id, i.status FROM record_instances r JOIN instances i ON i.id = r.instance_id " +
+        var instances = await connection.QueryAsync<(string Id, string ValueStreamId, int Version, string Status)>(
+            "SELECT i.id, i.value_stream_id, i.version, i.status FROM record_instances r JOIN instances i ON i.id = r.instance_id " +
             "WHERE r.record_kind = @kind AND r.record_id = @id ORDER BY r.created_at",
             new { kind = kind.Descriptor.Name, id = row.Id }, transaction);
         record["instances"] = new JsonArray(instances
-            .Select(i => (JsonNode)new JsonObject { ["id"] = i.Id, ["valueStreamId"] = i.ValueStreamId, ["status"] = i.Status }).ToArray());
+            .Select(i => (JsonNode)new JsonObject { ["id"] = i.Id, ["valueStreamId"] = i.ValueStreamId, ["version"] = i.Version, ["status"] = i.Status })
+            .ToArray());
         return record;
     }
 

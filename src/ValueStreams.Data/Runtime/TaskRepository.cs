@@ -134,6 +134,29 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
     }
 
     /// <summary>
+    /// The open tasks (open or claimed) of these instances, due first, leaving out those of instances the viewer may not
+    /// see (<see cref="InstanceAccess"/>): what a record's page lists under the streams that work on it.
+    /// </summary>
+    public async Task<IReadOnlyList<TaskView>> OpenOfInstancesAsync(IReadOnlyList<string> instanceIds, Viewer viewer,
+        CancellationToken cancellationToken = default)
+    {
+        if (instanceIds.Count == 0)
+            return [];
+        var parameters = new DynamicParameters(new { instanceIds });
+        var visible = InstanceAccess.Condition("i", viewer, parameters);
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(
+            $"""
+            SELECT {Columns}
+            FROM tasks t JOIN instances i ON i.id = t.instance_id
+            WHERE {connections.Dialect.InList("t.instance_id", "instanceIds")} AND t.status IN ('open', 'claimed') AND {visible}
+            ORDER BY t.due_at NULLS LAST, t.created_at
+            """, parameters, cancellationToken: cancellationToken));
+        var now = clock.GetUtcNow();
+        return rows.Select(r => r.ToView(now)).ToList();
+    }
+
+    /// <summary>
     /// open → claimed by the user, with its history line in the same transaction. Claiming a task one already
     /// holds changes nothing and writes no line; someone else's claim or a closed task refuses.
     /// </summary>

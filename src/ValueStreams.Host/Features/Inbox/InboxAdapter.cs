@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Components.Authorization;
 using ValueStreams.Core.Definitions;
-using ValueStreams.Core.Definitions.Format;
 using ValueStreams.Data.Audit;
 using ValueStreams.Data.Definitions;
 using ValueStreams.Data.Identity;
@@ -199,8 +198,7 @@ public sealed class InboxAdapter(
     {
         if (_definitions.TryGetValue((valueStreamId, version), out var known))
             return known;
-        var stored = await streams.GetPublishedAsync(valueStreamId, version, cancellationToken);
-        var definition = stored is null ? null : ValueStreamReader.Read(stored.Content).Definition;
+        var definition = await streams.ReadPublishedAsync(valueStreamId, version, cancellationToken);
         _definitions[(valueStreamId, version)] = definition;
         return definition;
     }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Components.Authorization;
 using ValueStreams.Core.Records;
+using ValueStreams.Data.Definitions;
 using ValueStreams.Data.Records;
 using ValueStreams.Data.Runtime;
 using ValueStreams.Designer.Records;
@@ -10,8 +11,8 @@ using ValueStreams.Host.Features.Auth;
 namespace ValueStreams.Host.Features.Records;
 
 /// <summary>The record pages' back end for the circuit's signed-in user, over the same <see cref="RecordService"/> as the records API.</summary>
-public sealed class RecordDeskAdapter(RecordService records, RecordLinkRepository links, InstanceAccess instances,
-    AuthenticationStateProvider authentication) : IRecordDesk
+public sealed class RecordDeskAdapter(RecordService records, RecordLinkRepository links, RecordNoteRepository notes, InstanceAccess instances,
+    TaskRepository tasks, ValueStreamRepository streams, AuthenticationStateProvider authentication) : IRecordDesk
 {
     public async Task<RecordListResult> ListAsync(string kind, RecordListRequest request, CancellationToken cancellationToken = default)
     {
@@ -60,6 +61,39 @@ public sealed class RecordDeskAdapter(RecordService records, RecordLinkRepositor
             .Select(l => new RecordLinkLine(l.Label, l.Direction == "outgoing", (string)l.Record["collection"]!, (string)l.Record["number"]!,
                 (string)l.Record["title"]!, (string)l.Record["state"]!))
             .ToList();
+
+    public async Task<IReadOnlyList<RecordNote>> NotesAsync(string kind, string id, CancellationToken cancellationToken = default) =>
+        await notes.ListAsync(Kind(kind), id, await ViewerAsync(), cancellationToken) ?? [];
+
+    public async Task<RecordNoteSave> AddNoteAsync(string kind, string id, string visibility, string text, CancellationToken cancellationToken = default) =>
+        await notes.AddAsync(Kind(kind), id, visibility, text, await ViewerAsync(), cancellationToken) switch
+        {
+            NoteWrite.Done(var note) => new RecordNoteSave(note, null),
+            NoteWrite.Invalid(var error) => new RecordNoteSave(null, error.Message),
+            _ => new RecordNoteSave(null, "The record no longer exists, or you may no longer see it."),
+        };
+
+    public async Task<IReadOnlyList<RecordStreamLine>> StreamsAsync(JsonObject record, CancellationToken cancellationToken = default)
+    {
+        var working = (record["instances"] as JsonArray ?? []).OfType<JsonObject>()
+            .Select(i => (Id: (string)i["id"]!, ValueStreamId: (string)i["valueStreamId"]!, Version: (int)i["version"]!, Status: (string)i["status"]!))
+            .ToList();
+        if (working.Count == 0)
+            return [];
+        var open = (await tasks.OpenOfInstancesAsync(working.Select(i => i.Id).ToList(), await ViewerAsync(), cancellationToken))
+            .ToLookup(t => t.InstanceId);
+        var names = (await streams.ListAsync(cancellationToken)).ToDictionary(s => s.Id, s => s.Name, StringComparer.Ordinal);
+        var lines = new List<RecordStreamLine>();
+        foreach (var instance in working)
+        {
+            // Steps are named in the version the instance runs; the task's own title stands in for a step it no longer has.
+            var definition = open[instance.Id].Any() ? await streams.ReadPublishedAsync(instance.ValueStreamId, instance.Version, cancellationToken) : null;
+            lines.Add(new RecordStreamLine(instance.Id, names.GetValueOrDefault(instance.ValueStreamId, instance.ValueStreamId), instance.Status,
+                open[instance.Id].Select(t => new RecordTaskLine(t.Id, definition?.FindStep(t.StepId)?.Name ?? t.Title, t.Title, t.Assignee, t.Group, t.DueAt))
+                    .ToList()));
+        }
+        return lines;
+    }
 
     private static RecordSaveResult Saved(RecordWrite write) => write switch
     {

@@ -15,7 +15,7 @@ namespace ValueStreams.Host.Features.Records;
 /// <summary>
 /// The records API, one collection per record kind in the catalogue (<c>/api/incidents</c>…): a paged list with
 /// filters, sort and search; one record by id or number with its ETag; create (which starts the streams a new record of
-/// the kind triggers, in the same transaction); update with <c>If-Match</c>; history.
+/// the kind triggers, in the same transaction); update with <c>If-Match</c>; history, links and notes.
 /// </summary>
 public static class RecordEndpoints
 {
@@ -111,6 +111,24 @@ public static class RecordEndpoints
                 .WithSummary($"The {d.Name}'s service level clocks under the '{policy.Id}' policy, read from its history: state, target, " +
                     "due time, elapsed, remaining and paused working time (ISO 8601), and a timeline that explains them");
 
+        records.MapGet("/{id}/notes", async (string id, RecordNoteRepository notes, ClaimsPrincipal user, CancellationToken ct) =>
+                await notes.ListAsync(kind, id, user.ToViewer(), ct) is { } found
+                    ? TypedResults.Ok(found.Select(Describe))
+                    : NotFound(d, id))
+            .WithAccess(Access.Agent)
+            .WithSummary($"The {d.Name}'s work notes and comments, oldest first: who, when, visibility (work or comment) and text");
+
+        records.MapPost("/{id}/notes", async (string id, NoteRequest? body, RecordNoteRepository notes, ClaimsPrincipal user, CancellationToken ct) =>
+                await notes.AddAsync(kind, id, body?.Visibility, body?.Text, user.ToViewer(), ct) switch
+                {
+                    NoteWrite.Done(var note) => TypedResults.Created($"/api/{d.Collection}/{id}/notes", Describe(note)),
+                    NoteWrite.Invalid(var error) => ApiProblem.Validation($"The note was not added: {error.Message}", [new FieldError(error.Field, error.Message)]),
+                    _ => NotFound(d, id),
+                })
+            .WithAccess(Access.Agent)
+            .WithSummary($"Add a note to the {d.Name}: {{visibility: work|comment (work when left out), text: at most {RecordNote.MaxLength} characters}}; " +
+                "notes are never changed or removed, and leave the record's revision as it was");
+
         records.MapGet("/{id}/links", async (string id, RecordLinkRepository links, ClaimsPrincipal user, CancellationToken ct) =>
                 await links.ListAsync(kind, id, user.ToViewer(), ct) is { } found
                     ? TypedResults.Ok(found.Select(Describe))
@@ -142,6 +160,14 @@ public static class RecordEndpoints
 
     /// <summary>A link to draw: its type and the number of the record it goes to.</summary>
     public sealed record LinkRequest(string? Type, string? Target);
+
+    /// <summary>A note to add: who may read it (work or comment) and its text.</summary>
+    public sealed record NoteRequest(string? Visibility, string? Text);
+
+    private static object Describe(RecordNote note) => new
+    {
+        id = note.Id, at = note.At, author = note.Author, visibility = note.Visibility, text = note.Text,
+    };
 
     private static object Describe(RecordLink link) => new
     {
