@@ -17,33 +17,7 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
     [Fact]
     public async Task A_process_owner_draws_a_stream_from_the_palette_publishes_it_runs_it_and_exports_a_file_the_cli_accepts()
     {
-        await Page.SetViewportSizeAsync(1600, 960);
-        await SignInAsync("owner", path: "/value-streams");
-        await Expect(Page.Locator("#value-streams-title")).ToBeVisibleAsync();
-        await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-
-        await Page.Locator("[data-testid=new-stream]").ClickAsync();
-        await FillAsync(Input("new-stream-name"), "Access request triage");
-        await Expect(Input("new-stream-id")).ToHaveValueAsync("access-request-triage");
-        await Page.Locator("[data-testid=create-stream]").ClickAsync();
-        await Expect(Page).ToHaveURLAsync(new Regex("/value-streams/access-request-triage/design"));
-        await Expect(Page.Locator("[data-testid=state-badge]")).ToHaveTextAsync("New, not saved");
-
-        // start → human task → decision → milestone → end, and a second end on the decision's other branch.
-        foreach (var type in new[] { "start", "human-task", "decision", "milestone", "end" })
-            await AddFromPaletteAsync(type);
-        await FitAsync();
-        await Node("decision").Locator(".vs-node-head").ClickAsync();
-        await AddFromPaletteAsync("end");
-        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(6);
-
-        // The demand: declare the role that carries the stream, and give it to the start.
-        await SelectAsync("start");
-        await Page.Locator("[data-testid=declare-role] summary").ClickAsync();
-        await FillAsync(Input("new-role-name"), "Service desk agent");
-        await FillAsync(Input("new-role-group"), "service-desk");
-        await Page.Locator("[data-testid=declare-role-button]").ClickAsync();
-        await Expect(Page.Locator("[data-testid=role-toggles] [data-role=service-desk-agent]")).ToHaveAttributeAsync("aria-pressed", "true");
+        await DrawNewStreamAsync("Access request triage", "access-request-triage");
 
         // The human task: ITIL tags, role, title, a form field and two outcomes (its ports).
         await SelectAsync("human-task");
@@ -67,13 +41,15 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
         await FillAsync(Field("steps[1].outcomes[1].label"), "Escalated");
         await Expect(Page.Locator("[data-port='human-task:escalated']")).ToHaveCountAsync(1);
 
-        // The decision: one condition with a JavaScript expression, the default port for everything else.
+        // The decision: one condition written as JavaScript, the default port for everything else.
         await SelectAsync("decision");
         await Page.Locator("[data-testid=add-conditions]").ClickAsync();
         await FillAsync(Field("steps[2].conditions[0].port"), "urgent");
-        await FillAsync(Field("steps[2].conditions[0].expression"), "vars.summary.includes('urgent') &&");
+        await AdvancedSwitch("steps[2].conditions[0].expression").CheckAsync();
+        await FillAsync(ConditionJavaScript("steps[2].conditions[0].expression"), "vars.summary.includes('urgent') &&");
         await Expect(Page.Locator("[data-testid=field-issues][data-path='steps[2].conditions[0].expression']")).ToContainTextAsync("does not parse");
-        await FillAsync(Field("steps[2].conditions[0].expression"), "vars.summary.includes('urgent')");
+        await FillAsync(ConditionJavaScript("steps[2].conditions[0].expression"), "vars.summary.includes('urgent')");
+        await Expect(Page.Locator("[data-field='steps[2].conditions[0].expression'] [data-testid=condition-not-shown]")).ToBeVisibleAsync();
         await Expect(Page.Locator("[data-testid=field-issues][data-path='steps[2].conditions[0].expression']")).ToHaveCountAsync(0);
         await FillAsync(Field("steps[2].defaultPort"), "routine");
 
@@ -122,6 +98,96 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
                 "decision:urgent->milestone", "decision:routine->end-2", "milestone:done->end",
             },
             connections);
+    }
+
+    [Fact]
+    public async Task A_process_owner_builds_a_decisions_condition_from_a_tasks_choice_field_and_outcome_without_typing_javascript()
+    {
+        await DrawNewStreamAsync("Urgent access requests", "urgent-access-requests");
+
+        // The task's form has a choice field; its outcomes are its ways out.
+        await SelectAsync("human-task");
+        await Page.Locator("[data-activity=engage]").ClickAsync();
+        await PickPracticeAsync("Service desk");
+        await Page.Locator("[data-role=service-desk-agent]").ClickAsync();
+        await FillAsync(Field("steps[1].name"), "Triage the request");
+        await FillAsync(Field("steps[1].title"), "Triage the request");
+        await Page.Locator("[data-testid=add-form]").ClickAsync();
+        await FillAsync(Field("steps[1].form[0].name"), "priority");
+        await FillAsync(Field("steps[1].form[0].label"), "Priority");
+        await ChooseAsync(Page.Locator("[data-field='steps[1].form[0].type']"), "choice");
+        await Page.Locator("[data-path='steps[1].form[0]'] .vs-more").ClickAsync();
+        foreach (var option in new[] { "P1", "P2", "P3" })
+            await FillAsync(Field("steps[1].form[0].options"), option);
+        await Expect(Page.Locator("[data-field='steps[1].form[0].options'] .vs-chip-name")).ToHaveCountAsync(3);
+        await Page.Locator("[data-testid=add-outcomes]").ClickAsync();
+        await Page.Locator("[data-testid=add-outcomes]").ClickAsync();
+        await FillAsync(Field("steps[1].outcomes[0].id"), "triaged");
+        await FillAsync(Field("steps[1].outcomes[0].label"), "Triaged");
+        await FillAsync(Field("steps[1].outcomes[1].id"), "escalated");
+        await FillAsync(Field("steps[1].outcomes[1].label"), "Escalated");
+
+        await FitAsync();
+        await ConnectAsync("start:done", "human-task");
+        await ConnectAsync("human-task:triaged", "decision");
+        await ConnectAsync("human-task:escalated", "decision");
+
+        // The condition, from pickers only: the priority is P1 or P2, or the task was escalated.
+        await SelectAsync("decision");
+        await Page.Locator("[data-testid=add-conditions]").ClickAsync();
+        await FillAsync(Field("steps[2].conditions[0].port"), "urgent");
+        await FillAsync(Field("steps[2].defaultPort"), "routine");
+        var editor = Page.Locator("[data-field='steps[2].conditions[0].expression']");
+        await editor.Locator("[data-testid=add-clause]").ClickAsync();
+        var first = editor.Locator("[data-testid=condition-clause][data-index='0']");
+        await ChooseAsync(first.Locator("[data-testid=clause-subject]"), "Priority (Triage the request)");
+        await ChooseAsync(first.Locator("[data-testid=clause-operator]"), "is one of");
+        await Expect(first.Locator("[data-testid=clause-value] label")).ToHaveTextAsync("Choices");
+        await ChooseAsync(first.Locator("[data-testid=clause-value]"), "P2");
+        await Page.Keyboard.PressAsync("Escape");
+        await Expect(first.Locator("[data-testid=clause-value] input:not([type=hidden])").First).ToHaveValueAsync("P1, P2");
+        await editor.Locator("[data-testid=add-clause]").ClickAsync();
+        var second = editor.Locator("[data-testid=condition-clause][data-index='1']");
+        await ChooseAsync(second.Locator("[data-testid=clause-subject]"), "Outcome of Triage the request");
+        await Expect(second.Locator("[data-testid=clause-value] input:not([type=hidden])").First).ToHaveValueAsync("Triaged");
+        await ChooseAsync(second.Locator("[data-testid=clause-value]"), "Escalated");
+        await ChooseAsync(editor.Locator("[data-testid=condition-join]"), "any of these holds");
+        await Expect(second.Locator("[data-testid=clause-subject] label")).ToHaveTextAsync("or");
+
+        await SelectAsync("milestone");
+        await FillAsync(Field("steps[3].value"), "The requester's access is in hand at the urgency it needs");
+        await Page.Locator("[data-role=service-desk-agent]").ClickAsync();
+        await ConnectAsync("decision:urgent", "milestone");
+        await ConnectAsync("milestone:done", "end");
+        await ConnectAsync("decision:routine", "end-2");
+        await SelectAsync("decision");
+        await Expect(Page.Locator("[data-testid=validation-summary]")).ToContainTextAsync("No errors", new() { Timeout = 10_000 });
+        await editor.Locator("[data-testid=add-clause]").ScrollIntoViewIfNeededAsync();
+        await WholePageScreenshotAsync("condition-builder.png");
+        await AssertNoBlockingViolationsAsync("condition builder");
+
+        await Page.Locator("[data-testid=save-draft]").ClickAsync();
+        await Expect(Page.Locator("[data-testid=state-badge]")).ToHaveTextAsync("Draft · never published");
+        await Page.Locator("[data-testid=publish]").ClickAsync();
+        await Expect(Page.Locator("[data-testid=state-badge]")).ToHaveTextAsync("Published v1");
+
+        const string expected = """["P1", "P2"].includes(vars.priority) || outcomes["human-task"] === "escalated" """;
+        var download = await Page.RunAndWaitForDownloadAsync(() => Page.Locator("[data-testid=export]").ClickAsync());
+        var file = Path.Combine(Host.DataDirectory, "urgent-access-requests.json");
+        await download.SaveAsAsync(file);
+        using (var exported = JsonDocument.Parse(await File.ReadAllTextAsync(file)))
+        {
+            var decision = exported.RootElement.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("id").GetString() == "decision");
+            Assert.Equal(expected.TrimEnd(), decision.GetProperty("conditions")[0].GetProperty("expression").GetString());
+        }
+
+        // Opened again, the published condition shows in the builder; the switch shows the JavaScript it wrote.
+        await Page.ReloadAsync();
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(6, new() { Timeout = 30_000 });
+        await SelectAsync("decision");
+        await Expect(editor.Locator("[data-testid=condition-clause]")).ToHaveCountAsync(2);
+        await AdvancedSwitch("steps[2].conditions[0].expression").CheckAsync();
+        await Expect(ConditionJavaScript("steps[2].conditions[0].expression")).ToHaveValueAsync(expected.TrimEnd());
     }
 
     [Fact]
@@ -401,6 +467,10 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
         await OpenAsync("normal-change");
         var links = await Page.Locator(".diagram-link").CountAsync();
         await SelectAsync("change-type");
+        // The shipped conditions open in the builder: "Change type is Standard".
+        var standard = Page.Locator("[data-field='steps[3].conditions[0].expression'] [data-testid=condition-clause]");
+        await Expect(standard).ToHaveCountAsync(1);
+        await Expect(standard.Locator("[data-testid=clause-value] input:not([type=hidden])").First).ToHaveValueAsync("standard");
 
         // Renamed: the connection moves to the new port, one undo step takes both back.
         await RenameInFieldAsync("steps[3].conditions[0].port", "change-type:standard-change", links);
@@ -499,6 +569,46 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
         }
     }
 
+    /// <summary>
+    /// Creates a stream from the list and draws start → human task → decision → milestone → end from the palette, with a
+    /// second end for the decision's other branch; the start gets a declared role, the service desk agent.
+    /// </summary>
+    private async Task DrawNewStreamAsync(string name, string id)
+    {
+        await Page.SetViewportSizeAsync(1600, 960);
+        await SignInAsync("owner", path: "/value-streams");
+        await Expect(Page.Locator("#value-streams-title")).ToBeVisibleAsync();
+        await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+
+        // A click before the page's circuit is up opens nothing: click again until the dialog shows.
+        for (var attempt = 1; !await Input("new-stream-name").IsVisibleAsync(); attempt++)
+        {
+            Assert.True(attempt <= 10, "The new stream dialog did not open.");
+            await Page.Locator("[data-testid=new-stream]").ClickAsync();
+            await Page.WaitForTimeoutAsync(1000);
+        }
+        await FillAsync(Input("new-stream-name"), name);
+        await Expect(Input("new-stream-id")).ToHaveValueAsync(id);
+        await Page.Locator("[data-testid=create-stream]").ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex($"/value-streams/{id}/design"));
+        await Expect(Page.Locator("[data-testid=state-badge]")).ToHaveTextAsync("New, not saved");
+
+        foreach (var type in new[] { "start", "human-task", "decision", "milestone", "end" })
+            await AddFromPaletteAsync(type);
+        await FitAsync();
+        await Node("decision").Locator(".vs-node-head").ClickAsync();
+        await AddFromPaletteAsync("end");
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(6);
+
+        // The demand: declare the role that carries the stream, and give it to the start.
+        await SelectAsync("start");
+        await Page.Locator("[data-testid=declare-role] summary").ClickAsync();
+        await FillAsync(Input("new-role-name"), "Service desk agent");
+        await FillAsync(Input("new-role-group"), "service-desk");
+        await Page.Locator("[data-testid=declare-role-button]").ClickAsync();
+        await Expect(Page.Locator("[data-testid=role-toggles] [data-role=service-desk-agent]")).ToHaveAttributeAsync("aria-pressed", "true");
+    }
+
     /// <summary>Opens a shipped stream in the designer at a size where its first steps show, and waits for every step.</summary>
     private async Task OpenAsync(string streamId)
     {
@@ -576,6 +686,14 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
     private ILocator Input(string testId) => Page.Locator($"input[data-testid='{testId}'], [data-testid='{testId}'] input").First;
 
     private ILocator Field(string path) => Page.Locator($"[data-field='{path}']").Locator("input:not([type=hidden]), textarea:not([aria-hidden=true])").First;
+
+    /// <summary>The "Advanced (JavaScript)" switch of a condition.</summary>
+    private ILocator AdvancedSwitch(string path) =>
+        Page.Locator($"[data-field='{path}']").Locator("[data-testid=condition-advanced] input, input[data-testid=condition-advanced]").First;
+
+    /// <summary>The JavaScript text of a condition, shown once its editor is in advanced mode.</summary>
+    private ILocator ConditionJavaScript(string path) =>
+        Page.Locator($"[data-field='{path}'] [data-testid=condition-javascript]").Locator("textarea:not([aria-hidden=true])").First;
 
     private static async Task FillAsync(ILocator input, string text)
     {
