@@ -382,6 +382,28 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
     }
 
     [Fact]
+    public async Task Enter_in_a_choice_fields_add_option_box_adds_the_option_and_empties_the_box()
+    {
+        await OpenAsync("incident-resolution");
+        await SelectAsync("log-incident");
+        var priority = Page.Locator("[data-testid=list-item][data-path='steps[1].form[2]']");
+        await priority.GetByRole(AriaRole.Button, new() { Name = "More fields" }).ClickAsync();
+        var options = priority.Locator("[data-field='steps[1].form[2].options']");
+        var adding = options.GetByRole(AriaRole.Textbox, new() { Name = "Add option" });
+
+        await adding.FillAsync("P5");
+        await adding.PressAsync("Enter");
+
+        await Expect(options.GetByRole(AriaRole.Button, new() { Name = "Rename P5" })).ToBeVisibleAsync();
+        await Expect(adding).ToHaveValueAsync("");
+        await Expect(adding).ToBeFocusedAsync();
+        await adding.FillAsync("P6");
+        await adding.PressAsync("Enter");
+        await Expect(options.GetByRole(AriaRole.Button, new() { Name = "Rename P6" })).ToBeVisibleAsync();
+        Assert.Equal(["P1", "P2", "P3", "P4", "P5", "P6"], await FormFieldOptionsAsync("log-incident", "priority"));
+    }
+
+    [Fact]
     public async Task Removing_a_fork_branch_removes_its_connection_and_undo_brings_both_back()
     {
         await OpenAsync("new-it-service");
@@ -561,14 +583,30 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
     /// <summary>The connections leaving a step in the file the JSON tab shows ("port->to", sorted); the Step tab shows again afterwards.</summary>
     private async Task<IReadOnlyList<string>> ConnectionsFromAsync(string stepId)
     {
-        await Page.Locator("[data-testid=tab-json]").ClickAsync();
-        using var file = JsonDocument.Parse(await Page.Locator("[data-testid=json-view]").TextContentAsync() ?? "");
-        await Page.Locator("[data-testid=tab-step]").ClickAsync();
+        using var file = await ShownFileAsync();
         return file.RootElement.GetProperty("connections").EnumerateArray()
             .Where(c => c.GetProperty("from").GetString() == stepId)
             .Select(c => $"{(c.TryGetProperty("port", out var port) ? port.GetString() : "done")}->{c.GetProperty("to").GetString()}")
             .Order(StringComparer.Ordinal)
             .ToList();
+    }
+
+    /// <summary>The file as the JSON tab shows it; the Step tab shows again afterwards.</summary>
+    private async Task<JsonDocument> ShownFileAsync()
+    {
+        await Page.Locator("[data-testid=tab-json]").ClickAsync();
+        var file = JsonDocument.Parse(await Page.Locator("[data-testid=json-view]").TextContentAsync() ?? "");
+        await Page.Locator("[data-testid=tab-step]").ClickAsync();
+        return file;
+    }
+
+    /// <summary>The options of a form field of a step in the file the JSON tab shows.</summary>
+    private async Task<IReadOnlyList<string>> FormFieldOptionsAsync(string stepId, string fieldName)
+    {
+        using var file = await ShownFileAsync();
+        var step = file.RootElement.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("id").GetString() == stepId);
+        var field = step.GetProperty("form").EnumerateArray().Single(f => f.GetProperty("name").GetString() == fieldName);
+        return field.GetProperty("options").EnumerateArray().Select(o => o.GetString()!).ToList();
     }
 
     private ILocator Node(string stepId) => Page.Locator($".diagram-node[data-node-id='{stepId}']");
