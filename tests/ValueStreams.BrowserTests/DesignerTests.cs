@@ -404,6 +404,25 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
     }
 
     [Fact]
+    public async Task The_property_panel_keeps_its_scroll_position_when_another_step_is_selected()
+    {
+        await OpenAsync("incident-resolution");
+        await FitAsync();
+        await SelectAsync("log-incident");
+        var panel = Page.Locator(".vs-side-body");
+        // Down among the form fields of the first task; the next shows the same part of its panel, give or take a line.
+        await panel.EvaluateAsync("p => p.scrollTop = 900");
+
+        await SelectAsync("fix-at-desk-or-escalate");
+        await Page.WaitForTimeoutAsync(300);
+        Assert.Equal(900, await panel.EvaluateAsync<double>("p => p.scrollTop"), 40.0);
+
+        await SelectAsync("diagnose-failure");
+        await Page.WaitForTimeoutAsync(300);
+        Assert.Equal(900, await panel.EvaluateAsync<double>("p => p.scrollTop"), 40.0);
+    }
+
+    [Fact]
     public async Task Removing_a_fork_branch_removes_its_connection_and_undo_brings_both_back()
     {
         await OpenAsync("new-it-service");
