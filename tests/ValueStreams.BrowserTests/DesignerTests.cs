@@ -331,12 +331,19 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
 
         await Expect(Page.Locator("[data-testid=open-imported-problems]")).ToBeVisibleAsync();
         await Expect(Page.Locator("tr", new() { Has = Page.Locator("[data-testid=open-imported-problems]") })).ToContainTextAsync("v1");
+        await Expect(Page.Locator("[data-testid=import-outcome]")).ToHaveAttributeAsync("data-outcome", "imported");
 
         var broken = Path.Combine(Host.DataDirectory, "broken.json");
         await File.WriteAllTextAsync(broken, """{ "id": "Broken Id", "name": "Broken", "steps": [] }""");
         await Page.Locator("input[type=file]:not(.d-none)").SetInputFilesAsync(broken);
 
         await Expect(Page.Locator("[data-testid=import-errors]")).ToContainTextAsync("kebab-case");
+        await ScreenshotAsync("import-refused.png");
+        var outcome = Page.Locator("[data-testid=import-outcome]");
+        await Expect(outcome).ToHaveAttributeAsync("data-outcome", "refused");
+        await Expect(outcome).ToHaveClassAsync(new Regex("mud-chip-color-error"));
+        await Expect(outcome).ToContainTextAsync("broken.json: The file is invalid and was not imported.");
+        await Expect(Page.Locator("[data-testid=import] .mud-chip-color-success")).ToHaveCountAsync(0);
     }
 
     [Fact]
