@@ -430,6 +430,35 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
     }
 
     [Fact]
+    public async Task Swimlanes_name_their_lanes_at_the_left_edge_readable_at_the_fitted_zoom_and_clear_of_the_steps()
+    {
+        await OpenAsync("incident-resolution");
+
+        await Page.GetByLabel("Swimlanes").CheckAsync();
+
+        var names = Page.Locator("[data-testid=lane-name]");
+        await Expect(names.First).ToBeVisibleAsync();
+        await Expect(names).ToHaveCountAsync(await Page.Locator(".vs-lane").CountAsync());
+        Assert.Contains("Engage", await names.AllTextContentsAsync());
+        var canvas = (await Page.Locator("[data-testid=canvas]").BoundingBoxAsync())!;
+        var steps = new List<LocatorBoundingBoxResult>();
+        foreach (var node in await Page.Locator(".diagram-node").AllAsync())
+            if (await node.BoundingBoxAsync() is { } box)
+                steps.Add(box);
+        foreach (var name in await names.AllAsync())
+        {
+            var box = (await name.BoundingBoxAsync())!;
+            Assert.True(box.Height >= 14, $"a lane name is {box.Height:0.#} px high");
+            Assert.True(box.X >= canvas.X && box.X < canvas.X + 40, $"a lane name starts at {box.X - canvas.X:0.#} px from the canvas's left edge");
+            var covering = steps.FirstOrDefault(s => s.X < box.X + box.Width && box.X < s.X + s.Width && s.Y < box.Y + box.Height && box.Y < s.Y + s.Height);
+            Assert.True(covering is null, $"a step covers the lane name '{await name.TextContentAsync()}'");
+        }
+
+        await Page.WaitForTimeoutAsync(300);
+        await ScreenshotAsync("designer-swimlanes.png");
+    }
+
+    [Fact]
     public async Task Removing_a_fork_branch_removes_its_connection_and_undo_brings_both_back()
     {
         await OpenAsync("new-it-service");
