@@ -150,7 +150,7 @@ app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment())
     app.UseHsts();
 app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseStatusAnswers();
 app.UseSameOriginGuard();
 app.UseAuthentication();
 app.UseMiddleware<SessionCheck>();
