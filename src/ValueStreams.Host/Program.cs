@@ -150,7 +150,7 @@ app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment())
     app.UseHsts();
 app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseStatusAnswers();
 app.UseSameOriginGuard();
 app.UseAuthentication();
 app.UseMiddleware<SessionCheck>();
@@ -162,7 +162,8 @@ app.UseAntiforgery();
 app.MapStaticAssets().WithAccess(Access.Anonymous);
 app.MapHealthEndpoints();
 app.MapOpenApi().WithAccess(Access.Anonymous);
-app.MapScalarApiReference(options => options.WithTitle("ValueStreams API")).WithAccess(Access.Anonymous);
+// The reference shows this API only: no vendor toolbar (its "Deploy" button) and no vendor AI chat ("Ask AI").
+app.MapScalarApiReference(options => options.WithTitle("ValueStreams API").HideDeveloperTools().DisableAgent()).WithAccess(Access.Anonymous);
 app.MapAuthEndpoints();
 app.MapOidcEndpoints();
 

@@ -39,6 +39,25 @@ public sealed class ContentSecurityPolicyTests(HostProcess host) : BrowserTest(h
         await AssertNoViolationsAsync("inbox", console);
     }
 
+    [Fact]
+    public async Task Every_page_links_an_svg_favicon_that_is_served_under_the_policy()
+    {
+        await Page.Context.AddInitScriptAsync(CollectViolations);
+        await Page.GotoAsync("/login");
+
+        var icon = Page.Locator("head link[rel=icon]");
+        await Expect(icon).ToHaveAttributeAsync("type", "image/svg+xml");
+        var href = await icon.GetAttributeAsync("href");
+        var answer = await Page.APIRequest.GetAsync(new Uri(Host.BaseAddress, href).ToString());
+        Assert.Equal(200, answer.Status);
+        Assert.StartsWith("image/svg+xml", answer.Headers["content-type"]);
+        Assert.Contains("<svg", await answer.TextAsync());
+
+        // The browser loads it as the tab's icon: nothing is blocked.
+        await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await AssertNoViolationsAsync("login page", []);
+    }
+
     private async Task AssertNoViolationsAsync(string what, List<string> console)
     {
         var violations = await Page.EvaluateAsync<string[]>("() => window.__cspViolations || []");

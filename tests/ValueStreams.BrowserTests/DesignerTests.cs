@@ -397,12 +397,19 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
 
         await Expect(Page.Locator("[data-testid=open-imported-problems]")).ToBeVisibleAsync();
         await Expect(Page.Locator("tr", new() { Has = Page.Locator("[data-testid=open-imported-problems]") })).ToContainTextAsync("v1");
+        await Expect(Page.Locator("[data-testid=import-outcome]")).ToHaveAttributeAsync("data-outcome", "imported");
 
         var broken = Path.Combine(Host.DataDirectory, "broken.json");
         await File.WriteAllTextAsync(broken, """{ "id": "Broken Id", "name": "Broken", "steps": [] }""");
         await Page.Locator("input[type=file]:not(.d-none)").SetInputFilesAsync(broken);
 
         await Expect(Page.Locator("[data-testid=import-errors]")).ToContainTextAsync("kebab-case");
+        await ScreenshotAsync("import-refused.png");
+        var outcome = Page.Locator("[data-testid=import-outcome]");
+        await Expect(outcome).ToHaveAttributeAsync("data-outcome", "refused");
+        await Expect(outcome).ToHaveClassAsync(new Regex("mud-chip-color-error"));
+        await Expect(outcome).ToContainTextAsync("broken.json: The file is invalid and was not imported.");
+        await Expect(Page.Locator("[data-testid=import] .mud-chip-color-success")).ToHaveCountAsync(0);
     }
 
     [Fact]
@@ -445,6 +452,76 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
         await Expect(Page.Locator("[data-testid=dirty-badge]")).ToHaveCountAsync(0);
         await Page.Locator("button[aria-label='Redo']").ClickAsync();
         await ExpectLinkedAsync("assess-in-parallel:portfolio-fit");
+    }
+
+    [Fact]
+    public async Task Enter_in_a_choice_fields_add_option_box_adds_the_option_and_empties_the_box()
+    {
+        await OpenAsync("incident-resolution");
+        await SelectAsync("log-incident");
+        var priority = Page.Locator("[data-testid=list-item][data-path='steps[1].form[2]']");
+        await priority.GetByRole(AriaRole.Button, new() { Name = "More fields" }).ClickAsync();
+        var options = priority.Locator("[data-field='steps[1].form[2].options']");
+        var adding = options.GetByRole(AriaRole.Textbox, new() { Name = "Add option" });
+
+        await adding.FillAsync("P5");
+        await adding.PressAsync("Enter");
+
+        await Expect(options.GetByRole(AriaRole.Button, new() { Name = "Rename P5" })).ToBeVisibleAsync();
+        await Expect(adding).ToHaveValueAsync("");
+        await Expect(adding).ToBeFocusedAsync();
+        await adding.FillAsync("P6");
+        await adding.PressAsync("Enter");
+        await Expect(options.GetByRole(AriaRole.Button, new() { Name = "Rename P6" })).ToBeVisibleAsync();
+        Assert.Equal(["P1", "P2", "P3", "P4", "P5", "P6"], await FormFieldOptionsAsync("log-incident", "priority"));
+    }
+
+    [Fact]
+    public async Task The_property_panel_keeps_its_scroll_position_when_another_step_is_selected()
+    {
+        await OpenAsync("incident-resolution");
+        await FitAsync();
+        await SelectAsync("log-incident");
+        var panel = Page.Locator(".vs-side-body");
+        // Down among the form fields of the first task; the next shows the same part of its panel, give or take a line.
+        await panel.EvaluateAsync("p => p.scrollTop = 900");
+
+        await SelectAsync("fix-at-desk-or-escalate");
+        await Page.WaitForTimeoutAsync(300);
+        Assert.Equal(900, await panel.EvaluateAsync<double>("p => p.scrollTop"), 40.0);
+
+        await SelectAsync("diagnose-failure");
+        await Page.WaitForTimeoutAsync(300);
+        Assert.Equal(900, await panel.EvaluateAsync<double>("p => p.scrollTop"), 40.0);
+    }
+
+    [Fact]
+    public async Task Swimlanes_name_their_lanes_at_the_left_edge_readable_at_the_fitted_zoom_and_clear_of_the_steps()
+    {
+        await OpenAsync("incident-resolution");
+
+        await Page.GetByLabel("Swimlanes").CheckAsync();
+
+        var names = Page.Locator("[data-testid=lane-name]");
+        await Expect(names.First).ToBeVisibleAsync();
+        await Expect(names).ToHaveCountAsync(await Page.Locator(".vs-lane").CountAsync());
+        Assert.Contains("Engage", await names.AllTextContentsAsync());
+        var canvas = (await Page.Locator("[data-testid=canvas]").BoundingBoxAsync())!;
+        var steps = new List<LocatorBoundingBoxResult>();
+        foreach (var node in await Page.Locator(".diagram-node").AllAsync())
+            if (await node.BoundingBoxAsync() is { } box)
+                steps.Add(box);
+        foreach (var name in await names.AllAsync())
+        {
+            var box = (await name.BoundingBoxAsync())!;
+            Assert.True(box.Height >= 14, $"a lane name is {box.Height:0.#} px high");
+            Assert.True(box.X >= canvas.X && box.X < canvas.X + 40, $"a lane name starts at {box.X - canvas.X:0.#} px from the canvas's left edge");
+            var covering = steps.FirstOrDefault(s => s.X < box.X + box.Width && box.X < s.X + s.Width && s.Y < box.Y + box.Height && box.Y < s.Y + s.Height);
+            Assert.True(covering is null, $"a step covers the lane name '{await name.TextContentAsync()}'");
+        }
+
+        await Page.WaitForTimeoutAsync(300);
+        await ScreenshotAsync("designer-swimlanes.png");
     }
 
     [Fact]
@@ -671,14 +748,30 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
     /// <summary>The connections leaving a step in the file the JSON tab shows ("port->to", sorted); the Step tab shows again afterwards.</summary>
     private async Task<IReadOnlyList<string>> ConnectionsFromAsync(string stepId)
     {
-        await Page.Locator("[data-testid=tab-json]").ClickAsync();
-        using var file = JsonDocument.Parse(await Page.Locator("[data-testid=json-view]").TextContentAsync() ?? "");
-        await Page.Locator("[data-testid=tab-step]").ClickAsync();
+        using var file = await ShownFileAsync();
         return file.RootElement.GetProperty("connections").EnumerateArray()
             .Where(c => c.GetProperty("from").GetString() == stepId)
             .Select(c => $"{(c.TryGetProperty("port", out var port) ? port.GetString() : "done")}->{c.GetProperty("to").GetString()}")
             .Order(StringComparer.Ordinal)
             .ToList();
+    }
+
+    /// <summary>The file as the JSON tab shows it; the Step tab shows again afterwards.</summary>
+    private async Task<JsonDocument> ShownFileAsync()
+    {
+        await Page.Locator("[data-testid=tab-json]").ClickAsync();
+        var file = JsonDocument.Parse(await Page.Locator("[data-testid=json-view]").TextContentAsync() ?? "");
+        await Page.Locator("[data-testid=tab-step]").ClickAsync();
+        return file;
+    }
+
+    /// <summary>The options of a form field of a step in the file the JSON tab shows.</summary>
+    private async Task<IReadOnlyList<string>> FormFieldOptionsAsync(string stepId, string fieldName)
+    {
+        using var file = await ShownFileAsync();
+        var step = file.RootElement.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("id").GetString() == stepId);
+        var field = step.GetProperty("form").EnumerateArray().Single(f => f.GetProperty("name").GetString() == fieldName);
+        return field.GetProperty("options").EnumerateArray().Select(o => o.GetString()!).ToList();
     }
 
     private ILocator Node(string stepId) => Page.Locator($".diagram-node[data-node-id='{stepId}']");

@@ -34,7 +34,7 @@ public sealed class SignInTests(HostProcess host) : BrowserTest(host)
     }
 
     [Fact]
-    public async Task A_wrong_password_shows_the_error_and_stays_on_the_login_page()
+    public async Task A_wrong_password_shows_the_error_and_stays_on_the_login_page_keeping_the_user_name()
     {
         await Page.GotoAsync("/login");
 
@@ -47,6 +47,9 @@ public sealed class SignInTests(HostProcess host) : BrowserTest(host)
         await Expect(error).ToContainTextAsync("incorrect");
         Assert.Equal("/login", new Uri(Page.Url).AbsolutePath);
         await Expect(Page.Locator("#overview-title")).ToHaveCountAsync(0);
+        await Expect(Page.Locator("#username")).ToHaveValueAsync("agent");
+        await Expect(Page.Locator("#password")).ToHaveValueAsync("");
+        await Expect(Page.Locator("#password")).ToBeFocusedAsync();
 
         await ScreenshotAsync("login-error.png");
     }

@@ -19,6 +19,9 @@ public static class AutoLayout
     public const int RowGap = 40;
     public const int LanePadding = 30;
 
+    /// <summary>The band at the top of a lane that holds its name, clear of steps: tall enough for the name at the fitted zoom (0.4).</summary>
+    public const int LaneHeader = 64;
+
     public static Dictionary<string, CanvasPosition> Layered(ValueStreamDefinition definition)
     {
         var order = Traverse(definition, out var depth, out var parent);
@@ -55,7 +58,7 @@ public static class AutoLayout
             var height = 0;
             foreach (var column in inLane.GroupBy(id => depth[id]))
             {
-                var y = LanePadding;
+                var y = LaneHeader;
                 foreach (var id in column)
                 {
                     positions[id] = new CanvasPosition(column.Key * ColumnWidth, top + y);

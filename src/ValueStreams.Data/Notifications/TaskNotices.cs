@@ -40,6 +40,23 @@ internal static class TaskNotices
         return who is null ? null : (sql, new { key, taskId, at, text, who });
     }
 
+    /// <summary>
+    /// Marks read what told people of a task once it is done (completed, cancelled, timed out), so the bell counts only
+    /// what still waits; parameters taskId and at.
+    /// </summary>
+    public const string ReadForTask = "UPDATE notifications SET read_at = @at WHERE task_id = @taskId AND read_at IS NULL";
+
+    /// <summary>
+    /// The same for the open tasks of an instance (parameters instanceId and at) or, with <paramref name="ofOneToken"/>,
+    /// of one of its tokens (and tokenId); it runs before those tasks close.
+    /// </summary>
+    public static string ReadForOpenTasks(bool ofOneToken) =>
+        $"""
+         UPDATE notifications SET read_at = @at
+         WHERE read_at IS NULL AND task_id IN (
+             SELECT id FROM tasks WHERE instance_id = @instanceId{(ofOneToken ? " AND token_id = @tokenId" : "")} AND status IN ('open', 'claimed'))
+         """;
+
     /// <summary>The insert that tells the manager of <paramref name="group"/> <paramref name="text"/>, or null for no group.</summary>
     public static (string Sql, object Parameters)? ManagerStatement(string key, string taskId, string? group, string text, DateTimeOffset at) =>
         group is null

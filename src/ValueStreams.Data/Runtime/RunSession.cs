@@ -208,6 +208,7 @@ internal sealed class RunSession : IRunSession
         if (row is null)
             return null;
         AppendTaskEvent(taskId, at, actor, "completed", outcome);
+        _pending.Add(TaskNotices.ReadForTask, new { taskId, at });
         return row.ToTaskRow();
     }
 
@@ -225,6 +226,7 @@ internal sealed class RunSession : IRunSession
 
     public async Task CancelOpenTasksAsync(string instanceId, DateTimeOffset at)
     {
+        _pending.Add(TaskNotices.ReadForOpenTasks(ofOneToken: false), new { instanceId, at });
         await connection.ExecuteAsync(await Command(
             """
             INSERT INTO task_events (task_id, at, actor, action, detail)
@@ -238,6 +240,7 @@ internal sealed class RunSession : IRunSession
     public async Task<int> CancelOpenTasksOfTokenAsync(string instanceId, string tokenId, DateTimeOffset at, string? because = null)
     {
         var detail = because ?? "another participant completed the step";
+        _pending.Add(TaskNotices.ReadForOpenTasks(ofOneToken: true), new { instanceId, tokenId, at });
         await connection.ExecuteAsync(await Command(
             """
             INSERT INTO task_events (task_id, at, actor, action, detail)
@@ -251,6 +254,7 @@ internal sealed class RunSession : IRunSession
 
     public async Task<int> TimeOutOpenTasksOfTokenAsync(string instanceId, string tokenId, DateTimeOffset at)
     {
+        _pending.Add(TaskNotices.ReadForOpenTasks(ofOneToken: true), new { instanceId, tokenId, at });
         await connection.ExecuteAsync(await Command(
             """
             INSERT INTO task_events (task_id, at, actor, action, detail)

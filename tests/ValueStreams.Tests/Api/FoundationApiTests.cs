@@ -152,6 +152,34 @@ public sealed class FoundationApiTests
     }
 
     [Fact]
+    public async Task An_unknown_page_answers_404_with_the_not_found_page_and_an_unknown_api_address_with_problem_details()
+    {
+        await using var host = await ApiHost.StartAsync(StorageProvider.Sqlite, DemoUsersOn);
+        var client = await host.ClientForAsync("agent");
+
+        var page = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/no-such-page?x=1") { Headers = { { "Accept", "text/html,application/xhtml+xml,*/*;q=0.8" } } });
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("Page not found", html);
+        Assert.Contains("href=\"/\"", html);
+        Assert.Contains("/no-such-page", html);
+
+        foreach (var accept in new[] { "application/json", "*/*" })
+        {
+            var api = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/no-such-thing") { Headers = { { "Accept", accept } } });
+            Assert.Equal(HttpStatusCode.NotFound, api.StatusCode);
+            Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(404, (await api.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetInt32());
+        }
+
+        // A script asking for JSON at a page address keeps problem details too.
+        var json = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/no-such-page") { Headers = { { "Accept", "application/json" } } });
+        Assert.Equal(HttpStatusCode.NotFound, json.StatusCode);
+        Assert.Equal("application/problem+json", json.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task Pages_send_signed_out_visitors_to_the_login_page_which_is_public()
     {
         await using var host = await ApiHost.StartAsync(StorageProvider.Sqlite);

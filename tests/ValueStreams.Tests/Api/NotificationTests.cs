@@ -3,7 +3,9 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using ValueStreams.Engine.Runtime;
 using ValueStreams.Engine.Storage;
+using ValueStreams.Tests.Engine;
 using ValueStreams.Tests.Support;
+using static ValueStreams.Tests.Engine.EngineApi;
 
 namespace ValueStreams.Tests.Api;
 
@@ -34,6 +36,52 @@ public sealed class NotificationTests
         var mails = Directory.GetFiles(Path.Combine(host.DataDirectory, "mail"), "*.eml").Select(File.ReadAllText).ToList();
         var toAgent = Assert.Single(mails, m => m.Contains("agent@demo.valuestreams.local", StringComparison.Ordinal) && m.Contains("New task for service-desk", StringComparison.Ordinal));
         Assert.Contains("/tasks/", toAgent);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task Completing_or_cancelling_a_task_marks_its_notifications_read_and_the_unread_count_drops(StorageProvider provider)
+    {
+        await using var api = await EngineApi.StartAsync(provider);
+        var agent = await api.As("agent");
+        var first = await api.StartAsync("incident-resolution");
+        var logging = IdOf(await api.OpenTaskAsync(IdOf(first), "log-incident"));
+        var second = await api.StartAsync("incident-resolution");
+        var secondLogging = IdOf(await api.OpenTaskAsync(IdOf(second), "log-incident"));
+        Assert.False(await IsReadAsync(agent, logging));
+        Assert.False(await IsReadAsync(agent, secondLogging));
+        var unread = await UnreadAsync(agent);
+        Assert.True(unread >= 2);
+
+        await api.CompleteStepAsync(IdOf(first), "log-incident", "logged", new
+        {
+            summary = "No WiFi in the loading bay", businessImpact = "Forklift drivers cannot get instructions", priority = "P2",
+            category = "network", reporterName = "Walt", reporterEmail = "walt@example.com",
+        });
+
+        Assert.True(await IsReadAsync(agent, logging));
+        Assert.False(await IsReadAsync(agent, secondLogging));
+        // The bell counts what is unread: the completed task no longer, a task the completion opened for the agent's group yes.
+        var opened = (await api.TasksOfAsync(IdOf(first))).Select(IdOf).ToHashSet();
+        Assert.Equal(unread - 1 + (await NoticesAsync(agent)).Count(n => opened.Contains(n.GetProperty("taskId").GetString()!)), await UnreadAsync(agent));
+
+        (await api.ControlAsync("admin", IdOf(second), "cancel")).EnsureSuccessStatusCode();
+
+        Assert.True(await IsReadAsync(agent, secondLogging));
+    }
+
+    private static async Task<List<JsonElement>> NoticesAsync(HttpClient client) =>
+        (await client.GetFromJsonAsync<JsonElement>("/api/notifications")).EnumerateArray().ToList();
+
+    private static async Task<int> UnreadAsync(HttpClient client) =>
+        (await NoticesAsync(client)).Count(n => n.GetProperty("readAt").ValueKind == JsonValueKind.Null);
+
+    /// <summary>Whether every notification about the task is read (and there is one).</summary>
+    private static async Task<bool> IsReadAsync(HttpClient client, string taskId)
+    {
+        var about = (await NoticesAsync(client)).Where(n => n.GetProperty("taskId").GetString() == taskId).ToList();
+        Assert.NotEmpty(about);
+        return about.All(n => n.GetProperty("readAt").ValueKind != JsonValueKind.Null);
     }
 
     [Fact]

@@ -156,6 +156,22 @@ public sealed class ShippedStreamsTests
         }
     }
 
+    /// <summary>The book's table row a step follows belongs in its description; names and task titles read as the work.</summary>
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void Step_names_and_task_titles_do_not_carry_the_books_row_number(string fileName)
+    {
+        var definition = Load(fileName);
+
+        foreach (var step in definition.Steps)
+        {
+            Assert.DoesNotMatch(BookRow, step.Name);
+            Assert.DoesNotMatch(BookRow, Text(step, "title") ?? "");
+        }
+    }
+
+    private const string BookRow = @"(?i)^\s*row\s+\d";
+
     [Fact]
     public void The_continual_improvement_model_asks_its_seven_questions_in_order()
     {

@@ -23,6 +23,7 @@ public static class AuthEndpoints
     public sealed record IssuedToken(string TokenType, string AccessToken, long ExpiresIn);
 
     private const string Rejected = "The user name or password is incorrect.";
+    private const int MaxRememberedUsernameLength = 200;
 
     public static void MapAuthEndpoints(this IEndpointRouteBuilder app)
     {
@@ -79,15 +80,15 @@ public static class AuthEndpoints
     {
         var back = IsLocal(returnUrl) ? returnUrl! : "/";
         if (string.IsNullOrWhiteSpace(username) || string.IsNullOrEmpty(password))
-            return LoginAgain("missing", back);
+            return LoginAgain("missing", back, username);
 
         var result = await signIn.SignInAsync(username, password, ClientAddress(http),
             CookieAuthenticationDefaults.AuthenticationScheme, http.RequestAborted);
         return result.Outcome switch
         {
             SignInService.Outcome.SignedIn => await CookieSignInAsync(http, result, back),
-            SignInService.Outcome.Throttled => LoginAgain("throttled", back),
-            _ => LoginAgain("rejected", back),
+            SignInService.Outcome.Throttled => LoginAgain("throttled", back, username),
+            _ => LoginAgain("rejected", back, username),
         };
     }
 
@@ -103,8 +104,15 @@ public static class AuthEndpoints
         return TypedResults.Redirect("/login");
     }
 
-    private static RedirectHttpResult LoginAgain(string error, string returnUrl) =>
-        TypedResults.Redirect($"/login?error={error}&returnUrl={Uri.EscapeDataString(returnUrl)}");
+    // The user name comes back to the form so a mistyped password costs only the password; a name longer than
+    // any user name can be is not carried.
+    private static RedirectHttpResult LoginAgain(string error, string returnUrl, string? username)
+    {
+        var again = $"/login?error={error}&returnUrl={Uri.EscapeDataString(returnUrl)}";
+        return TypedResults.Redirect(string.IsNullOrWhiteSpace(username) || username.Length > MaxRememberedUsernameLength
+            ? again
+            : $"{again}&username={Uri.EscapeDataString(username.Trim())}");
+    }
 
     internal static bool IsLocal(string? url) =>
         !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
