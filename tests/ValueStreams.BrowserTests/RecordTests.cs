@@ -49,6 +49,14 @@ public sealed class RecordTests(HostProcess host) : InboxBrowserTest(host)
         await Expect(Page.Locator("[data-testid=record-history]")).ToContainTextAsync("new → on-hold");
         await Expect(Page.Locator("[data-testid=record-history]")).ToContainTextAsync("Waiting for a spare toner");
 
+        // The P1 incident's resolution clock (4 hours around the clock) is paused, and says why; the response clock was met.
+        var resolution = Page.Locator("[data-testid=record-clock][data-clock=resolution]");
+        await Expect(resolution).ToHaveAttributeAsync("data-state", "paused");
+        await Expect(resolution).ToContainTextAsync("4 hours on around the clock");
+        await resolution.Locator("summary").ClickAsync();
+        await Expect(resolution.Locator("[data-testid=clock-event]").Last).ToContainTextAsync("pause: new → on-hold: Waiting for a spare toner");
+        await Expect(Page.Locator("[data-testid=record-clock][data-clock=response]")).ToHaveAttributeAsync("data-state", "met");
+
         // A second report of the same fault, linked as its duplicate: the page lists it, read from this side.
         using var api = await ApiAsync("agent");
         using var duplicate = await api.PostAsJsonAsync("api/incidents", new { title = "Dispatch printer shows a red light", impact = "low", urgency = "low" });

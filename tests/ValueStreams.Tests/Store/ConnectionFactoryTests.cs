@@ -31,6 +31,17 @@ public sealed class ConnectionFactoryTests
     }
 
     [Fact]
+    public async Task PostgreSql_sessions_run_without_JIT_unless_the_connection_string_sets_options()
+    {
+        await using var store = await TestStore.CreateAsync(StorageProvider.PostgreSql);
+        await using (var connection = await store.Connections.OpenAsync())
+            Assert.Equal("off", await connection.ExecuteScalarAsync<string>("SHOW jit"));
+
+        using var own = new ConnectionFactory(StorageProvider.PostgreSql, "Host=db;Database=vs;Username=vs;Options=-c statement_timeout=5000");
+        Assert.Equal("-c statement_timeout=5000", new NpgsqlConnectionStringBuilder(own.ConnectionString).Options);
+    }
+
+    [Fact]
     public async Task Exclusive_work_holds_the_advisory_lock_only_while_it_runs()
     {
         await using var store = await TestStore.CreateAsync(StorageProvider.PostgreSql);
