@@ -78,10 +78,11 @@ for project in tests/*/*.csproj; do
   name=$(basename "$project" .csproj)
   if [ "$name" = ValueStreams.Tests ]; then
     # The largest project runs as two processes side by side (each host test is one at a time within a process,
-    # because hosts share Hangfire's global configuration): the engine's tests, and the rest.
-    log "running $name (engine tests and the rest, side by side)"
-    run_tests "$project" "$name.Engine" "FullyQualifiedName~ValueStreams.Tests.Engine." & engine=$!
-    run_tests "$project" "$name.Rest" "FullyQualifiedName!~ValueStreams.Tests.Engine." & rest=$!
+    # because hosts share Hangfire's global configuration): the engine's and security tests, and the rest, which
+    # take about as long as each other.
+    log "running $name (engine and security tests, and the rest, side by side)"
+    run_tests "$project" "$name.Engine" "FullyQualifiedName~ValueStreams.Tests.Engine.|FullyQualifiedName~ValueStreams.Tests.Security." & engine=$!
+    run_tests "$project" "$name.Rest" "FullyQualifiedName!~ValueStreams.Tests.Engine.&FullyQualifiedName!~ValueStreams.Tests.Security." & rest=$!
     wait $engine || status=1
     wait $rest || status=1
     report "$name.Engine"; report "$name.Rest"
