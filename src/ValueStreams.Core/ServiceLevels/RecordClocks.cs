@@ -17,11 +17,19 @@ public static class RecordClocks
 {
     public const string StateField = "state";
     public const string PriorityField = "priority";
+    public const string OnHoldReasonField = "onHoldReason";
+
+    /// <summary>One change of the record, as far as clocks care: the state, priority and on-hold reason it set, if any.</summary>
+    private sealed record Change(DateTimeOffset At, string? State, string? Priority, string? Reason);
 
     public static IReadOnlyList<RecordClock> Read(ServiceLevelPolicy policy, IReadOnlyDictionary<string, BusinessCalendar> calendars,
         IReadOnlyList<RecordFieldChange> history, DateTimeOffset now)
     {
-        var changes = history.GroupBy(h => h.At).OrderBy(g => g.Key).ToList();
+        // What each change did to state and priority, read once for all the policy's clocks.
+        var changes = history.GroupBy(h => h.At).OrderBy(g => g.Key)
+            .Select(g => new Change(g.Key, g.FirstOrDefault(c => c.Field == StateField)?.New, g.FirstOrDefault(c => c.Field == PriorityField)?.New,
+                g.FirstOrDefault(c => c.Field == OnHoldReasonField && c.New is not null)?.New))
+            .ToList();
         if (changes.Count == 0)
             return [];
         var clocks = new List<RecordClock>();
@@ -33,38 +41,36 @@ public static class RecordClocks
             ClockTarget? target = null;
             foreach (var change in changes)
             {
-                var newState = change.FirstOrDefault(c => c.Field == StateField)?.New;
-                var newPriority = change.FirstOrDefault(c => c.Field == PriorityField)?.New;
+                var (at, newState, newPriority, reason) = change;
                 if (events.Count == 0)
                 {
                     (state, priority) = (newState, newPriority);
                     target = clock.TargetFor(priority);
                     if (target is null)
                         break;
-                    events.Add(new ClockEvent(change.Key, ClockEventKind.Start, Describe("logged", priority, target),
+                    events.Add(new ClockEvent(at, ClockEventKind.Start, Describe("logged", priority, target),
                         target.Within.On(calendars[target.Calendar]), calendars[target.Calendar]));
                     if (state is not null && clock.StopIn.Contains(state))
-                        events.Add(new ClockEvent(change.Key, ClockEventKind.Stop, $"logged as {state}"));
+                        events.Add(new ClockEvent(at, ClockEventKind.Stop, $"logged as {state}"));
                     else if (state is not null && clock.PauseIn.Contains(state))
-                        events.Add(new ClockEvent(change.Key, ClockEventKind.Pause, $"logged as {state}"));
+                        events.Add(new ClockEvent(at, ClockEventKind.Pause, $"logged as {state}"));
                     continue;
                 }
                 if (newPriority is not null && newPriority != priority && clock.TargetFor(newPriority) is { } replanned)
                 {
-                    events.Add(new ClockEvent(change.Key, ClockEventKind.Replan, Describe($"priority {priority ?? "none"} → {newPriority}", newPriority, replanned),
+                    events.Add(new ClockEvent(at, ClockEventKind.Replan, Describe($"priority {priority ?? "none"} → {newPriority}", newPriority, replanned),
                         replanned.Within.On(calendars[replanned.Calendar]), calendars[replanned.Calendar]));
                     (priority, target) = (newPriority, replanned);
                 }
                 if (newState is not null && newState != state)
                 {
-                    var cause = $"{state} → {newState}" + (change.FirstOrDefault(c => c.Field == "onHoldReason" && c.New is not null) is { } reason
-                        ? $": {reason.New}" : "");
+                    var cause = $"{state} → {newState}" + (reason is null ? "" : $": {reason}");
                     if (clock.StopIn.Contains(newState))
-                        events.Add(new ClockEvent(change.Key, ClockEventKind.Stop, cause));
+                        events.Add(new ClockEvent(at, ClockEventKind.Stop, cause));
                     else if (clock.PauseIn.Contains(newState) && !clock.PauseIn.Contains(state ?? ""))
-                        events.Add(new ClockEvent(change.Key, ClockEventKind.Pause, cause));
+                        events.Add(new ClockEvent(at, ClockEventKind.Pause, cause));
                     else if (!clock.PauseIn.Contains(newState) && clock.PauseIn.Contains(state ?? ""))
-                        events.Add(new ClockEvent(change.Key, ClockEventKind.Resume, cause));
+                        events.Add(new ClockEvent(at, ClockEventKind.Resume, cause));
                     state = newState;
                 }
             }

@@ -234,12 +234,12 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
         }
         if (query.Search is { Length: > MaxSearchLength })
             throw new ArgumentException($"A search may be at most {MaxSearchLength} characters; this one has {query.Search.Length}.", nameof(query));
-        if (!string.IsNullOrWhiteSpace(query.Search))
+        var searching = !string.IsNullOrWhiteSpace(query.Search);
+        if (searching)
         {
             where.Add(Sql.Like($"({SearchText(d)})", "search"));
-            parameters.Add("search", SqlDialect.Contains(query.Search.Trim()));
+            parameters.Add("search", SqlDialect.Contains(query.Search!.Trim()));
         }
-        var searching = !string.IsNullOrWhiteSpace(query.Search);
         var whereSql = " WHERE " + string.Join(" AND ", where);
         var (sortColumn, descending) = SortColumn(d, query.Sort);
         var order = $" ORDER BY {sortColumn} {(descending ? "DESC" : "ASC")}, id {(descending ? "DESC" : "ASC")}";

@@ -45,6 +45,13 @@ public sealed class ChangeScheduleRepository(ConnectionFactory connections)
         $"AND b.state NOT IN ({Finished}) AND a.state NOT IN ({Finished})";
 
     /// <summary>
+    /// Whether the viewer may see the clashing change <c>b</c>, as a column <c>Seen</c> (1 or 0). The access condition
+    /// names the unaliased table, so it is read here in a sub-query over the changes.
+    /// </summary>
+    private static string ClashSeen(string accessCondition) =>
+        $"CASE WHEN b.id IN (SELECT changes.id FROM changes WHERE {accessCondition}) THEN 1 ELSE 0 END AS Seen";
+
+    /// <summary>
     /// The changes planned in [from, to) that the viewer may see (<see cref="RecordAccess"/>), earliest first, each with
     /// the changes it clashes with; rejected and cancelled changes are left out. A clash with a change the viewer may not
     /// see is still named, by number only, so that nobody schedules into it unawares.
@@ -60,9 +67,8 @@ public sealed class ChangeScheduleRepository(ConnectionFactory connections)
             $"WHERE {Window} AND planned_start < @to AND planned_end > @from AND state NOT IN ('rejected', 'cancelled') AND {seen} " +
             "ORDER BY planned_start, number",
             parameters, cancellationToken: ct))).ToList();
-        // The access condition names the unaliased table, so here it reads the inner changes of the sub-query.
         var clashes = (await connection.QueryAsync<ClashNameRow>(new CommandDefinition(
-            $"SELECT a.id AS Id, b.number AS Number, CASE WHEN b.id IN (SELECT changes.id FROM changes WHERE {seen}) THEN 1 ELSE 0 END AS Seen " +
+            $"SELECT a.id AS Id, b.number AS Number, {ClashSeen(seen)} " +
             $"{ClashPairs} AND a.planned_start < @to AND a.planned_end > @from ORDER BY b.number",
             parameters, cancellationToken: ct))).ToLookup(c => c.Id);
         return rows.Select(r => new ScheduledChange(r.Id, r.Number, r.Title, r.Type, r.State, r.PlannedStart, r.PlannedEnd,
@@ -84,11 +90,10 @@ public sealed class ChangeScheduleRepository(ConnectionFactory connections)
         if (id is null)
             return null;
         parameters.Add("id", id);
-        // The access condition names the unaliased table, so here it reads the inner changes of the sub-query.
         var clashes = await connection.QueryAsync<ClashRow>(new CommandDefinition(
             "SELECT b.number AS Number, b.title AS Title, b.planned_start AS PlannedStart, b.planned_end AS PlannedEnd, " +
             "CASE WHEN a.configuration_item IS NOT NULL AND b.configuration_item = a.configuration_item THEN 'configurationItem' ELSE 'service' END AS \"On\", " +
-            $"CASE WHEN b.id IN (SELECT changes.id FROM changes WHERE {seen}) THEN 1 ELSE 0 END AS Seen " +
+            $"{ClashSeen(seen)} " +
             $"{ClashPairs} AND a.id = @id ORDER BY b.planned_start, b.number",
             parameters, cancellationToken: ct));
         return clashes.Select(c => c.Seen == 1
