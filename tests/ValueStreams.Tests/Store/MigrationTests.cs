@@ -12,7 +12,7 @@ public sealed class MigrationTests
     [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
     public async Task An_empty_store_gets_every_shipped_migration_and_a_second_run_applies_nothing(StorageProvider provider)
     {
-        await using var store = await TestStore.CreateAsync(provider);
+        await using var store = await TestStore.CreateEmptyAsync(provider);
         var migrator = new DatabaseMigrator(store.Connections, NullLogger<DatabaseMigrator>.Instance);
 
         var first = await migrator.MigrateAsync();

@@ -30,17 +30,21 @@ public sealed class ApiHost : WebApplicationFactory<Program>
     public IDictionary<string, string?> Settings => _settings;
 
     /// <summary>
-    /// Starts a host on a new empty store of the provider, with the demo users and extra settings
+    /// Starts a host on a new store (migrated, as a copy of the template) of the provider, with the demo users and extra settings
     /// (<c>["environment"] = "Production"</c> picks the environment, which is <c>Testing</c> otherwise).
     /// </summary>
     public static async Task<ApiHost> StartAsync(StorageProvider provider, IDictionary<string, string?>? extra = null)
     {
         var store = provider == StorageProvider.PostgreSql ? await TestStore.CreateAsync(provider) : null;
+        var dataDirectory = Directory.CreateTempSubdirectory("valuestreams-host-").FullName;
+        // On SQLite the store is a file in the data folder: start it migrated, as the PostgreSQL store is.
+        if (provider == StorageProvider.Sqlite)
+            await MigratedTemplates.CopySqliteToAsync(Path.Combine(dataDirectory, "valuestreams.db"));
         var settings = new Dictionary<string, string?>
         {
             ["ValueStreams:Root"] = RepositoryRoot.Path,
             ["ValueStreams:Storage:Provider"] = provider.ToString(),
-            ["ValueStreams:Storage:DataDirectory"] = Directory.CreateTempSubdirectory("valuestreams-host-").FullName,
+            ["ValueStreams:Storage:DataDirectory"] = dataDirectory,
             ["ConnectionStrings:ValueStreams"] = store?.ConnectionString ?? "",
             // Most tests sign in as the demo users; a test of the product's own default sets this to null.
             ["ValueStreams:DemoUsers"] = "true",

@@ -16,14 +16,17 @@ public static class TestPostgres
             : throw new InvalidOperationException(
                 $"{Variable} is not set. Run ./scripts/test.sh, which starts a throwaway PostgreSQL, or point {Variable} at a server.");
 
-    /// <summary>Creates an empty database and returns a connection string for it.</summary>
-    public static async Task<string> CreateDatabaseAsync()
+    /// <summary>
+    /// Creates a database and returns a connection string for it: a copy of <paramref name="template"/> (see
+    /// <see cref="MigratedTemplates"/>), or an empty one.
+    /// </summary>
+    public static async Task<string> CreateDatabaseAsync(string? template = null)
     {
         var name = $"vs_test_{Guid.NewGuid():N}";
         await using (var connection = new NpgsqlConnection(ServerConnectionString))
         {
             await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await using var command = new NpgsqlCommand($"CREATE DATABASE {name}{(template is null ? "" : $" TEMPLATE {template}")}", connection);
             await command.ExecuteNonQueryAsync();
         }
         return new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name }.ConnectionString;
