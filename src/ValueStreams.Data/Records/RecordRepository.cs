@@ -249,18 +249,54 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
         parameters.Add("offset", (page - 1) * pageSize);
 
         await using var connection = await connections.OpenAsync(ct);
-        var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            searching
-                ? $"SELECT COUNT(*) FROM (SELECT 1 FROM {d.Table}{whereSql} LIMIT {MaxSearchCount + 1}) matches"
-                : $"SELECT COUNT(*) FROM {d.Table}{whereSql}",
-            parameters, cancellationToken: ct));
+        if (searching)
+            return await SearchPageAsync(connection, kind, whereSql, sortColumn, descending, parameters, page, pageSize, ct);
+
+        var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition($"SELECT COUNT(*) FROM {d.Table}{whereSql}", parameters, cancellationToken: ct));
         var rows = await connection.QueryAsync(new CommandDefinition(
             $"SELECT {AllColumns(d)} FROM {d.Table}{whereSql}{order} LIMIT @limit OFFSET @offset",
             parameters, cancellationToken: ct));
-        var items = rows.Select(r => Describe(kind, ToRow(kind, (IDictionary<string, object?>)r))).ToList();
-        return total > MaxSearchCount && searching
-            ? new RecordPage(items, MaxSearchCount, page, pageSize, TotalExact: false)
-            : new RecordPage(items, total, page, pageSize);
+        return new RecordPage(rows.Select(r => Describe(kind, ToRow(kind, (IDictionary<string, object?>)r))).ToList(), total, page, pageSize);
+    }
+
+    /// <summary>
+    /// A page of a text search. The matches are read once, up to one more than <see cref="MaxSearchCount"/>, as ids in
+    /// the list's order: when that is all of them, they give the exact count and the page's ids, and only the page's rows
+    /// are read. Beyond that the count is "more than 1,000", and so many matches are dense enough that reading the
+    /// records in the list's order and stopping at the page is cheaper than gathering every match to sort it, which
+    /// PostgreSQL's planner, guessing a handful of trigram matches, would otherwise do.
+    /// </summary>
+    private async Task<RecordPage> SearchPageAsync(DbConnection connection, RecordKind kind, string whereSql, string sortColumn, bool descending,
+        DynamicParameters parameters, int page, int pageSize, CancellationToken ct)
+    {
+        var d = kind.Descriptor;
+        var direction = descending ? "DESC" : "ASC";
+        var order = $" ORDER BY {sortColumn} {direction}, id {direction}";
+        var ids = (await connection.QueryAsync<string>(new CommandDefinition(
+            $"WITH matches AS MATERIALIZED (SELECT id, {sortColumn} AS sort_key FROM {d.Table}{whereSql} LIMIT {MaxSearchCount + 1}) " +
+            $"SELECT id FROM matches ORDER BY sort_key {direction}, id {direction}",
+            parameters, cancellationToken: ct))).ToList();
+
+        if (ids.Count <= MaxSearchCount)
+        {
+            var pageIds = ids.Skip((page - 1) * pageSize).Take(pageSize).ToList();
+            var position = pageIds.Select((id, index) => (id, index)).ToDictionary(p => p.id, p => p.index);
+            var pageRows = pageIds.Count == 0
+                ? []
+                : await connection.QueryAsync(new CommandDefinition(
+                    $"SELECT {AllColumns(d)} FROM {d.Table} WHERE {Sql.InList("id", "ids")}", new { ids = pageIds }, cancellationToken: ct));
+            var items = pageRows.Select(r => ToRow(kind, (IDictionary<string, object?>)r)).OrderBy(r => position[r.Id]).Select(r => Describe(kind, r)).ToList();
+            return new RecordPage(items, ids.Count, page, pageSize);
+        }
+
+        var select = $"SELECT {AllColumns(d)} FROM {d.Table}{whereSql}{order} LIMIT @limit OFFSET @offset";
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (Sql.PreferIndexOrder is { } preferIndexOrder)
+            await connection.ExecuteAsync(new CommandDefinition(preferIndexOrder, transaction: transaction, cancellationToken: ct));
+        var rows = (await connection.QueryAsync(new CommandDefinition(select, parameters, transaction, cancellationToken: ct))).ToList();
+        await transaction.CommitAsync(ct);
+        return new RecordPage(rows.Select(r => Describe(kind, ToRow(kind, (IDictionary<string, object?>)r))).ToList(), MaxSearchCount, page, pageSize,
+            TotalExact: false);
     }
 
     /// <summary>Every change of the record, oldest first, or null when there is no such record the viewer may see.</summary>

@@ -38,6 +38,14 @@ public sealed class SqlDialect
     public string Like(string column, string parameter) =>
         IsPostgres ? $"{column} ILIKE @{parameter} ESCAPE '\\'" : $"{column} LIKE @{parameter} ESCAPE '\\'";
 
+    /// <summary>
+    /// A statement that makes the rest of the transaction read rows in an index's order and stop early rather than gather
+    /// and sort them (PostgreSQL's planner chooses by estimates, which for trigram searches are far too low), in this
+    /// process alone (parallel workers cost more to start than so short a read takes); none where the store has no such
+    /// choice.
+    /// </summary>
+    public string? PreferIndexOrder => IsPostgres ? "SET LOCAL enable_sort = off; SET LOCAL max_parallel_workers_per_gather = 0" : null;
+
     /// <summary>The LIKE pattern that finds <paramref name="text"/> anywhere, its wildcards escaped.</summary>
     public static string Contains(string text) =>
         "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";

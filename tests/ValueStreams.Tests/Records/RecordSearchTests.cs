@@ -64,11 +64,20 @@ public sealed class RecordSearchTests
         Assert.Equal(RecordRepository.MaxSearchCount, many.GetProperty("total").GetInt32());
         Assert.False(many.GetProperty("totalExact").GetBoolean());
         Assert.Equal(10, many.GetProperty("items").GetArrayLength());
+        // Beyond the bound, pages still come in the list's order: newest first, so the second page starts at the 11th.
+        var manySecond = await admin.GetFromJsonAsync<JsonElement>("/api/incidents?q=inc-9&pageSize=10&page=2");
+        Assert.Equal(Enumerable.Range(11, 10).Select(i => $"INC-9{i:D5}"),
+            manySecond.GetProperty("items").EnumerateArray().Select(item => item.GetProperty("number").GetString()));
 
         // Fewer matches than the bound are counted exactly, in the number, the title or any text field, in any case.
         var some = await admin.GetFromJsonAsync<JsonElement>("/api/incidents?q=LEEDS%20BAY&pageSize=10");
         Assert.Equal((RecordRepository.MaxSearchCount + 5) / 2, some.GetProperty("total").GetInt32());
         Assert.True(some.GetProperty("totalExact").GetBoolean());
+        // Within the bound, a page is the slice of all matches in the list's order.
+        var someSecond = await admin.GetFromJsonAsync<JsonElement>("/api/incidents?q=LEEDS%20BAY&pageSize=10&page=2&sort=-number");
+        var evenNumbers = Enumerable.Range(1, RecordRepository.MaxSearchCount + 5).Where(i => i % 2 == 0).Select(i => $"INC-9{i:D5}").OrderDescending(StringComparer.Ordinal);
+        Assert.Equal(evenNumbers.Skip(10).Take(10),
+            someSecond.GetProperty("items").EnumerateArray().Select(item => item.GetProperty("number").GetString()));
         var one = await admin.GetFromJsonAsync<JsonElement>("/api/incidents?q=inc-900017");
         Assert.Equal("Printer jam 17", Assert.Single(one.GetProperty("items").EnumerateArray()).GetProperty("title").GetString());
 
