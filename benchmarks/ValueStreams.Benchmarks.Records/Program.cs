@@ -56,8 +56,8 @@ internal static partial class RecordsBenchmark
             await Execute(connectionString, "ANALYZE");
             Console.Error.WriteLine($"loaded {incidents:N0} incidents in {loading.Elapsed.TotalSeconds:F0} s");
 
-            var admin = await ClientAsync(host, "admin");
-            var agent = await ClientAsync(host, "agent"); // service-desk
+            var admin = await host.ClientAsync("admin");
+            var agent = await host.ClientAsync("agent"); // service-desk
 
             var random = new Random(42);
             string ListUrl()
@@ -127,7 +127,7 @@ internal static partial class RecordsBenchmark
         {
             var clients = new HttpClient[Clients];
             for (var c = 0; c < Clients; c++)
-                clients[c] = await ClientAsync(host, "agent");
+                clients[c] = await host.ClientAsync("agent");
             for (var i = 0; i < 16; i++)
                 await CreateAsync(clients[0], i);
             var times = new double[count];
@@ -172,14 +172,6 @@ internal static partial class RecordsBenchmark
             return copy[Math.Min(copy.Length - 1, (int)(copy.Length * q))];
         }
 
-        static async Task<HttpClient> ClientAsync(BenchHost host, string username)
-        {
-            var client = host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-            var token = await (await client.PostAsJsonAsync("/api/auth/token", new { username, password = "demo" })).EnsureSuccessStatusCode()
-                .Content.ReadFromJsonAsync<JsonElement>();
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.GetProperty("accessToken").GetString());
-            return client;
-        }
 
         // Incidents spread over states, priorities, 20 groups, 400 places and 500 callers, with titles and descriptions from a word list.
         static async Task LoadAsync(string connectionString, int count)
@@ -284,15 +276,4 @@ internal static partial class RecordsBenchmark
         "printer", "scanner", "laptop", "wifi", "vpn", "mail", "password", "monitor", "keyboard", "server", "database", "network",
         "warehouse", "office", "invoice", "payroll", "phone", "badge", "license", "backup", "router", "switch", "firewall", "portal",
     ];
-}
-
-/// <summary>The real host on the benchmark's database.</summary>
-internal sealed class BenchHost(Dictionary<string, string?> settings) : WebApplicationFactory<global::Program>
-{
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        builder.UseEnvironment("Testing");
-        foreach (var (key, value) in settings)
-            builder.UseSetting(key, value);
-    }
 }

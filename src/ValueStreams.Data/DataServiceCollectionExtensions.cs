@@ -43,6 +43,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<Records.Assets.AssetStock>();
         services.AddSingleton<InstanceAccess>();
         services.AddSingleton<IServiceLevels, ServiceLevelWatch>();
+        services.AddSingleton<IDueItems, DueItemQueries>();
         services.AddSingleton<IRunSessionFactory>(sp => sp.GetRequiredService<RunSessionFactory>());
         services.AddSingleton<IOutbox>(sp => sp.GetRequiredService<RunSessionFactory>());
         return services;

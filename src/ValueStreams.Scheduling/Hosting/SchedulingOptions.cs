@@ -14,6 +14,18 @@ public sealed class SchedulingOptions
     /// <summary>Background workers in this node; 0 picks Hangfire's default from the CPU count.</summary>
     public int WorkerCount { get; set; }
 
+    /// <summary>How often each node reads the store for timers and service-level targets falling due (see WakeUpClock).</summary>
+    public TimeSpan WakeUpLookAhead { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How far ahead each node keeps due items in memory.</summary>
+    public TimeSpan WakeUpHorizon { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The most due items one read of the store takes (the earliest first).</summary>
+    public int WakeUpBatch { get; set; } = 2000;
+
+    /// <summary>How many due items a node acts on at once.</summary>
+    public int WakeUpParallelism { get; set; } = 4;
+
     /// <summary>False runs no Hangfire server in this node (it can still enqueue work for others).</summary>
     public bool RunServer { get; set; } = true;
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ValueStreams.Engine.Runtime;
 using ValueStreams.Engine.Storage;
 using ValueStreams.Scheduling.Engine;
+using ValueStreams.Scheduling.WakeUps;
 
 namespace ValueStreams.Scheduling.Hosting;
 
@@ -66,6 +67,8 @@ public static class SchedulingServiceCollectionExtensions
 
         if (options.RunServer)
         {
+            services.AddSingleton<WakeUpClock>();
+            services.AddHostedService(provider => provider.GetRequiredService<WakeUpClock>());
             services.AddHangfireServer(server =>
             {
                 server.SchedulePollingInterval = options.SchedulePollingInterval;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ValueStreams.Core.Identity;
 using ValueStreams.Data.Store;
 using ValueStreams.Scheduling.Hosting;
+using ValueStreams.Scheduling.WakeUps;
 using ValueStreams.Host.Features.Auth;
 
 namespace ValueStreams.Host.Features.Health;
@@ -16,11 +17,12 @@ public static class HealthEndpoints
     {
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: [Ready])
-            .AddCheck<SchedulerHealthCheck>("scheduler", tags: [Ready]);
+            .AddCheck<SchedulerHealthCheck>("scheduler", tags: [Ready])
+            .AddCheck<WakeUpHealthCheck>("wake-up", tags: [Ready]);
         return services;
     }
 
-    /// <summary><c>/health/live</c> answers while the process serves; <c>/health/ready</c> checks the store and the scheduler.</summary>
+    /// <summary><c>/health/live</c> answers while the process serves; <c>/health/ready</c> checks the store, the scheduler and its wake-up clock.</summary>
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync }).WithAccess(Access.Anonymous);

@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ValueStreams.Engine.Storage;
+using ValueStreams.Tests.Support;
+using static ValueStreams.Tests.Engine.EngineApi;
+
+namespace ValueStreams.Tests.Engine;
+
+/// <summary>
+/// The wake-up clock acts on timers at their moment. Hangfire's schedule, the backstop, is set to look for due jobs only
+/// every ten minutes here, so a timer that fires within the tests' deadlines was fired by the wake-up clock.
+/// </summary>
+[Collection(nameof(HostCollection))]
+public sealed class WakeUpTests
+{
+    private static readonly Dictionary<string, string?> BackstopOutOfReach = new()
+    {
+        ["ValueStreams:Scheduling:SchedulePollingInterval"] = "00:10:00",
+    };
+
+    private static StreamFile TimerStream(string duration) => new StreamFile("wu-timer")
+        .Start().Timer("wait", duration).Milestone().End().Chain("start", "wait", "value", "end");
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task Timers_fire_at_their_moment_and_never_before_it(StorageProvider provider)
+    {
+        await using var api = await EngineApi.StartAsync(provider, BackstopOutOfReach);
+        await api.PublishAsync(TimerStream("PT2S"));
+        // Started a tenth of a second apart, so their moments fall at different points within a second.
+        var instances = new List<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            instances.Add(IdOf(await api.StartAsync("wu-timer")));
+            await Task.Delay(100);
+        }
+
+        var early = new List<string>();
+        foreach (var instance in instances)
+        {
+            await api.WaitForStatusAsync(instance, "completed", TimeSpan.FromSeconds(30));
+            var (due, fired) = await DueAndFiredAsync(api, instance);
+            if (fired < due)
+                early.Add($"due {due:HH:mm:ss.fff}, fired {fired:HH:mm:ss.fff}");
+        }
+        Assert.True(early.Count == 0, $"{early.Count} of {instances.Count} timers fired early: {string.Join("; ", early)}");
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task A_timer_the_previous_node_scheduled_is_found_in_the_store_and_fired_by_the_next(StorageProvider provider)
+    {
+        await using var first = await EngineApi.StartAsync(provider, BackstopOutOfReach);
+        await first.PublishAsync(TimerStream("PT6S"));
+        var instance = IdOf(await first.StartAsync("wu-timer"));
+
+        // The node that held the timer in memory stops before its moment; the next one knows of it only from the store.
+        await using var next = new EngineApi(await first.Host.RestartAsync());
+        await next.WaitForStatusAsync(instance, "completed", TimeSpan.FromSeconds(30));
+        var (due, fired) = await DueAndFiredAsync(next, instance);
+        Assert.True(fired >= due, $"due {due:O}, fired {fired:O}");
+    }
+
+    [Fact]
+    public async Task Readiness_reports_the_wake_up_clock()
+    {
+        await using var api = await EngineApi.StartAsync(StorageProvider.Sqlite);
+        var admin = await api.As("admin");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        JsonElement check;
+        do
+        {
+            var report = await admin.GetFromJsonAsync<JsonElement>("/health/ready");
+            check = report.GetProperty("checks").GetProperty("wake-up");
+            if (check.GetProperty("status").GetString() == "Healthy" && check.GetProperty("description").GetString()!.Contains("store read at 20"))
+                break;
+            await Task.Delay(250);
+        } while (DateTime.UtcNow < deadline);
+        Assert.Equal("Healthy", check.GetProperty("status").GetString());
+        Assert.Contains("store read at 20", check.GetProperty("description").GetString());
+    }
+
+    private static async Task<(DateTimeOffset Due, DateTimeOffset Fired)> DueAndFiredAsync(EngineApi api, string instance)
+    {
+        var scheduled = Assert.Single(await api.JournalOfAsync(instance, "timer-scheduled", "wait"));
+        var due = DateTimeOffset.Parse(scheduled.GetProperty("detail").GetString()!, CultureInfo.InvariantCulture);
+        var fired = Assert.Single(await api.JournalOfAsync(instance, "timer-fired", "wait")).GetProperty("at").GetDateTimeOffset();
+        return (due, fired);
+    }
+}
