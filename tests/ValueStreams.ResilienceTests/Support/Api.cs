@@ -48,9 +48,9 @@ public sealed class Api : IDisposable
     }
 
     /// <summary>Starts an instance of the stream's published version and returns its id.</summary>
-    public async Task<string> StartAsync(string valueStreamId)
+    public async Task<string> StartAsync(string valueStreamId, object? input = null)
     {
-        using var response = await _http.PostAsJsonAsync($"/api/value-streams/{valueStreamId}/instances", new { input = new { } });
+        using var response = await _http.PostAsJsonAsync($"/api/value-streams/{valueStreamId}/instances", new { input = input ?? new { } });
         var body = await response.Content.ReadAsStringAsync();
         if (response.StatusCode != HttpStatusCode.Created)
             throw new InvalidOperationException($"Start of {valueStreamId}: {(int)response.StatusCode} {body}");

@@ -13,6 +13,8 @@ public sealed class Db(string connectionString)
 
     public sealed record TimerRow(string Id, string InstanceId, string StepId, string Status, bool HasFiredAt);
 
+    public sealed record TimerMoment(string InstanceId, string Status, DateTime DueAt, DateTime? FiredAt);
+
     private async Task<NpgsqlConnection> OpenAsync()
     {
         var connection = new NpgsqlConnection(connectionString);
@@ -99,6 +101,17 @@ public sealed class Db(string connectionString)
         return (await connection.QueryAsync<TimerRow>(
             """
             SELECT t.id AS Id, t.instance_id AS InstanceId, t.step_id AS StepId, t.status AS Status, t.fired_at IS NOT NULL AS HasFiredAt
+            FROM timers t JOIN instances i ON i.id = t.instance_id WHERE i.value_stream_id = @valueStreamId
+            """, new { valueStreamId })).ToList();
+    }
+
+    /// <summary>Each timer of the stream's instances with its moment and when it fired (UTC).</summary>
+    public async Task<List<TimerMoment>> TimerMomentsAsync(string valueStreamId)
+    {
+        await using var connection = await OpenAsync();
+        return (await connection.QueryAsync<TimerMoment>(
+            """
+            SELECT t.instance_id AS InstanceId, t.status AS Status, t.due_at AS DueAt, t.fired_at AS FiredAt
             FROM timers t JOIN instances i ON i.id = t.instance_id WHERE i.value_stream_id = @valueStreamId
             """, new { valueStreamId })).ToList();
     }

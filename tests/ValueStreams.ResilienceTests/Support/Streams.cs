@@ -6,6 +6,7 @@ public static class Streams
     public const string ParallelId = "resilience-parallel";
     public const string TasksId = "resilience-tasks";
     public const string TimerId = "resilience-timer";
+    public const string MomentId = "resilience-moment";
 
     /// <summary>
     /// Automated, with three parallel branches: a script, a variable assignment, and a one-second timer
@@ -107,6 +108,28 @@ public static class Streams
             { "from": "wait", "to": "count" },
             { "from": "count", "to": "follow-up" },
             { "from": "follow-up", "port": "done", "to": "value" },
+            { "from": "value", "to": "finish" }
+          ]
+        }
+        """;
+
+    /// <summary>A timer until the moment the input gives, then the end: one timer per instance, due when the test says.</summary>
+    public const string Moment = """
+        {
+          "id": "resilience-moment",
+          "name": "Resilience: a timer until a moment",
+          "source": "Resilience tests",
+          "variables": [{ "name": "dueAt", "type": "string" }],
+          "roles": [{ "id": "requester", "name": "Requester" }],
+          "steps": [
+            { "id": "begin", "type": "start", "name": "Begin", "valueChainActivities": [], "practices": [], "roles": ["requester"], "trigger": "manual", "position": { "x": 0, "y": 0 } },
+            { "id": "wait", "type": "timer", "name": "Wait", "valueChainActivities": [], "practices": [], "roles": [], "until": "vars.dueAt", "position": { "x": 100, "y": 0 } },
+            { "id": "value", "type": "milestone", "name": "Value", "valueChainActivities": [], "practices": [], "roles": ["requester"], "value": "Waited until the moment.", "position": { "x": 200, "y": 0 } },
+            { "id": "finish", "type": "end", "name": "Finish", "valueChainActivities": [], "practices": [], "roles": [], "position": { "x": 300, "y": 0 } }
+          ],
+          "connections": [
+            { "from": "begin", "to": "wait" },
+            { "from": "wait", "to": "value" },
             { "from": "value", "to": "finish" }
           ]
         }
