@@ -86,6 +86,13 @@ public sealed class StreamAnalyticsTests(HostProcess host) : InboxBrowserTest(ho
         await Expect(Page.Locator("[data-testid=analytics-sla] tbody tr")).ToHaveCountAsync(1);
         await Expect(Page.Locator("[data-testid=analytics-sla] tbody tr").First).ToContainTextAsync("4 of 5");
 
+        // The event log links download with the page's own sign-in.
+        var xes = await Page.Context.APIRequest.GetAsync(await Page.Locator("[data-testid=analytics-xes]").GetAttributeAsync("href") ?? "");
+        Assert.Equal(200, xes.Status);
+        Assert.Contains("<trace>", await xes.TextAsync());
+        var csv = await Page.Context.APIRequest.GetAsync(await Page.Locator("[data-testid=analytics-csv]").GetAttributeAsync("href") ?? "");
+        Assert.StartsWith("case_id,version,activity", await csv.TextAsync());
+
         await WholePageScreenshotAsync("analytics.png");
         await AssertNoBlockingViolationsAsync("the stream analytics page");
 

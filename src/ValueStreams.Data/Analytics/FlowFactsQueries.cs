@@ -75,10 +75,12 @@ public sealed class FlowFactsQueries(ConnectionFactory connections)
 
         var visits = (await Rows<VisitRow>(
                 $"""
-                SELECT j.step_id AS StepId, COUNT(*) AS Visits, COUNT(DISTINCT j.instance_id) AS Instances
-                FROM journal j JOIN instances i ON i.id = j.instance_id
-                WHERE {OfStream} AND {StartedInWindow} AND j.event = 'step-entered' AND j.step_id IS NOT NULL
-                GROUP BY j.step_id
+                SELECT v.step_id AS StepId, CAST(SUM(v.entered) AS BIGINT) AS Visits, COUNT(*) AS Instances
+                FROM (SELECT j.step_id, j.instance_id, COUNT(*) AS entered
+                      FROM journal j JOIN instances i ON i.id = j.instance_id
+                      WHERE {OfStream} AND {StartedInWindow} AND j.event = 'step-entered' AND j.step_id IS NOT NULL
+                      GROUP BY j.step_id, j.instance_id) v
+                GROUP BY v.step_id
                 """))
             .ToDictionary(r => r.StepId, StringComparer.Ordinal);
         var work = (await Rows<WorkRow>(
