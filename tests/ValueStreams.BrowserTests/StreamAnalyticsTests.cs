@@ -98,7 +98,10 @@ public sealed class StreamAnalyticsTests(HostProcess host) : InboxBrowserTest(ho
 
         // Agents may not open it.
         await AsAnotherUserAsync("agent", $"/value-streams/{StreamId}/analytics", async page =>
-            await Assertions.Expect(page.Locator("[data-testid=stream-analytics]")).ToHaveCountAsync(0));
+        {
+            await Assertions.Expect(page.Locator("#access-denied-title")).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator("[data-testid=stream-analytics]")).ToHaveCountAsync(0);
+        });
     }
 
     private static async Task<string> StartAsync(HttpClient api)
