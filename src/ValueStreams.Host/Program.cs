@@ -14,6 +14,7 @@ using ValueStreams.Designer.Shared;
 using ValueStreams.Engine.Storage;
 using ValueStreams.Host.Components;
 using ValueStreams.Host.Features.Administration;
+using ValueStreams.Host.Features.Analytics;
 using ValueStreams.Host.Features.Auth;
 using ValueStreams.Host.Features.Catalogue;
 using ValueStreams.Host.Features.Records;
@@ -92,6 +93,8 @@ builder.Services.AddScoped<ValueStreams.Designer.Portal.IPortal, ValueStreams.Ho
 builder.Services.AddSingleton<RecordService>();
 builder.Services.AddScoped<ValueStreams.Designer.Records.IRecordDesk, RecordDeskAdapter>();
 builder.Services.AddScoped<ValueStreams.Designer.Records.IChangeSchedule, ChangeScheduleAdapter>();
+builder.Services.AddSingleton<ValueStreams.Host.Features.Analytics.StreamAnalyticsService>();
+builder.Services.AddScoped<ValueStreams.Designer.Analytics.IStreamAnalytics, ValueStreams.Host.Features.Analytics.AnalyticsAdapter>();
 builder.Services.AddScoped<ValueStreams.Designer.Records.IConfigurationItemDesk, ValueStreams.Host.Features.Records.ConfigurationItems.ConfigurationItemDeskAdapter>();
 
 PrivateFiles.Prepare(store);
@@ -175,6 +178,7 @@ api.MapInstanceEndpoints();
 api.MapTaskEndpoints();
 api.MapAdministrationEndpoints();
 api.MapRecordEndpoints();
+api.MapAnalyticsEndpoints();
 
 app.MapHangfireDashboard("/hangfire", new DashboardOptions
     {

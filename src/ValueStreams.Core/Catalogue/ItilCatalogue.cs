@@ -18,11 +18,13 @@ public sealed class ItilCatalogue
     private ItilCatalogue(
         IReadOnlyList<ValueChainActivity> valueChainActivities,
         IReadOnlyList<PracticeGroup> practiceGroups,
-        IReadOnlyList<Practice> practices)
+        IReadOnlyList<Practice> practices,
+        IReadOnlyList<BookValueStream> bookStreams)
     {
         ValueChainActivities = valueChainActivities;
         PracticeGroups = practiceGroups;
         Practices = practices;
+        BookStreams = bookStreams;
         _activities = valueChainActivities.ToDictionary(a => a.Id, StringComparer.Ordinal);
         _practices = practices.ToDictionary(p => p.Id, StringComparer.Ordinal);
     }
@@ -33,6 +35,9 @@ public sealed class ItilCatalogue
     public IReadOnlyList<ValueChainActivity> ValueChainActivities { get; }
     public IReadOnlyList<PracticeGroup> PracticeGroups { get; }
     public IReadOnlyList<Practice> Practices { get; }
+
+    /// <summary>The book's example value streams (Appendix A), step by step with their activities and practices.</summary>
+    public IReadOnlyList<BookValueStream> BookStreams { get; }
 
     public ValueChainActivity? FindActivity(string id) => _activities.GetValueOrDefault(id);
     public Practice? FindPractice(string id) => _practices.GetValueOrDefault(id);
@@ -45,7 +50,8 @@ public sealed class ItilCatalogue
         var catalogue = new ItilCatalogue(
             document.ValueChainActivities ?? [],
             document.PracticeGroups ?? [],
-            document.Practices ?? []);
+            document.Practices ?? [],
+            document.ValueStreams ?? []);
         catalogue.Check();
         return catalogue;
     }
@@ -81,5 +87,6 @@ public sealed class ItilCatalogue
     private sealed record CatalogueDocument(
         List<ValueChainActivity>? ValueChainActivities,
         List<PracticeGroup>? PracticeGroups,
-        List<Practice>? Practices);
+        List<Practice>? Practices,
+        List<BookValueStream>? ValueStreams);
 }

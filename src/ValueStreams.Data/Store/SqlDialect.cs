@@ -34,6 +34,14 @@ public sealed class SqlDialect
     /// </summary>
     public string InList(string column, string parameter) => IsPostgres ? $"{column} = ANY(@{parameter})" : $"{column} IN @{parameter}";
 
+    /// <summary>Seconds from one timestamp column to another, as a double (to the millisecond on SQLite, whose date arithmetic keeps no finer).</summary>
+    public string SecondsBetween(string from, string to) =>
+        IsPostgres ? $"CAST(EXTRACT(EPOCH FROM ({to} - {from})) AS double precision)" : $"((julianday({to}) - julianday({from})) * 86400.0)";
+
+    /// <summary>The UTC day of a timestamp column as 'yyyy-MM-dd' text (SQLite keeps timestamps as UTC ISO-8601 text).</summary>
+    public string UtcDay(string column) =>
+        IsPostgres ? $"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD')" : $"substr({column}, 1, 10)";
+
     /// <summary>"column contains the pattern parameter", case-insensitive on both (pass <see cref="Contains"/> of the text).</summary>
     public string Like(string column, string parameter) =>
         IsPostgres ? $"{column} ILIKE @{parameter} ESCAPE '\\'" : $"{column} LIKE @{parameter} ESCAPE '\\'";
