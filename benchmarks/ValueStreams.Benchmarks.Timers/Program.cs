@@ -56,7 +56,7 @@ internal static class TimersBenchmark
         foreach (var row in rows)
             Console.WriteLine(row);
         Console.WriteLine();
-        Console.WriteLine($"{Environment.ProcessorCount} CPUs, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load before: {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine($"{Environment.ProcessorCount} CPUs, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
         return 0;
 
         async Task<IEnumerable<string>> RunAsync(string store)
