@@ -787,6 +787,10 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
         await Node("decision").Locator(".vs-node-head").ClickAsync();
         await AddFromPaletteAsync("end");
         await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(6);
+        // The app's navigation folds away: the whole stream then fits the canvas at a readable zoom.
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Toggle navigation" }).ClickAsync();
+        await SettledBoxAsync(Page.Locator("[data-testid=canvas]"));
+        await FitAsync();
 
         // The demand: declare the role that carries the stream, and give it to the start.
         await SelectAsync("start");
