@@ -276,6 +276,7 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
         // What is left is filling in (roles, the value): errors, so Publish waits.
         await Expect(Page.Locator("[data-testid=validation-summary]")).ToContainTextAsync(new Regex(@"\d+ errors?"), new() { Timeout = 10_000 });
         await Expect(Page.Locator("[data-testid=publish]")).ToBeDisabledAsync();
+        await Expect(Page.Locator("[data-testid^=needed-]")).ToHaveCountAsync(0);
         var templateIssues = await Issues().CountAsync();
         Assert.True(templateIssues > 0);
 
@@ -322,6 +323,14 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
         await Expect(timerIssues).ToHaveCountAsync(0, new() { Timeout = 10_000 });
         await Expect(Issues()).ToHaveCountAsync(templateIssues);
         await Expect(Page.Locator("[data-testid=publish]")).ToBeDisabledAsync();
+
+        // Without a value milestone, the palette says so beside the item that adds one.
+        await FitAsync();
+        await SelectAsync("milestone");
+        await Page.Locator("[data-testid=step-panel]").GetByRole(AriaRole.Button, new() { Name = "Delete step" }).ClickAsync();
+        await Expect(Page.Locator("[data-testid=needed-milestone]")).ToContainTextAsync("Every stream needs one");
+        await UndoAsync();
+        await Expect(Page.Locator("[data-testid=needed-milestone]")).ToHaveCountAsync(0);
     }
 
     [Fact]

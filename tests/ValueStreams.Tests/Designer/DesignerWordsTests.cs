@@ -134,6 +134,28 @@ public sealed class DesignerWordsTests
         Assert.Single(issues, i => i.Path == "steps[1].value");
     }
 
+    [Theory]
+    [InlineData("choice", "options", true)]
+    [InlineData("multi-choice", "options", true)]
+    [InlineData("text", "options", false)]
+    [InlineData("number", "min", true)]
+    [InlineData("checkbox", "max", false)]
+    [InlineData("text", "pattern", true)]
+    [InlineData("number", "pattern", false)]
+    [InlineData("record", "recordType", true)]
+    [InlineData("choice", "recordType", false)]
+    [InlineData("checkbox", "help", true)]
+    public void A_form_fields_settings_show_only_where_its_type_reads_them(string type, string setting, bool applies) =>
+        Assert.Equal(applies, FormFieldInputs.Applies(setting, type));
+
+    [Fact]
+    public void A_choice_fields_options_come_first()
+    {
+        Assert.True(FormFieldInputs.First("options", "choice"));
+        Assert.False(FormFieldInputs.First("options", "text"));
+        Assert.False(FormFieldInputs.First("help", "choice"));
+    }
+
     private static ValueStreamDefinition WithTask(ValueStreamDefinition definition)
     {
         definition.Steps.Add(new StepDefinition { Id = "task", Type = "human-task", Name = "Task 1" });
