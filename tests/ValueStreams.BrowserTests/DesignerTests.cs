@@ -351,6 +351,17 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
         await Page.Mouse.MoveAsync(0, 0);
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Host.Screenshot("designer-fitted.png") });
 
+        // The keyboard shortcuts open as a list of keys and what they do, inside the window.
+        await Page.Locator("[data-testid=shortcuts]").ClickAsync();
+        var shortcuts = Page.Locator("[data-testid=shortcuts-list]");
+        await Expect(shortcuts).ToBeVisibleAsync();
+        await Expect(shortcuts.Locator("dt")).ToHaveCountAsync(13);
+        var list = (await SettledBoxAsync(shortcuts))!;
+        Assert.True(list.X >= 0 && list.X + list.Width <= 1280 && list.Y + list.Height <= 800, $"The shortcuts are at {list.X},{list.Y} {list.Width}x{list.Height}.");
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Host.Screenshot("designer-shortcuts.png") });
+        await shortcuts.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+        await Expect(shortcuts).ToHaveCountAsync(0);
+
         // Fit to screen keeps a readable zoom too.
         await FitAsync();
         Assert.True((await SettledBoxAsync(Node("wifi-outage-reported"))).Width >= NodeWidth * 0.8 - 1);
