@@ -28,34 +28,34 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
         await PickPracticeAsync("Incident management");
         await Page.Locator("[data-role=service-desk-agent]").ClickAsync();
         await Expect(Page.Locator("[data-role=service-desk-agent]")).ToHaveAttributeAsync("aria-pressed", "true");
-        await FillAsync(Field("steps[1].title"), "Triage the request");
+        await FillAsync(Field("steps[3].title"), "Triage the request");
         await Page.Locator("[data-testid=add-form]").ClickAsync();
-        await FillAsync(Field("steps[1].form[0].name"), "summary");
-        await FillAsync(Field("steps[1].form[0].label"), "Summary");
-        await Page.Locator("[data-field='steps[1].form[0].required'] input").CheckAsync();
+        await FillAsync(Field("steps[3].form[0].name"), "summary");
+        await FillAsync(Field("steps[3].form[0].label"), "Summary");
+        await Page.Locator("[data-field='steps[3].form[0].required'] input").CheckAsync();
         await Page.Locator("[data-testid=add-outcomes]").ClickAsync();
         await Page.Locator("[data-testid=add-outcomes]").ClickAsync();
-        await FillAsync(Field("steps[1].outcomes[0].id"), "resolved");
-        await FillAsync(Field("steps[1].outcomes[0].label"), "Resolved");
-        await FillAsync(Field("steps[1].outcomes[1].id"), "escalated");
-        await FillAsync(Field("steps[1].outcomes[1].label"), "Escalated");
+        await FillAsync(Field("steps[3].outcomes[0].id"), "resolved");
+        await FillAsync(Field("steps[3].outcomes[0].label"), "Resolved");
+        await FillAsync(Field("steps[3].outcomes[1].id"), "escalated");
+        await FillAsync(Field("steps[3].outcomes[1].label"), "Escalated");
         await Expect(Page.Locator("[data-port='human-task:escalated']")).ToHaveCountAsync(1);
 
         // The decision: one condition written as JavaScript, the default port for everything else.
         await SelectAsync("decision");
         await Page.Locator("[data-testid=add-conditions]").ClickAsync();
-        await FillAsync(Field("steps[2].conditions[0].port"), "urgent");
-        await AdvancedSwitch("steps[2].conditions[0].expression").CheckAsync();
-        await FillAsync(ConditionJavaScript("steps[2].conditions[0].expression"), "vars.summary.includes('urgent') &&");
-        await Expect(Page.Locator("[data-testid=field-issues][data-path='steps[2].conditions[0].expression']")).ToContainTextAsync("does not parse");
-        await FillAsync(ConditionJavaScript("steps[2].conditions[0].expression"), "vars.summary.includes('urgent')");
-        await Expect(Page.Locator("[data-field='steps[2].conditions[0].expression'] [data-testid=condition-not-shown]")).ToBeVisibleAsync();
-        await Expect(Page.Locator("[data-testid=field-issues][data-path='steps[2].conditions[0].expression']")).ToHaveCountAsync(0);
-        await FillAsync(Field("steps[2].defaultPort"), "routine");
+        await FillAsync(Field("steps[4].conditions[0].port"), "urgent");
+        await AdvancedSwitch("steps[4].conditions[0].expression").CheckAsync();
+        await FillAsync(ConditionJavaScript("steps[4].conditions[0].expression"), "vars.summary.includes('urgent') &&");
+        await Expect(Page.Locator("[data-testid=field-issues][data-path='steps[4].conditions[0].expression']")).ToContainTextAsync("does not parse");
+        await FillAsync(ConditionJavaScript("steps[4].conditions[0].expression"), "vars.summary.includes('urgent')");
+        await Expect(Page.Locator("[data-field='steps[4].conditions[0].expression'] [data-testid=condition-not-shown]")).ToBeVisibleAsync();
+        await Expect(Page.Locator("[data-testid=field-issues][data-path='steps[4].conditions[0].expression']")).ToHaveCountAsync(0);
+        await FillAsync(Field("steps[4].defaultPort"), "routine");
 
         // The value milestone.
         await SelectAsync("milestone");
-        await FillAsync(Field("steps[3].value"), "The requester knows their request is in hand");
+        await FillAsync(Field("steps[1].value"), "The requester knows their request is in hand");
         await Page.Locator("[data-role=service-desk-agent]").ClickAsync();
 
         await FitAsync();
@@ -110,22 +110,22 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
         await Page.Locator("[data-activity=engage]").ClickAsync();
         await PickPracticeAsync("Service desk");
         await Page.Locator("[data-role=service-desk-agent]").ClickAsync();
-        await FillAsync(Field("steps[1].name"), "Triage the request");
-        await FillAsync(Field("steps[1].title"), "Triage the request");
+        await FillAsync(Field("steps[3].name"), "Triage the request");
+        await FillAsync(Field("steps[3].title"), "Triage the request");
         await Page.Locator("[data-testid=add-form]").ClickAsync();
-        await FillAsync(Field("steps[1].form[0].name"), "priority");
-        await FillAsync(Field("steps[1].form[0].label"), "Priority");
-        await ChooseAsync(Page.Locator("[data-field='steps[1].form[0].type']"), "choice");
-        await Page.Locator("[data-path='steps[1].form[0]'] .vs-more").ClickAsync();
+        await FillAsync(Field("steps[3].form[0].name"), "priority");
+        await FillAsync(Field("steps[3].form[0].label"), "Priority");
+        await ChooseAsync(Page.Locator("[data-field='steps[3].form[0].type']"), "choice");
+        await Page.Locator("[data-path='steps[3].form[0]'] .vs-more").ClickAsync();
         foreach (var option in new[] { "P1", "P2", "P3" })
-            await FillAsync(Field("steps[1].form[0].options"), option);
-        await Expect(Page.Locator("[data-field='steps[1].form[0].options'] .vs-chip-name")).ToHaveCountAsync(3);
+            await FillAsync(Field("steps[3].form[0].options"), option);
+        await Expect(Page.Locator("[data-field='steps[3].form[0].options'] .vs-chip-name")).ToHaveCountAsync(3);
         await Page.Locator("[data-testid=add-outcomes]").ClickAsync();
         await Page.Locator("[data-testid=add-outcomes]").ClickAsync();
-        await FillAsync(Field("steps[1].outcomes[0].id"), "triaged");
-        await FillAsync(Field("steps[1].outcomes[0].label"), "Triaged");
-        await FillAsync(Field("steps[1].outcomes[1].id"), "escalated");
-        await FillAsync(Field("steps[1].outcomes[1].label"), "Escalated");
+        await FillAsync(Field("steps[3].outcomes[0].id"), "triaged");
+        await FillAsync(Field("steps[3].outcomes[0].label"), "Triaged");
+        await FillAsync(Field("steps[3].outcomes[1].id"), "escalated");
+        await FillAsync(Field("steps[3].outcomes[1].label"), "Escalated");
 
         await FitAsync();
         await ConnectAsync("start:done", "human-task");
@@ -135,9 +135,9 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
         // The condition, from pickers only: the priority is P1 or P2, or the task was escalated.
         await SelectAsync("decision");
         await Page.Locator("[data-testid=add-conditions]").ClickAsync();
-        await FillAsync(Field("steps[2].conditions[0].port"), "urgent");
-        await FillAsync(Field("steps[2].defaultPort"), "routine");
-        var editor = Page.Locator("[data-field='steps[2].conditions[0].expression']");
+        await FillAsync(Field("steps[4].conditions[0].port"), "urgent");
+        await FillAsync(Field("steps[4].defaultPort"), "routine");
+        var editor = Page.Locator("[data-field='steps[4].conditions[0].expression']");
         await editor.Locator("[data-testid=add-clause]").ClickAsync();
         var first = editor.Locator("[data-testid=condition-clause][data-index='0']");
         await ChooseAsync(first.Locator("[data-testid=clause-subject]"), "Priority (Triage the request)");
@@ -155,7 +155,7 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
         await Expect(second.Locator("[data-testid=clause-subject] label")).ToHaveTextAsync("or");
 
         await SelectAsync("milestone");
-        await FillAsync(Field("steps[3].value"), "The requester's access is in hand at the urgency it needs");
+        await FillAsync(Field("steps[1].value"), "The requester's access is in hand at the urgency it needs");
         await Page.Locator("[data-role=service-desk-agent]").ClickAsync();
         await ConnectAsync("decision:urgent", "milestone");
         await ConnectAsync("milestone:done", "end");
@@ -186,8 +186,8 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
         await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(6, new() { Timeout = 30_000 });
         await SelectAsync("decision");
         await Expect(editor.Locator("[data-testid=condition-clause]")).ToHaveCountAsync(2);
-        await AdvancedSwitch("steps[2].conditions[0].expression").CheckAsync();
-        await Expect(ConditionJavaScript("steps[2].conditions[0].expression")).ToHaveValueAsync(expected.TrimEnd());
+        await AdvancedSwitch("steps[4].conditions[0].expression").CheckAsync();
+        await Expect(ConditionJavaScript("steps[4].conditions[0].expression")).ToHaveValueAsync(expected.TrimEnd());
     }
 
     [Fact]
@@ -237,7 +237,7 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
         await Expect(Input("new-stream-id")).ToHaveValueAsync(id);
         await Page.Locator("[data-testid=create-stream]").ClickAsync();
         await Expect(Page).ToHaveURLAsync(new Regex($"/value-streams/{id}/design"));
-        await AddFromPaletteAsync("start");
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(3, new() { Timeout = 30_000 });
         await AddFromPaletteAsync("human-task");
         var summary = Page.Locator("[data-testid=validation-summary]");
         var errorCount = new Regex(@"\d+ errors?");
@@ -248,13 +248,157 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
         await Expect(Page.Locator("[data-testid=state-badge]")).ToHaveTextAsync("Draft · never published");
 
         await Page.ReloadAsync();
-        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(2, new() { Timeout = 30_000 });
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(4, new() { Timeout = 30_000 });
         await Expect(Page.Locator("[data-testid=state-badge]")).ToHaveTextAsync("Draft · never published");
         await Expect(summary).ToContainTextAsync(issues, new() { Timeout = 10_000 });
 
         await Page.GotoAsync(new Uri(Host.BaseAddress, "/value-streams").ToString());
         await Expect(Page.Locator($"[data-testid=draft-{id}]")).ToContainTextAsync("issue");
     }
+
+    [Fact]
+    public async Task A_new_stream_starts_from_the_template_and_an_unconnected_step_is_one_issue_that_goes_once_connected_and_on_undo()
+    {
+        await Page.SetViewportSizeAsync(1280, 800);
+        await CreateStreamAsync("Laptop loans", "laptop-loans");
+
+        // Start → value milestone → end, connected; the start takes nothing in and carries no activities.
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(3, new() { Timeout = 30_000 });
+        await Expect(Page.Locator(".diagram-link")).ToHaveCountAsync(2);
+        await ExpectLinkedAsync("start:done");
+        await ExpectLinkedAsync("milestone:done");
+        await Expect(Node("start").Locator(".vs-node-in")).ToHaveCountAsync(0);
+        await Expect(Node("milestone").Locator(".vs-node-in")).ToHaveCountAsync(1);
+        await SelectAsync("start");
+        await Expect(Page.Locator("[data-testid=no-activities]")).ToBeVisibleAsync();
+        await Expect(Page.Locator("[data-testid=activity-toggles]")).ToHaveCountAsync(0);
+
+        // What is left is filling in (roles, the value): errors, so Publish waits.
+        await Expect(Page.Locator("[data-testid=validation-summary]")).ToContainTextAsync(new Regex(@"\d+ errors?"), new() { Timeout = 10_000 });
+        await Expect(Page.Locator("[data-testid=publish]")).ToBeDisabledAsync();
+        await Expect(Page.Locator("[data-testid^=needed-]")).ToHaveCountAsync(0);
+        var templateIssues = await Issues().CountAsync();
+        Assert.True(templateIssues > 0);
+
+        // A timer added with the milestone selected lands next to it, in view; its wait typed in words is stored as ISO 8601.
+        await SelectAsync("milestone");
+        await AddFromPaletteAsync("timer");
+        var canvas = await SettledBoxAsync(Page.Locator("[data-testid=canvas]"));
+        var timer = await SettledBoxAsync(Node("timer"));
+        var milestone = (await Node("milestone").BoundingBoxAsync())!;
+        Assert.True(timer.X >= canvas.X && timer.X + timer.Width <= canvas.X + canvas.Width && timer.Y >= canvas.Y && timer.Y + timer.Height <= canvas.Y + canvas.Height,
+            $"The new step at {timer.X},{timer.Y} is outside the canvas {canvas.X},{canvas.Y} {canvas.Width}x{canvas.Height}.");
+        Assert.True(Math.Abs(timer.X - milestone.X) < 3 * milestone.Width, "The new step is far from the selected one.");
+        await FillAsync(Field("steps[3].duration"), "3 working days");
+        await Expect(Field("steps[3].duration")).ToHaveValueAsync("3 days");
+        await Expect(Page.Locator("[data-field='steps[3].duration']")).ToContainTextAsync("weekends and holidays counting");
+
+        // Not connected at all: one issue, naming the step, that shows it.
+        var timerIssues = Page.Locator("[data-testid=issue][data-step-id=timer]");
+        await Expect(timerIssues).ToHaveCountAsync(1, new() { Timeout = 10_000 });
+        await Expect(timerIssues).ToContainTextAsync("Timer");
+        await Expect(timerIssues).ToContainTextAsync("not connected");
+        await Expect(Issues()).ToHaveCountAsync(templateIssues + 1);
+        await Page.Mouse.MoveAsync(0, 0);
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Host.Screenshot("designer-validation.png") });
+        await SelectAsync("milestone");
+        await timerIssues.ClickAsync();
+        await Expect(Page.Locator("[data-testid=step-panel]")).ToHaveAttributeAsync("data-step-id", "timer");
+        using (var file = await ShownFileAsync())
+            Assert.Equal("P3D", file.RootElement.GetProperty("steps")[3].GetProperty("duration").GetString());
+
+        // Undo the duration and the step: the issue goes with the step; redo brings both back.
+        await UndoAsync();
+        await UndoAsync();
+        await Expect(Node("timer")).ToHaveCountAsync(0);
+        await Expect(timerIssues).ToHaveCountAsync(0, new() { Timeout = 10_000 });
+        await Expect(Issues()).ToHaveCountAsync(templateIssues);
+        await Page.Locator("button[aria-label='Redo']").ClickAsync();
+        await Page.Locator("button[aria-label='Redo']").ClickAsync();
+        await Expect(timerIssues).ToHaveCountAsync(1, new() { Timeout = 10_000 });
+
+        // Connected in and out: the issue goes.
+        await ConnectAsync("milestone:done", "timer");
+        await ConnectAsync("timer:done", "end");
+        await Expect(timerIssues).ToHaveCountAsync(0, new() { Timeout = 10_000 });
+        await Expect(Issues()).ToHaveCountAsync(templateIssues);
+        await Expect(Page.Locator("[data-testid=publish]")).ToBeDisabledAsync();
+
+        // Without a value milestone, the palette says so beside the item that adds one.
+        await FitAsync();
+        await SelectAsync("milestone");
+        await Page.Locator("[data-testid=step-panel]").GetByRole(AriaRole.Button, new() { Name = "Delete step" }).ClickAsync();
+        await Expect(Page.Locator("[data-testid=needed-milestone]")).ToContainTextAsync("Every stream needs one");
+        await UndoAsync();
+        await Expect(Page.Locator("[data-testid=needed-milestone]")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task Incident_resolution_opens_fitted_at_a_readable_zoom_and_its_groups_assignees_and_targets_are_chosen_in_words()
+    {
+        await Page.SetViewportSizeAsync(1280, 800);
+        await SignInAsync("owner", path: "/value-streams/incident-resolution/design");
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(IncidentResolutionSteps, new() { Timeout = 30_000 });
+
+        // Readable: a step is drawn at no less than the readable zoom; the start is on the canvas; the toolbar is one row.
+        var canvas = await SettledBoxAsync(Page.Locator("[data-testid=canvas]"));
+        var start = await SettledBoxAsync(Node("wifi-outage-reported"));
+        Assert.True(start.Width >= NodeWidth * 0.8 - 1, $"A step is {start.Width} px wide: zoomed out past readable.");
+        Assert.True(start.X >= canvas.X && start.X + start.Width <= canvas.X + canvas.Width && start.Y >= canvas.Y && start.Y + start.Height <= canvas.Y + canvas.Height,
+            "The start is not in view.");
+        var toolbar = (await Page.Locator(".vs-designer-toolbar").BoundingBoxAsync())!;
+        Assert.True(toolbar.Height < 50, $"The toolbar is {toolbar.Height} px high: it wrapped.");
+        await Page.Mouse.MoveAsync(0, 0);
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Host.Screenshot("designer-fitted.png") });
+
+        // The keyboard shortcuts open as a list of keys and what they do, inside the window.
+        await Page.Locator("[data-testid=shortcuts]").ClickAsync();
+        var shortcuts = Page.Locator("[data-testid=shortcuts-list]");
+        await Expect(shortcuts).ToBeVisibleAsync();
+        await Expect(shortcuts.Locator("dt")).ToHaveCountAsync(13);
+        var list = (await SettledBoxAsync(shortcuts))!;
+        Assert.True(list.X >= 0 && list.X + list.Width <= 1280 && list.Y + list.Height <= 800, $"The shortcuts are at {list.X},{list.Y} {list.Width}x{list.Height}.");
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Host.Screenshot("designer-shortcuts.png") });
+        await shortcuts.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+        await Expect(shortcuts).ToHaveCountAsync(0);
+
+        // Fit to screen keeps a readable zoom too.
+        await FitAsync();
+        Assert.True((await SettledBoxAsync(Node("wifi-outage-reported"))).Width >= NodeWidth * 0.8 - 1);
+
+        // The palette and the details panel fold away for the canvas, and stay so while editing.
+        await Page.Locator("[data-testid=palette-toggle]").ClickAsync();
+        await Expect(Page.Locator("[data-testid=palette]")).ToHaveCountAsync(0);
+        await Page.Locator("[data-testid=panel-toggle]").ClickAsync();
+        await Expect(Page.Locator(".vs-side")).ToHaveCountAsync(0);
+        var wide = await SettledBoxAsync(Page.Locator("[data-testid=canvas]"));
+        Assert.True(wide.Width > canvas.Width + 400, $"The canvas grew from {canvas.Width} only to {wide.Width}.");
+        await Page.Locator("[data-testid=panel-toggle]").ClickAsync();
+        await SelectAsync("log-incident");
+        await Expect(Page.Locator("[data-testid=palette]")).ToHaveCountAsync(0);
+
+        // The task's group from the directory, its assignee from a list of rules, its target in words.
+        await ChooseAsync(Page.Locator("[data-field='steps[1].group']"), "Network support");
+        await ChooseAsync(Page.Locator("[data-field='steps[1].assignee']"), "The person who started the stream");
+        await FillAsync(Field("steps[1].sla.resolveWithin"), "3 working days");
+        await Expect(Field("steps[1].sla.resolveWithin")).ToHaveValueAsync("3 days");
+        await Expect(Field("steps[1].sla.respondWithin")).ToHaveValueAsync("10 minutes");
+        await Page.Locator("[data-field='steps[1].assignee']").ScrollIntoViewIfNeededAsync();
+        await Page.Mouse.MoveAsync(0, 0);
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Host.Screenshot("designer-pickers.png") });
+        using var file = await ShownFileAsync();
+        var task = file.RootElement.GetProperty("steps")[1];
+        Assert.Equal("log-incident", task.GetProperty("id").GetString());
+        Assert.Equal("network-support", task.GetProperty("group").GetString());
+        Assert.Equal("initiator", task.GetProperty("assignee").GetString());
+        Assert.Equal("P3D", task.GetProperty("sla").GetProperty("resolveWithin").GetString());
+        Assert.Equal("PT10M", task.GetProperty("sla").GetProperty("respondWithin").GetString());
+    }
+
+    /// <summary>A step's width on the canvas at 100 %.</summary>
+    private const double NodeWidth = 210;
+
+    private ILocator Issues() => Page.Locator("[data-testid=issue]");
 
     private async Task FitAsync()
     {
@@ -647,12 +791,39 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
     }
 
     /// <summary>
-    /// Creates a stream from the list and draws start → human task → decision → milestone → end from the palette, with a
-    /// second end for the decision's other branch; the start gets a declared role, the service desk agent.
+    /// Creates a stream from the list (it starts as start → milestone → end) and adds a human task and a decision from the
+    /// palette, with a second end for the decision's other branch; the start gets a declared role, the service desk agent.
     /// </summary>
     private async Task DrawNewStreamAsync(string name, string id)
     {
         await Page.SetViewportSizeAsync(1600, 960);
+        await CreateStreamAsync(name, id);
+
+        // A new stream starts from the template: start → value milestone → end.
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(3, new() { Timeout = 30_000 });
+        foreach (var type in new[] { "human-task", "decision" })
+            await AddFromPaletteAsync(type);
+        await FitAsync();
+        await Node("decision").Locator(".vs-node-head").ClickAsync();
+        await AddFromPaletteAsync("end");
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(6);
+        // The app's navigation folds away: the whole stream then fits the canvas at a readable zoom.
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Toggle navigation" }).ClickAsync();
+        await SettledBoxAsync(Page.Locator("[data-testid=canvas]"));
+        await FitAsync();
+
+        // The demand: declare the role that carries the stream, and give it to the start.
+        await SelectAsync("start");
+        await Page.Locator("[data-testid=declare-role] summary").ClickAsync();
+        await FillAsync(Input("new-role-name"), "Service desk agent");
+        await FillAsync(Input("new-role-group"), "service-desk");
+        await Page.Locator("[data-testid=declare-role-button]").ClickAsync();
+        await Expect(Page.Locator("[data-testid=role-toggles] [data-role=service-desk-agent]")).ToHaveAttributeAsync("aria-pressed", "true");
+    }
+
+    /// <summary>Creates a stream from the list with the "New stream" dialog and waits for its designer.</summary>
+    private async Task CreateStreamAsync(string name, string id)
+    {
         await SignInAsync("owner", path: "/value-streams");
         await Expect(Page.Locator("#value-streams-title")).ToBeVisibleAsync();
         await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
@@ -669,21 +840,6 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
         await Page.Locator("[data-testid=create-stream]").ClickAsync();
         await Expect(Page).ToHaveURLAsync(new Regex($"/value-streams/{id}/design"));
         await Expect(Page.Locator("[data-testid=state-badge]")).ToHaveTextAsync("New, not saved");
-
-        foreach (var type in new[] { "start", "human-task", "decision", "milestone", "end" })
-            await AddFromPaletteAsync(type);
-        await FitAsync();
-        await Node("decision").Locator(".vs-node-head").ClickAsync();
-        await AddFromPaletteAsync("end");
-        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(6);
-
-        // The demand: declare the role that carries the stream, and give it to the start.
-        await SelectAsync("start");
-        await Page.Locator("[data-testid=declare-role] summary").ClickAsync();
-        await FillAsync(Input("new-role-name"), "Service desk agent");
-        await FillAsync(Input("new-role-group"), "service-desk");
-        await Page.Locator("[data-testid=declare-role-button]").ClickAsync();
-        await Expect(Page.Locator("[data-testid=role-toggles] [data-role=service-desk-agent]")).ToHaveAttributeAsync("aria-pressed", "true");
     }
 
     /// <summary>Opens a shipped stream in the designer at a size where its first steps show, and waits for every step.</summary>

@@ -54,8 +54,14 @@ public sealed class DesignerSession
     /// <summary>True when the definition changed since the last validation.</summary>
     public bool ValidationPending { get; private set; }
 
-    /// <summary>Errors the server gave on the last save or publish (they can differ from the live check, e.g. an id clash).</summary>
-    public IReadOnlyList<DefinitionIssue> ServerErrors { get; private set; } = [];
+    /// <summary>
+    /// Errors the server gave on the last save or publish (they can differ from the live check, e.g. an id clash), while
+    /// the stream is as it was then; any change (an undo too) makes them the next save's to tell.
+    /// </summary>
+    public IReadOnlyList<DefinitionIssue> ServerErrors => _current == _refused ? _serverErrors : [];
+
+    private IReadOnlyList<DefinitionIssue> _serverErrors = [];
+    private string? _refused;
 
     public string? SelectedStepId { get; private set; }
     public ConnectionKey? SelectedConnection { get; private set; }
@@ -129,13 +135,14 @@ public sealed class DesignerSession
     {
         _saved = _current;
         IsNew = false;
-        ServerErrors = [];
+        _serverErrors = [];
         Changed?.Invoke();
     }
 
     public void SetServerErrors(IReadOnlyList<DefinitionIssue> errors)
     {
-        ServerErrors = errors;
+        _serverErrors = errors;
+        _refused = _current;
         Validated?.Invoke();
     }
 
@@ -160,16 +167,9 @@ public sealed class DesignerSession
     {
         if (!CanEdit || StepTypeCatalogue.Find(type) is not { } stepType)
             return null;
-        var id = StepIds.NewId(Definition, type);
-        Edit($"add:{id}", d => d.Steps.Add(new StepDefinition
-        {
-            Id = id,
-            Type = type,
-            Name = StepIds.NewName(d, stepType.Descriptor.DisplayName),
-            Properties = StepDefaults.For(stepType.Descriptor),
-            Position = position,
-        }));
-        return id;
+        var step = StepDefaults.NewStep(Definition, stepType, position);
+        Edit($"add:{step.Id}", d => d.Steps.Add(step));
+        return step.Id;
     }
 
     /// <summary>Connects a port to a step; a port leads to one step, so an earlier connection from that port is replaced.</summary>

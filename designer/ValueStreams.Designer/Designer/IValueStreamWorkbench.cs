@@ -22,6 +22,9 @@ public interface IValueStreamWorkbench
 
     ValidationReport Validate(ValueStreamDefinition definition);
 
+    /// <summary>The groups and people of the directory, for the pickers of a step's group and assignee.</summary>
+    Task<WorkbenchDirectory> DirectoryAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Saves the definition as the stream's draft (creating the stream when it is new); refused when it does not validate.</summary>
     Task<WorkbenchResult> SaveDraftAsync(ValueStreamDefinition definition, CancellationToken cancellationToken = default);
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ValueStreams.Core.Definitions;
 using ValueStreams.Core.Definitions.StepTypes;
 
 namespace ValueStreams.Designer.Designer;
@@ -6,6 +7,16 @@ namespace ValueStreams.Designer.Designer;
 /// <summary>The properties a new step starts with: required choices set to their first option, required lists empty.</summary>
 public static class StepDefaults
 {
+    /// <summary>A new step of a type, named after it, with a fresh kebab-case id and the type's required defaults.</summary>
+    public static StepDefinition NewStep(ValueStreamDefinition definition, StepType type, CanvasPosition position) => new()
+    {
+        Id = StepIds.NewId(definition, type.Descriptor.Type),
+        Type = type.Descriptor.Type,
+        Name = StepIds.NewName(definition, type.Descriptor.DisplayName),
+        Properties = For(type.Descriptor),
+        Position = position,
+    };
+
     public static JsonObject For(StepTypeDescriptor descriptor)
     {
         var properties = new JsonObject();

@@ -7,6 +7,7 @@ using Blazor.Diagrams.Core.Models.Base;
 using Blazor.Diagrams.Options;
 using ValueStreams.Core.Catalogue;
 using ValueStreams.Core.Definitions;
+using ValueStreams.Core.Definitions.StepTypes;
 
 namespace ValueStreams.Designer.Designer;
 
@@ -209,8 +210,14 @@ public sealed class StepDiagram
             Diagram.UpdatePan(dx, dy);
     }
 
-    /// <summary>Zooms and pans so every step shows, never zooming in beyond 100 %.</summary>
-    public void Fit(double minimumZoom = 0.1, double margin = 40)
+    /// <summary>The smallest zoom at which a step's name and chips still read; fitting never goes below it.</summary>
+    public const double ReadableZoom = 0.8;
+
+    /// <summary>
+    /// Zooms and pans so every step shows, between <see cref="ReadableZoom"/> and 100 %. A stream too large for that
+    /// is not shrunk further: the view starts at its start step (its left edge, the start's row in the middle).
+    /// </summary>
+    public void Fit(double margin = 40)
     {
         if (Diagram.Container is not { } container || _nodes.Count == 0)
             return;
@@ -218,13 +225,16 @@ public sealed class StepDiagram
         var top = _nodes.Values.Min(n => n.Position.Y) - margin;
         var right = _nodes.Values.Max(n => n.Position.X + NodeGeometry.Width) + margin;
         var bottom = _nodes.Values.Max(n => n.Position.Y + n.Look.Height) + margin;
-        var zoom = Math.Clamp(Math.Min(container.Width / (right - left), container.Height / (bottom - top)), minimumZoom, 1);
+        var zoom = Math.Clamp(Math.Min(container.Width / (right - left), container.Height / (bottom - top)), ReadableZoom, 1);
+        var start = _nodes.Values.FirstOrDefault(n => n.Look.Kind == StepKind.Demand);
         Diagram.Batch(() =>
         {
             Diagram.SetZoom(zoom);
-            // Centre what fits; when the stream is wider than the canvas at this zoom, start from its left.
-            var panX = (right - left) * zoom <= container.Width ? (container.Width - (right - left) * zoom) / 2 - left * zoom : -left * zoom;
-            var panY = (bottom - top) * zoom <= container.Height ? (container.Height - (bottom - top) * zoom) / 2 - top * zoom : -top * zoom;
+            var panX = (right - left) * zoom <= container.Width ? (container.Width - (right - left) * zoom) / 2 - left * zoom
+                : -(start is null ? left : Math.Max(left, start.Position.X - margin)) * zoom;
+            var panY = (bottom - top) * zoom <= container.Height ? (container.Height - (bottom - top) * zoom) / 2 - top * zoom
+                : start is null ? -top * zoom
+                : Math.Min(-top * zoom, container.Height / 2 - (start.Position.Y + start.Look.Height / 2.0) * zoom);
             Diagram.SetPan(panX, panY);
         });
     }
@@ -280,7 +290,8 @@ public sealed class StepDiagram
             StepInPortModel inbound => (StepNodeModel)inbound.Parent,
             _ => null,
         };
-        if (source is null || target is null || target == source.Parent)
+        // Nothing enters the start: the demand is where a stream begins.
+        if (source is null || target is null || target == source.Parent || target.Look.Kind == StepKind.Demand)
         {
             Diagram.Links.Remove(drawn);
             return;

@@ -52,3 +52,11 @@ public sealed record TestRunStatus(
 public sealed record TestRunActiveStep(string StepId, string? WaitingFor, string? Fault);
 
 public sealed record TestRunJournalLine(long Sequence, DateTimeOffset At, string? StepId, string Event, string? Actor, string? Outcome, string? Detail);
+
+/// <summary>The directory as the designer's pickers offer it: groups and active people, each an id and a name to show.</summary>
+public sealed record WorkbenchDirectory(IReadOnlyList<DirectoryEntry> Groups, IReadOnlyList<DirectoryEntry> People)
+{
+    public static WorkbenchDirectory Empty { get; } = new([], []);
+}
+
+public sealed record DirectoryEntry(string Id, string Name);

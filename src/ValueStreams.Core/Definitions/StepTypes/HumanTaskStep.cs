@@ -8,8 +8,8 @@ public sealed class HumanTaskStep : StepType
         StepKind.Activity, Automated: false,
         [
             new("title", InputKind.Template, "Task title shown in the inbox", Required: true),
-            new("group", InputKind.String, "Candidate group whose members may claim the task (default: the group of the step's first role)"),
-            new("assignee", InputKind.String, "Assignee rule: initiator, variable:<name> or user:<name>"),
+            new("group", InputKind.String, "Candidate group whose members may claim the task (default: the group of the step's first role)", UiHint: UiHints.Group),
+            new("assignee", InputKind.String, "Assignee rule: initiator, variable:<name> or user:<name>", UiHint: UiHints.Assignee),
             new("priority", InputKind.Integer, "Task priority, 1 (highest) to 5"),
             new("completion", InputKind.Enum, "With several roles acting together: any one completes, or all must", Options: ["any", "all"]),
             new("evaluates", InputKind.String,

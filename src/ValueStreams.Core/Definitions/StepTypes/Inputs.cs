@@ -54,7 +54,7 @@ internal static class Inputs
     [
         new("respondWithin", InputKind.Duration, "Target to claim the task, ISO 8601 (e.g. PT15M)"),
         new("resolveWithin", InputKind.Duration, "Target to complete the task, ISO 8601 (e.g. PT4H)"),
-        new("escalateTo", InputKind.String, "Group told, besides the task's own people, when a target is missed"),
+        new("escalateTo", InputKind.String, "Group told, besides the task's own people, when a target is missed", UiHint: UiHints.Group),
     ], UiHint: "sla-policy");
 
     /// <summary>The deadline of a step that waits (a task, an event); with it, the step gets a <c>timeout</c> port.</summary>

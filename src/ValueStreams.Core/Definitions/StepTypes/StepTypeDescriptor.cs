@@ -12,7 +12,10 @@ public enum InputKind
     String, Text, Integer, Number, Boolean, Enum, StringList, Duration, Expression, Template, Object, ObjectList, Json,
 }
 
-/// <summary>One property of a step type (or a field of an object property).</summary>
+/// <summary>
+/// One property of a step type (or a field of an object property). <see cref="UiHint"/> names the editor the designer
+/// gives it beyond its kind's own (see <see cref="UiHints"/>).
+/// </summary>
 public sealed record InputDescriptor(
     string Name,
     InputKind Kind,
@@ -40,3 +43,13 @@ public sealed record StepTypeDescriptor(
     IReadOnlyList<PortDescriptor> Ports,
     string? DynamicPorts,
     string Icon);
+
+/// <summary>Editors a property can ask for beyond its kind's own.</summary>
+public static class UiHints
+{
+    /// <summary>A group of the directory, chosen from a list.</summary>
+    public const string Group = "group";
+
+    /// <summary>An assignee rule (<c>initiator</c>, <c>user:</c>, <c>variable:</c>), chosen from a list.</summary>
+    public const string Assignee = "assignee";
+}

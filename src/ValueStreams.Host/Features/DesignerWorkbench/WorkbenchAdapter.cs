@@ -7,6 +7,7 @@ using ValueStreams.Core.Definitions.Format;
 using ValueStreams.Core.Definitions.Validation;
 using ValueStreams.Core.Identity;
 using ValueStreams.Data.Definitions;
+using ValueStreams.Data.Identity;
 using ValueStreams.Data.Runtime;
 using ValueStreams.Designer.Designer;
 using ValueStreams.Engine.Runtime;
@@ -28,6 +29,7 @@ public sealed class WorkbenchAdapter(
     WorkflowEngine engine,
     InstanceQueries instances,
     InstanceAccess access,
+    UserRepository users,
     AuthenticationStateProvider authentication) : IValueStreamWorkbench
 {
     private const string ReadOnlyRefusal = "Only process owners and admins may change value streams.";
@@ -55,6 +57,10 @@ public sealed class WorkbenchAdapter(
     }
 
     public ValidationReport Validate(ValueStreamDefinition definition) => validator.Validate(definition);
+
+    public async Task<WorkbenchDirectory> DirectoryAsync(CancellationToken cancellationToken = default) =>
+        new((await users.ListGroupsAsync(cancellationToken)).Select(g => new DirectoryEntry(g.Id, g.Name)).ToList(),
+            (await users.ListAsync(cancellationToken)).Where(u => u.IsActive).Select(u => new DirectoryEntry(u.Username, u.DisplayName)).ToList());
 
     public async Task<WorkbenchResult> SaveDraftAsync(ValueStreamDefinition definition, CancellationToken cancellationToken = default)
     {
