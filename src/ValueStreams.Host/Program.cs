@@ -8,6 +8,7 @@ using ValueStreams.Core.Definitions.Validation;
 using ValueStreams.Data;
 using ValueStreams.Data.Identity;
 using ValueStreams.Data.Migrations;
+using ValueStreams.Data.ServiceLevels;
 using ValueStreams.Data.Store;
 using ValueStreams.Designer;
 using ValueStreams.Designer.Shared;
@@ -24,6 +25,7 @@ using ValueStreams.Host.Features.Instances;
 using ValueStreams.Host.Features.Notifications;
 using ValueStreams.Host.Features.Outbound;
 using ValueStreams.Host.Features.Security;
+using ValueStreams.Host.Features.ServiceLevels;
 using ValueStreams.Host.Features.Tasks;
 using ValueStreams.Engine.Expressions;
 using ValueStreams.Engine.Runtime;
@@ -136,6 +138,7 @@ await using (var scope = app.Services.CreateAsyncScope())
         await scope.ServiceProvider.GetRequiredService<FirstAdmin>().ApplyAsync(
             builder.Configuration.GetSection(BootstrapOptions.Section).Get<BootstrapOptions>() ?? new BootstrapOptions(), CancellationToken.None);
         await scope.ServiceProvider.GetRequiredService<ShippedStreams>().ImportIfEmptyAsync(CancellationToken.None);
+        await scope.ServiceProvider.GetRequiredService<ServiceLevelRepository>().SeedIfEmptyAsync(CancellationToken.None);
         // The first key of the key ring is made here, under the lock, so nodes starting together share one key.
         scope.ServiceProvider.GetRequiredService<IDataProtectionProvider>().CreateProtector("ValueStreams.Startup").Protect("ready");
     });
@@ -175,6 +178,7 @@ api.MapInstanceEndpoints();
 api.MapTaskEndpoints();
 api.MapAdministrationEndpoints();
 api.MapRecordEndpoints();
+api.MapServiceLevelEndpoints();
 
 app.MapHangfireDashboard("/hangfire", new DashboardOptions
     {
