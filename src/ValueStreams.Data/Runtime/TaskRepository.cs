@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Dapper;
 using ValueStreams.Core.ServiceLevels;
 using ValueStreams.Data.Notifications;
@@ -16,8 +17,11 @@ public sealed record TaskView(
     int? Priority, JsonNode Outcomes, JsonNode Form, DateTimeOffset? DueAt, DateTimeOffset CreatedAt, string? ClaimedBy,
     DateTimeOffset? ClaimedAt, string? CompletedBy, DateTimeOffset? CompletedAt, string? Outcome, JsonNode? Data, string Sla,
     DateTimeOffset? RespondBy = null, DateTimeOffset? ResolveBy = null, DateTimeOffset? ResponseMissedAt = null, DateTimeOffset? ResolutionMissedAt = null,
-    string? EscalateTo = null, string? Requester = null, BusinessCalendar? Calendar = null)
+    string? EscalateTo = null, string? Requester = null, [property: JsonIgnore] BusinessCalendar? Calendar = null)
 {
+    /// <summary>The calendar the targets are measured on (null: around the clock).</summary>
+    public string? SlaCalendar => Calendar?.Id;
+
     /// <summary>
     /// Where the task stands against its due time: none (no due time), on-track, at-risk (less than a quarter of its
     /// time left), breached; finished tasks are judged at completion. Time is working time on the calendar its targets
