@@ -93,6 +93,7 @@ builder.Services.AddScoped<ValueStreams.Host.Features.Portal.RequestPortal>();
 builder.Services.AddScoped<ValueStreams.Designer.Portal.IPortal, ValueStreams.Host.Features.Portal.PortalAdapter>();
 builder.Services.AddSingleton<RecordService>();
 builder.Services.AddScoped<ValueStreams.Designer.Records.IRecordDesk, RecordDeskAdapter>();
+builder.Services.AddScoped<ValueStreams.Designer.ServiceLevels.IServiceLevelAdministration, ServiceLevelAdministrationAdapter>();
 builder.Services.AddScoped<ValueStreams.Designer.Records.IChangeSchedule, ChangeScheduleAdapter>();
 builder.Services.AddScoped<ValueStreams.Designer.Records.IConfigurationItemDesk, ValueStreams.Host.Features.Records.ConfigurationItems.ConfigurationItemDeskAdapter>();
 

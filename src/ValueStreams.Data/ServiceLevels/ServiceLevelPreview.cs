@@ -1,12 +1,8 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using NodaTime;
 using ValueStreams.Core.ServiceLevels;
 
 namespace ValueStreams.Data.ServiceLevels;
-
-/// <summary>One clock's due time in a preview, also as the calendar's local time ("Mon 7 Dec 12:30").</summary>
-public sealed record PreviewDue(string Clock, string Target, string Calendar, DateTimeOffset DueAt, string DueLocal, string LoggedLocal);
 
 /// <summary>
 /// What a policy would do: the due time of each of its clocks for a record of a priority logged at a moment, worked out
@@ -16,8 +12,20 @@ public sealed record PreviewDue(string Clock, string Target, string Calendar, Da
 public sealed class ServiceLevelPreview(ServiceLevelRepository repository)
 {
     /// <param name="policy">A stored policy's id, or a definition being edited.</param>
-    public async Task<(IReadOnlyList<PreviewDue>? Due, IReadOnlyList<ServiceLevelError> Errors)> DueTimesAsync(JsonNode? policy, string? priority,
-        DateTimeOffset? loggedAt, CancellationToken ct = default)
+    public Task<(IReadOnlyList<PreviewDue>? Due, IReadOnlyList<ServiceLevelError> Errors)> DueTimesAsync(JsonNode? policy, string? priority,
+        DateTimeOffset? loggedAt, CancellationToken ct = default) =>
+        DueTimesAsync(policy, priority, loggedAt is { } at ? _ => at : null, ct);
+
+    /// <summary>
+    /// As <see cref="DueTimesAsync(JsonNode?, string?, DateTimeOffset?, CancellationToken)"/>, with the logging time as
+    /// the wall clock reads it where the priority's first target runs ("Friday 16:30" in the calendar's own time zone).
+    /// </summary>
+    public Task<(IReadOnlyList<PreviewDue>? Due, IReadOnlyList<ServiceLevelError> Errors)> DueTimesAtLocalAsync(JsonNode? policy, string? priority,
+        DateTime loggedAt, CancellationToken ct = default) =>
+        DueTimesAsync(policy, priority, calendar => LocalDateTime.FromDateTime(loggedAt).InZoneLeniently(calendar.Zone).ToDateTimeOffset(), ct);
+
+    private async Task<(IReadOnlyList<PreviewDue>? Due, IReadOnlyList<ServiceLevelError> Errors)> DueTimesAsync(JsonNode? policy, string? priority,
+        Func<BusinessCalendar, DateTimeOffset>? loggedAt, CancellationToken ct)
     {
         var set = await repository.CurrentAsync(ct);
         var errors = new List<ServiceLevelError>();
@@ -25,7 +33,7 @@ public sealed class ServiceLevelPreview(ServiceLevelRepository repository)
         if (policy is JsonObject definition)
         {
             var (found, problems) = ServiceLevelPolicy.Read(definition, set.Calendars.Keys.ToList());
-            errors.AddRange(problems.Select(e => e with { Path = $"policy.{e.Path}" }));
+            errors.AddRange(problems);
             read = found;
         }
         else if (policy is JsonValue v && v.TryGetValue<string>(out var id) && set.Policy(id) is { } stored)
@@ -38,20 +46,17 @@ public sealed class ServiceLevelPreview(ServiceLevelRepository repository)
             errors.Add(new ServiceLevelError("loggedAt", "Give the moment the record is logged, such as 2026-12-04T16:30:00Z."));
         if (errors.Count > 0 || read is null)
             return (null, errors);
-        var due = new List<PreviewDue>();
-        foreach (var clock in read.Clocks)
-        {
-            if (clock.TargetFor(priority) is not { } target || !set.Calendars.TryGetValue(target.Calendar, out var calendar))
-                continue;
-            var at = calendar.AddWorkingTime(loggedAt!.Value, target.Within.On(calendar));
-            due.Add(new PreviewDue(clock.Name, target.Within.Text, calendar.Id, at, Local(at, calendar), Local(loggedAt.Value, calendar)));
-        }
-        if (due.Count == 0)
+        var targets = read.Clocks
+            .Select(c => (Clock: c, Target: c.TargetFor(priority)))
+            .Where(t => t.Target is not null && set.Calendars.ContainsKey(t.Target.Calendar))
+            .Select(t => (t.Clock, Target: t.Target!, Calendar: set.Calendars[t.Target!.Calendar])).ToList();
+        if (targets.Count == 0)
             return (null, [new ServiceLevelError("priority", $"The policy has no target for {priority ?? "records without a priority"}.")]);
-        return (due, []);
+        var logged = loggedAt!(targets[0].Calendar);
+        return (targets.Select(t =>
+        {
+            var at = t.Calendar.AddWorkingTime(logged, t.Target.Within.On(t.Calendar));
+            return new PreviewDue(t.Clock.Name, t.Target.Within.Text, t.Calendar.Id, at, t.Calendar.LocalText(at), t.Calendar.LocalText(logged));
+        }).ToList(), []);
     }
-
-    /// <summary>A moment as the calendar's people read it: "Mon 7 Dec 2026 12:30 Europe/Berlin".</summary>
-    public static string Local(DateTimeOffset at, BusinessCalendar calendar) =>
-        Instant.FromDateTimeOffset(at).InZone(calendar.Zone).ToString("ddd d MMM yyyy HH:mm", CultureInfo.InvariantCulture) + " " + calendar.Zone.Id;
 }

@@ -8,9 +8,6 @@ using ValueStreams.Engine.Runtime;
 
 namespace ValueStreams.Data.ServiceLevels;
 
-/// <summary>What admins keep: business calendars or service level policies.</summary>
-public enum ServiceLevelDocument { Calendar, Policy }
-
 /// <summary>A calendar or policy as stored: its definition as written, its revision (the ETag) and its last change.</summary>
 public sealed record StoredServiceLevel(string Id, string Name, JsonObject Definition, int Revision, DateTimeOffset UpdatedAt, string UpdatedBy);
 
