@@ -73,7 +73,7 @@ public static class RecordClocks
                         continue;
                     }
                     var startAt = logging && clock.StartIn.Count == 0 && reported < at ? reported.Value : at;
-                    var what = logging ? (startAt < at ? $"logged, reported {startAt:yyyy-MM-dd HH:mm} UTC" : "logged") : cause;
+                    var what = logging ? (startAt < at ? $"logged, reported {startAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)} UTC" : "logged") : cause;
                     events.Add(new ClockEvent(startAt, ClockEventKind.Start, Describe(what, priority, target),
                         target.Within.On(calendars[target.Calendar]), calendars[target.Calendar]));
                     if (state is not null && clock.StopIn.Contains(state))
