@@ -13,12 +13,7 @@ namespace ValueStreams.Tests.ServiceLevels;
 /// </summary>
 public sealed class StoredPolicyClockTests
 {
-    private static readonly BusinessCalendar Office = BusinessCalendarReader.Read(JsonNode.Parse("""
-        { "id": "office", "name": "Office hours", "timeZone": "Europe/Berlin",
-          "week": { "monday": ["08:00-12:00", "13:00-17:00"], "tuesday": ["08:00-12:00", "13:00-17:00"],
-                    "wednesday": ["08:00-12:00", "13:00-17:00"], "thursday": ["08:00-12:00", "13:00-17:00"],
-                    "friday": ["08:00-12:00", "13:00-17:00"] } }
-        """)!.AsObject()).Calendar!;
+    private static readonly BusinessCalendar Office = ServiceLevelClockTests.Office;
 
     private static readonly Dictionary<string, BusinessCalendar> Calendars = new() { ["office"] = Office, ["24x7"] = BusinessCalendar.AlwaysOpen };
 
