@@ -59,6 +59,8 @@ public sealed class ServiceLevelAdministrationApiTests
         var policies = await admin.GetFromJsonAsync<JsonElement>(Policies);
         Assert.Equal(["incident", "request"], policies.EnumerateArray().Select(p => p.GetProperty("id").GetString()));
         Assert.Contains("office-hours", (await admin.GetFromJsonAsync<JsonElement>(Calendars)).EnumerateArray().Select(c => c.GetProperty("id").GetString()));
+        Assert.Equal(["incident", "request"], (await admin.GetFromJsonAsync<JsonElement>("/api/sla-policies")).EnumerateArray().Select(p => p.GetProperty("id").GetString()));
+        Assert.Contains("office-hours", (await admin.GetFromJsonAsync<JsonElement>("/api/calendars")).EnumerateArray().Select(c => c.GetProperty("id").GetString()));
         Assert.Equal(HttpStatusCode.Forbidden, (await agent.GetAsync(Policies)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await agent.PostAsJsonAsync(Calendars, MondayMornings)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"{Calendars}/no-such-calendar")).StatusCode);

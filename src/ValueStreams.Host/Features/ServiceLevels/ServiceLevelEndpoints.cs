@@ -12,7 +12,8 @@ namespace ValueStreams.Host.Features.ServiceLevels;
 /// <summary>
 /// Business calendars and service level policies, kept by admins (<c>/api/service-levels/calendars</c> and
 /// <c>/policies</c>): list, get with its ETag, create, replace with <c>If-Match</c> (412 when stale), delete; and a
-/// preview of the due times a policy gives a record logged at a moment.
+/// preview of the due times a policy gives a record logged at a moment. <c>/api/calendars</c> and <c>/api/sla-policies</c>
+/// answer the same.
 /// </summary>
 public static class ServiceLevelEndpoints
 {
@@ -21,6 +22,9 @@ public static class ServiceLevelEndpoints
         var group = api.MapGroup("/service-levels").WithTags("Service levels");
         MapDocuments(group.MapGroup("/calendars"), ServiceLevelDocument.Calendar, "calendar");
         MapDocuments(group.MapGroup("/policies"), ServiceLevelDocument.Policy, "policy");
+        // The names the acceptance contract gives them, answered alike.
+        MapDocuments(api.MapGroup("/calendars").WithTags("Service levels"), ServiceLevelDocument.Calendar, "calendar");
+        MapDocuments(api.MapGroup("/sla-policies").WithTags("Service levels"), ServiceLevelDocument.Policy, "policy");
 
         group.MapPost("/preview", async (PreviewRequest? body, ServiceLevelPreview preview, CancellationToken ct) =>
                 await preview.DueTimesAsync(body?.Policy, body?.Priority, body?.LoggedAt, ct) switch
