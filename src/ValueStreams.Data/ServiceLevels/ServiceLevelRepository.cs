@@ -162,7 +162,21 @@ public sealed class ServiceLevelRepository(ConnectionFactory connections, TimePr
         var calendars = (await ListAsync(connection, transaction, ServiceLevelDocument.Calendar, ct)).Select(c => c.Id)
             .Append(BusinessCalendar.AlwaysOpen.Id).ToHashSet(StringComparer.Ordinal);
         var (policy, policyErrors) = ServiceLevelPolicy.Read(definition, calendars, PolicyKinds);
-        return (policy?.Id ?? Text(definition, "id"), policy?.Name, policy?.RecordKind, policyErrors);
+        return (policy?.Id ?? Text(definition, "id"), policy?.Name, policy?.RecordKind, [.. policyErrors, .. UnknownStates(policy)]);
+    }
+
+    /// <summary>Every state a record policy's clocks name must be a state of its kind, so a misspelt state is not silently never reached.</summary>
+    private static IEnumerable<ServiceLevelError> UnknownStates(ServiceLevelPolicy? policy)
+    {
+        if (policy is null || RecordKindCatalogue.Find(policy.RecordKind) is not { } kind)
+            yield break;
+        var states = kind.Descriptor.States.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        for (var i = 0; i < policy.Clocks.Count; i++)
+            foreach (var (list, values) in new[] { ("startIn", policy.Clocks[i].StartIn), ("pauseIn", policy.Clocks[i].PauseIn),
+                         ("stopIn", policy.Clocks[i].StopIn), ("resetIn", policy.Clocks[i].ResetIn) })
+                foreach (var state in values.Where(v => !states.Contains(v)))
+                    yield return new ServiceLevelError($"clocks[{i}].{list}",
+                        $"'{state}' is not a state of {kind.Descriptor.WithArticle}; its states are {string.Join(", ", states)}.");
     }
 
     private static string? Text(JsonObject? json, string name) => json?[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s.Trim() : null;

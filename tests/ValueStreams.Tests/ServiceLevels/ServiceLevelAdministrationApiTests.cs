@@ -121,6 +121,9 @@ public sealed class ServiceLevelAdministrationApiTests
 
         var stored = await admin.GetAsync($"{Policies}/incident");
         var policy = (await stored.Content.ReadFromJsonAsync<JsonObject>())!["definition"]!.AsObject();
+        var misspelt = policy.DeepClone().AsObject();
+        misspelt["clocks"]![1]!["pauseIn"] = new JsonArray("on hold");
+        Assert.Equal(["clocks[1].pauseIn"], (await ErrorsAsync(await SendAsync(admin, HttpMethod.Put, $"{Policies}/incident", misspelt, stored.Headers.ETag!.Tag))).Keys);
         policy["clocks"]!.AsArray().Single(c => (string?)c!["name"] == "resolution")!["targets"]!["P1"]!["within"] = "2 hours";
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(admin, HttpMethod.Put, $"{Policies}/incident", policy, stored.Headers.ETag!.Tag)).StatusCode);
 
