@@ -39,6 +39,9 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<RecordRepository>();
         services.AddSingleton<RecordLinkRepository>();
         services.AddSingleton<RecordNoteRepository>();
+        services.AddSingleton<ServiceLevels.ServiceLevelRepository>();
+        services.AddSingleton<IServiceLevelPolicies>(sp => sp.GetRequiredService<ServiceLevels.ServiceLevelRepository>());
+        services.AddSingleton<ServiceLevels.ServiceLevelPreview>();
         services.AddSingleton<ChangeScheduleRepository>();
         services.AddSingleton<Records.ConfigurationItems.ConfigurationItemRelationships>();
         services.AddSingleton<Records.Assets.AssetStock>();

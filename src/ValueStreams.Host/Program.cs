@@ -8,6 +8,7 @@ using ValueStreams.Core.Definitions.Validation;
 using ValueStreams.Data;
 using ValueStreams.Data.Identity;
 using ValueStreams.Data.Migrations;
+using ValueStreams.Data.ServiceLevels;
 using ValueStreams.Data.Store;
 using ValueStreams.Designer;
 using ValueStreams.Designer.Shared;
@@ -25,6 +26,7 @@ using ValueStreams.Host.Features.Instances;
 using ValueStreams.Host.Features.Notifications;
 using ValueStreams.Host.Features.Outbound;
 using ValueStreams.Host.Features.Security;
+using ValueStreams.Host.Features.ServiceLevels;
 using ValueStreams.Host.Features.Tasks;
 using ValueStreams.Engine.Expressions;
 using ValueStreams.Engine.Runtime;
@@ -92,6 +94,7 @@ builder.Services.AddScoped<ValueStreams.Host.Features.Portal.RequestPortal>();
 builder.Services.AddScoped<ValueStreams.Designer.Portal.IPortal, ValueStreams.Host.Features.Portal.PortalAdapter>();
 builder.Services.AddSingleton<RecordService>();
 builder.Services.AddScoped<ValueStreams.Designer.Records.IRecordDesk, RecordDeskAdapter>();
+builder.Services.AddScoped<ValueStreams.Designer.ServiceLevels.IServiceLevelAdministration, ServiceLevelAdministrationAdapter>();
 builder.Services.AddScoped<ValueStreams.Designer.Records.IChangeSchedule, ChangeScheduleAdapter>();
 builder.Services.AddSingleton<ValueStreams.Host.Features.Analytics.StreamAnalyticsService>();
 builder.Services.AddScoped<ValueStreams.Designer.Analytics.IStreamAnalytics, ValueStreams.Host.Features.Analytics.AnalyticsAdapter>();
@@ -139,6 +142,7 @@ await using (var scope = app.Services.CreateAsyncScope())
         await scope.ServiceProvider.GetRequiredService<FirstAdmin>().ApplyAsync(
             builder.Configuration.GetSection(BootstrapOptions.Section).Get<BootstrapOptions>() ?? new BootstrapOptions(), CancellationToken.None);
         await scope.ServiceProvider.GetRequiredService<ShippedStreams>().ImportIfEmptyAsync(CancellationToken.None);
+        await scope.ServiceProvider.GetRequiredService<ServiceLevelRepository>().SeedIfEmptyAsync(CancellationToken.None);
         // The first key of the key ring is made here, under the lock, so nodes starting together share one key.
         scope.ServiceProvider.GetRequiredService<IDataProtectionProvider>().CreateProtector("ValueStreams.Startup").Protect("ready");
     });
@@ -179,6 +183,7 @@ api.MapTaskEndpoints();
 api.MapAdministrationEndpoints();
 api.MapRecordEndpoints();
 api.MapAnalyticsEndpoints();
+api.MapServiceLevelEndpoints();
 
 app.MapHangfireDashboard("/hangfire", new DashboardOptions
     {

@@ -76,12 +76,13 @@ public sealed record InboxQuery(
 /// <summary>
 /// A task as a row of the inbox. <see cref="Sla"/> is none, on-track, at-risk or breached; <see cref="MissedTargets"/>
 /// names the service-level targets (response, resolution) the task missed and was escalated for. <see cref="Requester"/> is
-/// who started the instance.
+/// who started the instance. <see cref="Calendar"/> is the calendar its targets are measured on (null: around the clock).
 /// </summary>
 public sealed record InboxTask(
     string Id, string InstanceId, string ValueStreamId, string ValueStreamName, string StepId, string Title, string? Group, string? Assignee,
     string Status, int? Priority, DateTimeOffset? DueAt, DateTimeOffset CreatedAt, string? ClaimedBy, string? CompletedBy,
-    DateTimeOffset? CompletedAt, string? Outcome, string Sla, IReadOnlyList<string>? MissedTargets = null, string? Requester = null)
+    DateTimeOffset? CompletedAt, string? Outcome, string Sla, IReadOnlyList<string>? MissedTargets = null, string? Requester = null,
+    ValueStreams.Core.ServiceLevels.BusinessCalendar? Calendar = null)
 {
     public bool IsOpen => Status is "open" or "claimed";
 

@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace ValueStreams.Designer.Inbox;
 
-/// <summary>How a task's SLA reads in the inbox: the time left or overdue, and a colour for its state.</summary>
+/// <summary>
+/// How a task's SLA reads in the inbox: the time left or overdue, and a colour for its state. Time left is working time
+/// on the task's calendar ("8h 00m working time left" over a weekend); overdue time is plain time since the due time.
+/// </summary>
 public static class SlaDisplay
 {
     /// <summary>
@@ -18,7 +21,11 @@ public static class SlaDisplay
             return "No SLA";
         if (!task.IsOpen)
             return task.Sla == "breached" ? "Breached" : "Met";
-        return now <= due ? $"{Span(due - now)} left" : $"{Span(now - due)} overdue";
+        if (now > due)
+            return $"{Span(now - due)} overdue";
+        return task.Calendar is { } calendar && calendar.Id != ValueStreams.Core.ServiceLevels.BusinessCalendar.AlwaysOpen.Id
+            ? $"{Span(calendar.WorkingTimeBetween(now, due))} working time left"
+            : $"{Span(due - now)} left";
     }
 
     /// <summary>What a screen reader says: the text and the state in words.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ValueStreams.Core.Records;
+using ValueStreams.Core.ServiceLevels;
 
 namespace ValueStreams.Designer.Records;
 
@@ -16,6 +17,9 @@ public interface IRecordDesk
     Task<JsonObject?> FindAsync(string kind, string idOrNumber, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<RecordChangeLine>> HistoryAsync(string kind, string id, CancellationToken cancellationToken = default);
+
+    /// <summary>The service level calendars and policies in force, for reading a record's clocks.</summary>
+    Task<ServiceLevelSet> ServiceLevelsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Creates a record (starting the streams its kind triggers); a refusal names each failing field.</summary>
     Task<RecordSaveResult> CreateAsync(string kind, JsonObject fields, CancellationToken cancellationToken = default);

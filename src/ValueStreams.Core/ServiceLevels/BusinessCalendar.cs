@@ -104,6 +104,10 @@ public sealed class BusinessCalendar
         return total.ToTimeSpan();
     }
 
+    /// <summary>A moment as the calendar's people read it: "Mon 7 Dec 2026 12:30 Europe/Berlin".</summary>
+    public string LocalText(DateTimeOffset at) =>
+        Instant.FromDateTimeOffset(at).InZone(Zone).ToString("ddd d MMM yyyy HH:mm", System.Globalization.CultureInfo.InvariantCulture) + " " + Zone.Id;
+
     /// <summary>Whether <paramref name="at"/> falls in working time.</summary>
     public bool IsWorkingTime(DateTimeOffset at) => NextWorkingTime(at) == at;
 

@@ -22,6 +22,10 @@ public static class RecordClocks
     /// <summary>One change of the record, as far as clocks care: the state, priority and on-hold reason it set, if any.</summary>
     private sealed record Change(DateTimeOffset At, string? State, string? Priority, string? Reason);
 
+    /// <summary>A record's field as it stands after its whole history (null when never set or cleared).</summary>
+    public static string? Current(IReadOnlyList<RecordFieldChange> history, string field) =>
+        history.Where(h => h.Field == field).OrderBy(h => h.At).LastOrDefault()?.New;
+
     public static IReadOnlyList<RecordClock> Read(ServiceLevelPolicy policy, IReadOnlyDictionary<string, BusinessCalendar> calendars,
         IReadOnlyList<RecordFieldChange> history, DateTimeOffset now)
     {
@@ -32,6 +36,7 @@ public static class RecordClocks
             .ToList();
         if (changes.Count == 0)
             return [];
+        var reported = ReportedAt(policy, history, changes[0].At);
         var clocks = new List<RecordClock>();
         foreach (var clock in policy.Clocks)
         {
@@ -39,42 +44,57 @@ public static class RecordClocks
             string? state = null;
             string? priority = null;
             ClockTarget? target = null;
-            foreach (var change in changes)
+            var logging = true;
+            foreach (var (at, newState, newPriority, reason) in changes)
             {
-                var (at, newState, newPriority, reason) = change;
+                var wasState = state;
+                if (newPriority is not null && newPriority != priority)
+                {
+                    if (events.Count > 0 && clock.TargetFor(newPriority) is { } replanned)
+                    {
+                        events.Add(new ClockEvent(at, ClockEventKind.Replan, Describe($"priority {priority ?? "none"} → {newPriority}", newPriority, replanned),
+                            replanned.Within.On(calendars[replanned.Calendar]), calendars[replanned.Calendar]));
+                        target = replanned;
+                    }
+                    priority = newPriority;
+                }
+                state = newState ?? state;
+                var cause = logging ? $"logged as {state}" : $"{wasState} → {state}" + (reason is null ? "" : $": {reason}");
                 if (events.Count == 0)
                 {
-                    (state, priority) = (newState, newPriority);
-                    target = clock.TargetFor(priority);
+                    // A clock starts when the record is logged, or when it first enters one of the clock's start states.
+                    var starts = clock.StartIn.Count == 0 ? logging : state is not null && clock.StartIn.Contains(state);
+                    target = starts ? clock.TargetFor(priority) : null;
                     if (target is null)
-                        break;
-                    events.Add(new ClockEvent(at, ClockEventKind.Start, Describe("logged", priority, target),
+                    {
+                        if (clock.StartIn.Count == 0)
+                            break;
+                        logging = false;
+                        continue;
+                    }
+                    var startAt = logging && clock.StartIn.Count == 0 && reported < at ? reported.Value : at;
+                    var what = logging ? (startAt < at ? $"logged, reported {startAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)} UTC" : "logged") : cause;
+                    events.Add(new ClockEvent(startAt, ClockEventKind.Start, Describe(what, priority, target),
                         target.Within.On(calendars[target.Calendar]), calendars[target.Calendar]));
                     if (state is not null && clock.StopIn.Contains(state))
-                        events.Add(new ClockEvent(at, ClockEventKind.Stop, $"logged as {state}"));
-                    else if (state is not null && clock.PauseIn.Contains(state))
-                        events.Add(new ClockEvent(at, ClockEventKind.Pause, $"logged as {state}"));
-                    continue;
-                }
-                if (newPriority is not null && newPriority != priority && clock.TargetFor(newPriority) is { } replanned)
-                {
-                    events.Add(new ClockEvent(at, ClockEventKind.Replan, Describe($"priority {priority ?? "none"} → {newPriority}", newPriority, replanned),
-                        replanned.Within.On(calendars[replanned.Calendar]), calendars[replanned.Calendar]));
-                    (priority, target) = (newPriority, replanned);
-                }
-                if (newState is not null && newState != state)
-                {
-                    var cause = $"{state} → {newState}" + (reason is null ? "" : $": {reason}");
-                    if (clock.StopIn.Contains(newState))
                         events.Add(new ClockEvent(at, ClockEventKind.Stop, cause));
-                    else if (clock.PauseIn.Contains(newState) && !clock.PauseIn.Contains(state ?? ""))
+                    else if (state is not null && clock.PauseIn.Contains(state))
                         events.Add(new ClockEvent(at, ClockEventKind.Pause, cause));
-                    else if (!clock.PauseIn.Contains(newState) && clock.PauseIn.Contains(state ?? ""))
-                        events.Add(new ClockEvent(at, ClockEventKind.Resume, cause));
-                    state = newState;
                 }
+                else if (state != wasState && state is not null)
+                {
+                    if (clock.ResetIn.Contains(state))
+                        events.Add(new ClockEvent(at, ClockEventKind.Reset, cause));
+                    else if (clock.StopIn.Contains(state))
+                        events.Add(new ClockEvent(at, ClockEventKind.Stop, cause));
+                    else if (clock.PauseIn.Contains(state) && !clock.PauseIn.Contains(wasState ?? ""))
+                        events.Add(new ClockEvent(at, ClockEventKind.Pause, cause));
+                    else if (!clock.PauseIn.Contains(state) && clock.PauseIn.Contains(wasState ?? ""))
+                        events.Add(new ClockEvent(at, ClockEventKind.Resume, cause));
+                }
+                logging = false;
             }
-            if (target is null)
+            if (events.Count == 0 || target is null)
                 continue;
             var start = events[0];
             var reading = ServiceLevelClock.Read(events, now, start.Target!.Value, start.Calendar!);
@@ -82,6 +102,14 @@ public static class RecordClocks
         }
         return clocks;
     }
+
+    /// <summary>When the work was reported, where the policy starts its clocks back from a field of the record and it holds a time.</summary>
+    private static DateTimeOffset? ReportedAt(ServiceLevelPolicy policy, IReadOnlyList<RecordFieldChange> history, DateTimeOffset loggedAt) =>
+        policy.StartFrom is { } field
+        && history.FirstOrDefault(h => h.Field == field && h.At == loggedAt)?.New is { } text
+        && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
+            ? at
+            : null;
 
     private static string Describe(string what, string? priority, ClockTarget target) =>
         $"{what}: {(priority is null ? "" : priority + ", ")}{target.Within.Text} on {target.Calendar}";

@@ -178,15 +178,15 @@ internal sealed class RunSession : IRunSession
         _pending.Add(
             """
             INSERT INTO tasks (id, instance_id, step_id, token_id, title, candidate_group, assignee, status, priority, completion,
-                               outcomes, form, due_at, created_at, respond_by, resolve_by, escalate_to)
+                               outcomes, form, due_at, created_at, respond_by, resolve_by, escalate_to, sla_calendar)
             VALUES (@Id, @InstanceId, @StepId, @TokenId, @Title, @CandidateGroup, @Assignee, 'open', @Priority, @Completion,
-                    @Outcomes, @Form, @DueAt, @CreatedAt, @RespondBy, @ResolveBy, @EscalateTo)
+                    @Outcomes, @Form, @DueAt, @CreatedAt, @RespondBy, @ResolveBy, @EscalateTo, @SlaCalendar)
             """,
             new
             {
                 task.Id, task.InstanceId, task.StepId, task.TokenId, task.Title, task.CandidateGroup, task.Assignee, task.Priority,
                 task.Completion, Outcomes = task.Outcomes.ToJsonString(), Form = task.Form.ToJsonString(), task.DueAt, task.CreatedAt,
-                task.RespondBy, task.ResolveBy, task.EscalateTo,
+                task.RespondBy, task.ResolveBy, task.EscalateTo, task.SlaCalendar,
             });
         AppendTaskEvent(task.Id, task.CreatedAt, "system", "created", task.Assignee ?? task.CandidateGroup);
         if (TaskNotices.Statement(task.Id, task.Assignee, task.CandidateGroup, task.Title, task.CreatedAt) is { } notices)

@@ -1,7 +1,10 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Dapper;
+using ValueStreams.Core.ServiceLevels;
 using ValueStreams.Data.Notifications;
 using ValueStreams.Data.Store;
+using ValueStreams.Engine.Runtime;
 
 namespace ValueStreams.Data.Runtime;
 
@@ -14,19 +17,24 @@ public sealed record TaskView(
     int? Priority, JsonNode Outcomes, JsonNode Form, DateTimeOffset? DueAt, DateTimeOffset CreatedAt, string? ClaimedBy,
     DateTimeOffset? ClaimedAt, string? CompletedBy, DateTimeOffset? CompletedAt, string? Outcome, JsonNode? Data, string Sla,
     DateTimeOffset? RespondBy = null, DateTimeOffset? ResolveBy = null, DateTimeOffset? ResponseMissedAt = null, DateTimeOffset? ResolutionMissedAt = null,
-    string? EscalateTo = null, string? Requester = null)
+    string? EscalateTo = null, string? Requester = null, [property: JsonIgnore] BusinessCalendar? Calendar = null)
 {
+    /// <summary>The calendar the targets are measured on (null: around the clock).</summary>
+    public string? SlaCalendar => Calendar?.Id;
+
     /// <summary>
-    /// Where the task stands against its due time: none (no due time), on-track, at-risk (less than a
-    /// quarter of its time left), breached; finished tasks are judged at completion.
+    /// Where the task stands against its due time: none (no due time), on-track, at-risk (less than a quarter of its
+    /// time left), breached; finished tasks are judged at completion. Time is working time on the calendar its targets
+    /// are measured on (around the clock when it has none), so a task does not turn at-risk over a weekend.
     /// </summary>
-    public static string SlaState(DateTimeOffset createdAt, DateTimeOffset? dueAt, DateTimeOffset now)
+    public static string SlaState(DateTimeOffset createdAt, DateTimeOffset? dueAt, DateTimeOffset now, BusinessCalendar? calendar = null)
     {
         if (dueAt is not { } due)
             return "none";
         if (now > due)
             return "breached";
-        return (due - now) < (due - createdAt) / 4 ? "at-risk" : "on-track";
+        var hours = calendar ?? BusinessCalendar.AlwaysOpen;
+        return hours.WorkingTimeBetween(now, due) < hours.WorkingTimeBetween(createdAt, due) / 4 ? "at-risk" : "on-track";
     }
 }
 
@@ -46,8 +54,10 @@ public enum ClaimOutcome { Claimed, AlreadyHeld, Refused }
 public enum TaskScope { Mine, Group, All }
 
 /// <summary>Queries and claims of human tasks; completion goes through the engine, which runs the stream on.</summary>
-public sealed class TaskRepository(ConnectionFactory connections, TimeProvider clock)
+public sealed class TaskRepository(ConnectionFactory connections, TimeProvider clock, IServiceLevelPolicies? serviceLevels = null)
 {
+    private readonly IServiceLevelPolicies _serviceLevels = serviceLevels ?? ShippedServiceLevelPolicies.Instance;
+
     private const string Columns =
         """
         t.id AS Id, t.instance_id AS InstanceId, i.value_stream_id AS ValueStreamId, t.step_id AS StepId, t.title AS Title,
@@ -55,7 +65,7 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
         t.outcomes AS Outcomes, t.form AS Form, t.due_at AS DueAt, t.created_at AS CreatedAt, t.claimed_by AS ClaimedBy,
         t.claimed_at AS ClaimedAt, t.completed_by AS CompletedBy, t.completed_at AS CompletedAt, t.outcome AS Outcome, t.data AS Data,
         t.respond_by AS RespondBy, t.resolve_by AS ResolveBy, t.response_missed_at AS ResponseMissedAt, t.resolution_missed_at AS ResolutionMissedAt,
-        t.escalate_to AS EscalateTo, i.created_by AS Requester
+        t.escalate_to AS EscalateTo, i.created_by AS Requester, t.sla_calendar AS SlaCalendar
         """;
 
     /// <summary>
@@ -105,8 +115,16 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
             ORDER BY t.due_at NULLS LAST, t.created_at
             LIMIT @limit
             """, parameters, cancellationToken: cancellationToken));
+        return await ViewsAsync(rows, cancellationToken);
+    }
+
+    /// <summary>The rows as the inbox shows them, their SLA read on their calendars (looked up only when a row has one).</summary>
+    private async Task<IReadOnlyList<TaskView>> ViewsAsync(IEnumerable<Row> rows, CancellationToken cancellationToken)
+    {
+        var list = rows.ToList();
+        var calendars = list.Any(r => r.SlaCalendar is not null) ? (await _serviceLevels.CurrentAsync(cancellationToken)).Calendars : null;
         var now = clock.GetUtcNow();
-        return rows.Select(r => r.ToView(now)).ToList();
+        return list.Select(r => r.ToView(now, r.SlaCalendar is { } id && calendars?.GetValueOrDefault(id) is { } calendar ? calendar : null)).ToList();
     }
 
     private static string Range(string condition, string statuses, string alias) =>
@@ -118,7 +136,7 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             $"SELECT {Columns} FROM tasks t JOIN instances i ON i.id = t.instance_id WHERE t.id = @taskId",
             new { taskId }, cancellationToken: cancellationToken));
-        return row?.ToView(clock.GetUtcNow());
+        return row is null ? null : (await ViewsAsync([row], cancellationToken))[0];
     }
 
     /// <summary>The task, when it exists and the viewer may see its instance (<see cref="InstanceAccess"/>); else null.</summary>
@@ -130,7 +148,7 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             $"SELECT {Columns} FROM tasks t JOIN instances i ON i.id = t.instance_id WHERE t.id = @taskId AND {visible}",
             parameters, cancellationToken: cancellationToken));
-        return row?.ToView(clock.GetUtcNow());
+        return row is null ? null : (await ViewsAsync([row], cancellationToken))[0];
     }
 
     /// <summary>
@@ -152,8 +170,7 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
             WHERE {connections.Dialect.InList("t.instance_id", "instanceIds")} AND t.status IN ('open', 'claimed') AND {visible}
             ORDER BY t.due_at NULLS LAST, t.created_at
             """, parameters, cancellationToken: cancellationToken));
-        var now = clock.GetUtcNow();
-        return rows.Select(r => r.ToView(now)).ToList();
+        return await ViewsAsync(rows, cancellationToken);
     }
 
     /// <summary>
@@ -317,10 +334,11 @@ public sealed class TaskRepository(ConnectionFactory connections, TimeProvider c
         public DateTimeOffset? ResponseMissedAt { get; init; }
         public DateTimeOffset? ResolutionMissedAt { get; init; }
         public string? EscalateTo { get; init; }
+        public string? SlaCalendar { get; init; }
 
-        public TaskView ToView(DateTimeOffset now) => new(Id, InstanceId, ValueStreamId, StepId, Title, CandidateGroup, Assignee, Status, Priority,
+        public TaskView ToView(DateTimeOffset now, BusinessCalendar? calendar) => new(Id, InstanceId, ValueStreamId, StepId, Title, CandidateGroup, Assignee, Status, Priority,
             JsonNode.Parse(Outcomes)!, JsonNode.Parse(Form)!, DueAt, CreatedAt, ClaimedBy, ClaimedAt, CompletedBy, CompletedAt, Outcome,
-            Data is null ? null : JsonNode.Parse(Data), TaskView.SlaState(CreatedAt, DueAt, CompletedAt ?? now),
-            RespondBy, ResolveBy, ResponseMissedAt, ResolutionMissedAt, EscalateTo, Requester);
+            Data is null ? null : JsonNode.Parse(Data), TaskView.SlaState(CreatedAt, DueAt, CompletedAt ?? now, calendar),
+            RespondBy, ResolveBy, ResponseMissedAt, ResolutionMissedAt, EscalateTo, Requester, calendar);
     }
 }

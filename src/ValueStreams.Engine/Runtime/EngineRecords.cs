@@ -51,7 +51,7 @@ public sealed record JournalEntry(
 public sealed record HumanTask(
     string Id, string InstanceId, string StepId, string TokenId, string Title, string? CandidateGroup, string? Assignee,
     int? Priority, JsonArray Outcomes, JsonArray Form, DateTimeOffset? DueAt, DateTimeOffset CreatedAt, string Completion,
-    DateTimeOffset? RespondBy = null, DateTimeOffset? ResolveBy = null, string? EscalateTo = null);
+    DateTimeOffset? RespondBy = null, DateTimeOffset? ResolveBy = null, string? EscalateTo = null, string? SlaCalendar = null);
 
 /// <summary>A pending timer; firing it is a guarded change of this one row.</summary>
 public sealed record DurableTimer(string Id, string InstanceId, string TokenId, string StepId, DateTimeOffset DueAt);

@@ -11,8 +11,11 @@ namespace ValueStreams.Engine.Runtime;
 /// HTTP call), ends, or faults. What a step does is its type's behaviour (<see cref="StepBehaviours"/>); the
 /// interpreter keeps the token loop, retries and faults. All effects go through the run session, so they commit together.
 /// </summary>
-public sealed class Interpreter(IExpressionEvaluator expressions, TimeProvider clock, EngineOptions? options = null)
+public sealed class Interpreter(IExpressionEvaluator expressions, TimeProvider clock, EngineOptions? options = null,
+    IServiceLevelPolicies? serviceLevels = null)
 {
+    private readonly IServiceLevelPolicies _serviceLevels = serviceLevels ?? ShippedServiceLevelPolicies.Instance;
+
     /// <summary>The evaluator the steps' expressions run on (also for conditions checked before an instance exists).</summary>
     public IExpressionEvaluator Expressions => expressions;
 
@@ -56,7 +59,7 @@ public sealed class Interpreter(IExpressionEvaluator expressions, TimeProvider c
                 if (token.ForEach is null)
                     await session.AppendJournalAsync(new JournalEntry(instance.Id, Now, step.Id, JournalEntry.Entered, actor));
                 var behaviour = StepBehaviours.For(step.Type) ?? throw new StepFailedException($"step type '{step.Type}' cannot run");
-                await behaviour.RunAsync(new StepRun(instance, definition, graph, step, token, session, scope, actor, expressions, clock, _options));
+                await behaviour.RunAsync(new StepRun(instance, definition, graph, step, token, session, scope, actor, expressions, clock, _options, _serviceLevels));
             }
             catch (Exception ex) when (ex is ExpressionException or StepFailedException or RecordRefusedException)
             {

@@ -15,8 +15,10 @@ public sealed class StepRun
     private readonly TimeProvider _clock;
 
     internal StepRun(InstanceState instance, ValueStreamDefinition definition, Graph graph, StepDefinition step, Token token,
-        IRunSession session, ExpressionScope scope, string actor, IExpressionEvaluator expressions, TimeProvider clock, EngineOptions options)
+        IRunSession session, ExpressionScope scope, string actor, IExpressionEvaluator expressions, TimeProvider clock, EngineOptions options,
+        IServiceLevelPolicies serviceLevels)
     {
+        ServiceLevels = serviceLevels;
         Instance = instance;
         Definition = definition;
         Graph = graph;
@@ -40,6 +42,9 @@ public sealed class StepRun
     public string Actor { get; }
     public IExpressionEvaluator Expressions { get; }
     public EngineOptions Options { get; }
+
+    /// <summary>The service level policies a task's step may name.</summary>
+    public IServiceLevelPolicies ServiceLevels { get; }
     public DateTimeOffset Now => _clock.GetUtcNow();
     public JsonObject Properties => Step.Properties;
 

@@ -8,7 +8,8 @@ namespace ValueStreams.Tests.ServiceLevels;
 /// <summary>Service level clocks on office hours: pauses, back-dated starts, replanning mid-pause, stops, resets and warning thresholds.</summary>
 public sealed class ServiceLevelClockTests
 {
-    private static readonly BusinessCalendar Office = BusinessCalendarReader.Read(JsonNode.Parse("""
+    /// <summary>Office hours in Hamburg, Monday to Friday 08:00–12:00 and 13:00–17:00.</summary>
+    internal static readonly BusinessCalendar Office = BusinessCalendarReader.Read(JsonNode.Parse("""
         { "id": "office", "name": "Office hours", "timeZone": "Europe/Berlin",
           "week": { "monday": ["08:00-12:00", "13:00-17:00"], "tuesday": ["08:00-12:00", "13:00-17:00"],
                     "wednesday": ["08:00-12:00", "13:00-17:00"], "thursday": ["08:00-12:00", "13:00-17:00"],

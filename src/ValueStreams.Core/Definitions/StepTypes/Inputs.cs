@@ -55,6 +55,8 @@ internal static class Inputs
         new("respondWithin", InputKind.Duration, "Target to claim the task, ISO 8601 (e.g. PT15M)"),
         new("resolveWithin", InputKind.Duration, "Target to complete the task, ISO 8601 (e.g. PT4H)"),
         new("escalateTo", InputKind.String, "Group told, besides the task's own people, when a target is missed", UiHint: UiHints.Group),
+        new("policy", InputKind.String,
+            "Service level policy (its id) whose response and resolution targets the task gets by its priority, measured in working time on the policy's calendars"),
     ], UiHint: "sla-policy");
 
     /// <summary>The deadline of a step that waits (a task, an event); with it, the step gets a <c>timeout</c> port.</summary>

@@ -52,7 +52,8 @@ public sealed class RequestKind : RecordKind
             new("in-fulfilment", "cancelled", "cancel"),
             new("fulfilled", "in-fulfilment", "not done yet"),
             new("fulfilled", "closed", "close"),
-        ]);
+        ],
+        DefaultSla: "request");
 
     /// <summary>The approval follows the state: pending while awaiting it, the decision once made, not required without a policy.</summary>
     public override void Derive(IDictionary<string, object?> values, RecordSettings settings)

@@ -207,7 +207,7 @@ public sealed class InboxAdapter(
         new(t.Id, t.InstanceId, t.ValueStreamId, names.GetValueOrDefault(t.ValueStreamId, t.ValueStreamId), t.StepId, t.Title, t.Group,
             t.Assignee, t.Status, t.Priority, t.DueAt, t.CreatedAt, t.ClaimedBy, t.CompletedBy, t.CompletedAt, t.Outcome, t.Sla,
             [.. t.ResponseMissedAt is null ? Array.Empty<string>() : ["response"], .. t.ResolutionMissedAt is null ? Array.Empty<string>() : ["resolution"]],
-            t.Requester);
+            t.Requester, t.Calendar);
 
     private static IEnumerable<InboxTask> Sort(IEnumerable<InboxTask> found, InboxSort sort) => sort switch
     {

@@ -2,7 +2,9 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Components.Authorization;
 using ValueStreams.Core.Records;
 using ValueStreams.Data.Definitions;
+using ValueStreams.Core.ServiceLevels;
 using ValueStreams.Data.Records;
+using ValueStreams.Data.ServiceLevels;
 using ValueStreams.Data.Runtime;
 using ValueStreams.Designer.Records;
 using ValueStreams.Engine.Runtime;
@@ -12,8 +14,10 @@ namespace ValueStreams.Host.Features.Records;
 
 /// <summary>The record pages' back end for the circuit's signed-in user, over the same <see cref="RecordService"/> as the records API.</summary>
 public sealed class RecordDeskAdapter(RecordService records, RecordLinkRepository links, RecordNoteRepository notes, InstanceAccess instances,
-    TaskRepository tasks, ValueStreamRepository streams, AuthenticationStateProvider authentication) : IRecordDesk
+    TaskRepository tasks, ValueStreamRepository streams, ServiceLevelRepository serviceLevels, AuthenticationStateProvider authentication) : IRecordDesk
 {
+    public Task<ServiceLevelSet> ServiceLevelsAsync(CancellationToken cancellationToken = default) => serviceLevels.CurrentAsync(cancellationToken);
+
     public async Task<RecordListResult> ListAsync(string kind, RecordListRequest request, CancellationToken cancellationToken = default)
     {
         try

@@ -6,6 +6,7 @@ using ValueStreams.Core.Identity;
 using ValueStreams.Core.Records;
 using ValueStreams.Core.ServiceLevels;
 using ValueStreams.Data.Records;
+using ValueStreams.Data.ServiceLevels;
 using ValueStreams.Engine.Runtime;
 using ValueStreams.Host.Features.Auth;
 using ValueStreams.Host.Features.Errors;
@@ -101,15 +102,16 @@ public static class RecordEndpoints
             .WithAccess(Access.Agent)
             .WithSummary($"Every change of the {d.Name}: who, when, field, old and new value");
 
-        if (ServiceLevelCatalogue.Policy(d.DefaultSla) is { } policy)
-            records.MapGet("/{id}/sla", async (string id, RecordService service, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct) =>
+        if (!d.Catalogue)
+            records.MapGet("/{id}/sla", async (string id, RecordService service, ServiceLevelRepository serviceLevels, ClaimsPrincipal user, TimeProvider clock,
+                    CancellationToken ct) =>
                     await service.HistoryAsync(kind, id, user.ToViewer(), ct) is { } history
-                        ? TypedResults.Ok(RecordClocks.Read(policy, ServiceLevelCatalogue.Calendars,
+                        ? TypedResults.Ok((await serviceLevels.CurrentAsync(ct)).ClocksOf(d.Name,
                             history.Select(h => new RecordFieldChange(h.At, h.Field, h.Old, h.New)).ToList(), clock.GetUtcNow()).Select(DescribeClock))
                         : NotFound(d, id))
                 .WithAccess(Access.Agent)
-                .WithSummary($"The {d.Name}'s service level clocks under the '{policy.Id}' policy, read from its history: state, target, " +
-                    "due time, elapsed, remaining and paused working time (ISO 8601), and a timeline that explains them");
+                .WithSummary($"The {d.Name}'s service level clocks under the stored policy it falls under (by kind and conditions), read from its " +
+                    "history: state, target, due time, elapsed, remaining and paused working time (ISO 8601), and a timeline that explains them");
 
         records.MapGet("/{id}/notes", async (string id, RecordNoteRepository notes, ClaimsPrincipal user, CancellationToken ct) =>
                 await notes.ListAsync(kind, id, user.ToViewer(), ct) is { } found
@@ -233,7 +235,7 @@ public static class RecordEndpoints
     }
 
     /// <summary>No If-Match, "*", or the revision as an entity tag ("3" or W/"3").</summary>
-    private static bool TryReadIfMatch(HttpRequest request, out int? revision)
+    internal static bool TryReadIfMatch(HttpRequest request, out int? revision)
     {
         revision = null;
         var header = request.Headers.IfMatch.ToString();
