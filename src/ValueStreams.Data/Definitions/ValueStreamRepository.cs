@@ -143,6 +143,7 @@ public sealed class ValueStreamRepository(ConnectionFactory connections, TimePro
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE value_streams SET published_version = @next, name = @name WHERE id = @id",
                 new { id, next, name }, transaction, cancellationToken: cancellationToken));
+            await StreamSchedules.PlanAsync(connection, transaction, id, next, content, now, cancellationToken);
             result = new PublishResult(next, Unchanged: false);
         }
 

@@ -5,7 +5,7 @@ using ValueStreams.Engine.Runtime;
 namespace ValueStreams.Data.Runtime;
 
 /// <summary>
-/// Pending timers of running instances, and task service-level targets not yet checked, as they stand in the store:
+/// Pending timers of running instances, task service-level targets not yet checked, and the next moments of scheduled streams, as they stand in the store:
 /// what any node may be asked to act on, also what a node that died had scheduled. Read through the partial indexes
 /// of the watched targets and the timers' (status, due) index.
 /// </summary>
@@ -25,6 +25,8 @@ public sealed class DueItemQueries(ConnectionFactory connections) : IDueItems
                 UNION ALL
                 SELECT resolve_by, 'check-service-level', instance_id, id FROM tasks
                 WHERE status IN ('open', 'claimed') AND resolve_by IS NOT NULL AND resolution_missed_at IS NULL AND resolve_by <= @until
+                UNION ALL
+                SELECT next_at, 'start-scheduled', value_stream_id, 'schedule' FROM stream_schedules WHERE next_at <= @until
             ) due
             ORDER BY due_at LIMIT @limit
             """, new { until, limit }, cancellationToken: cancellationToken));

@@ -517,6 +517,16 @@ internal sealed class RunSession : IRunSession
         }
     }
 
+    public async Task<(string Cron, string TimeZone, DateTimeOffset NextAt)?> ScheduleOfAsync(string valueStreamId) =>
+        await connection.QuerySingleOrDefaultAsync<(string, string, DateTimeOffset)?>(await Command(
+            "SELECT cron, time_zone, next_at FROM stream_schedules WHERE value_stream_id = @valueStreamId", new { valueStreamId }));
+
+    public async Task<bool> AdvanceScheduleAsync(string valueStreamId, DateTimeOffset moment, DateTimeOffset? next, DateTimeOffset now) =>
+        await connection.ExecuteAsync(await Command(next is null
+                ? "DELETE FROM stream_schedules WHERE value_stream_id = @valueStreamId AND next_at = @moment"
+                : "UPDATE stream_schedules SET next_at = @next, last_started_at = @now WHERE value_stream_id = @valueStreamId AND next_at = @moment",
+            new { valueStreamId, moment, next, now })) == 1;
+
     public async Task<IReadOnlyList<(string Id, int Version)>> PublishedStreamsAsync() =>
         (await connection.QueryAsync<(string, int)>(await Command(
             "SELECT id, published_version FROM value_streams WHERE published_version IS NOT NULL ORDER BY id"))).ToList();

@@ -115,6 +115,9 @@ public sealed record OutboxJob(string Id, string Kind, string TargetId, DateTime
     /// <summary>A task's response or resolution target falls due: escalate it if it was missed (target: instance/task).</summary>
     public const string CheckServiceLevel = "check-service-level";
 
+    /// <summary>A scheduled stream's next moment falls due: start it once for that moment (target: stream/<c>schedule</c>).</summary>
+    public const string StartScheduled = "start-scheduled";
+
     /// <summary>A target naming an instance and one thing in it (a timer, a token).</summary>
     public static string Target(string instanceId, string itemId) => $"{instanceId}/{itemId}";
 

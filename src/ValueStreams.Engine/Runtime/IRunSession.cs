@@ -9,7 +9,7 @@ namespace ValueStreams.Engine.Runtime;
 /// committed together, or not at all. Implemented by the Data layer for each provider. Its roles are separate
 /// interfaces, so that a part of the engine can ask for only the one it needs.
 /// </summary>
-public interface IRunSession : IInstanceStore, IDefinitionSource, IRunJournal, ITaskStore, ITimerStore, ISubscriptionStore, IRunOutbox, IRecordStore;
+public interface IRunSession : IInstanceStore, IDefinitionSource, IRunJournal, ITaskStore, ITimerStore, IScheduleStore, ISubscriptionStore, IRunOutbox, IRecordStore;
 
 /// <summary>Instances, loaded and held for the run, inserted and saved.</summary>
 public interface IInstanceStore
@@ -84,6 +84,19 @@ public interface ITimerStore
 
     /// <summary>pending → cancelled for one timer; false when it was not pending, so its job finds nothing to fire.</summary>
     Task<bool> CancelTimerAsync(string timerId);
+}
+
+/// <summary>The schedules of streams that start by themselves (a start step with the schedule trigger).</summary>
+public interface IScheduleStore
+{
+    /// <summary>The stream's schedule as its published version set it, or null when it has none.</summary>
+    Task<(string Cron, string TimeZone, DateTimeOffset NextAt)?> ScheduleOfAsync(string valueStreamId);
+
+    /// <summary>
+    /// Moves the schedule on from <paramref name="moment"/> to <paramref name="next"/> (none: the schedule ends); false when
+    /// the schedule no longer stands at that moment, so one moment starts one instance.
+    /// </summary>
+    Task<bool> AdvanceScheduleAsync(string valueStreamId, DateTimeOffset moment, DateTimeOffset? next, DateTimeOffset now);
 }
 
 /// <summary>Event subscriptions of waiting tokens.</summary>

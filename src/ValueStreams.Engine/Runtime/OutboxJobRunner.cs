@@ -29,6 +29,9 @@ public sealed class OutboxJobRunner(WorkflowEngine engine, HttpStepRunner http, 
             case OutboxJob.DeliverMessage:
                 await people.DeliverMessageAsync(itemId, cancellationToken);
                 break;
+            case OutboxJob.StartScheduled:
+                await engine.StartOnScheduleAsync(instanceId, cancellationToken);
+                break;
             case OutboxJob.CheckServiceLevel:
                 await serviceLevels.CheckAsync(itemId, cancellationToken);
                 break;

@@ -35,6 +35,27 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
             return await StartInSessionAsync(session, definition, version, (JsonObject?)input ?? [], correlationId, user);
         }, ct);
 
+    /// <summary>
+    /// Starts a scheduled stream for the moment that has come, once across nodes: the schedule moves on to its next moment
+    /// in the same transaction (moments missed while no node ran are not made up: the next is the first after now).
+    /// The instance's correlation id names the moment. Null when the moment has not come or was already taken.
+    /// </summary>
+    public Task<InstanceState?> StartOnScheduleAsync(string valueStreamId, CancellationToken ct = default) =>
+        RunAsync(async session =>
+        {
+            if (await session.ScheduleOfAsync(valueStreamId) is not { } schedule || schedule.NextAt > Now)
+                return null;
+            var plan = Core.Definitions.Schedules.StreamSchedule.Read(schedule.Cron, schedule.TimeZone).Schedule;
+            var next = plan?.Next(Now > schedule.NextAt ? Now : schedule.NextAt);
+            if (!await session.AdvanceScheduleAsync(valueStreamId, schedule.NextAt, next, Now))
+                return null;
+            if (await session.PublishedVersionAsync(valueStreamId) is not { } version)
+                return null;
+            var definition = await LoadAsync(session, valueStreamId, version);
+            return (InstanceState?)await StartInSessionAsync(session, definition, version, [],
+                $"schedule:{schedule.NextAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}", System);
+        }, ct);
+
     private async Task<InstanceState> StartInSessionAsync(IRunSession session, ValueStreamDefinition definition, int version, JsonObject input,
         string? correlationId, string user)
     {

@@ -58,7 +58,7 @@ public sealed class WakeUpClock(
     /// <summary>Takes an item this node just scheduled, if it falls within the horizon; later ones come from the store in time.</summary>
     public void Offer(DueItem item)
     {
-        if (item.Kind is not (OutboxJob.FireTimer or OutboxJob.CheckServiceLevel) || item.DueAt > clock.GetUtcNow() + options.WakeUpHorizon)
+        if (item.Kind is not (OutboxJob.FireTimer or OutboxJob.CheckServiceLevel or OutboxJob.StartScheduled) || item.DueAt > clock.GetUtcNow() + options.WakeUpHorizon)
             return;
         bool earliest;
         lock (_gate)

@@ -105,6 +105,12 @@ internal sealed class InMemoryRunStore : IRunSessionFactory
         public Task<ValueStreamDefinition?> LoadDefinitionAsync(string valueStreamId, int version) =>
             Task.FromResult(store._definitions.GetValueOrDefault((valueStreamId, version)));
 
+        public Task<(string Cron, string TimeZone, DateTimeOffset NextAt)?> ScheduleOfAsync(string valueStreamId) =>
+            Task.FromResult<(string, string, DateTimeOffset)?>(null);
+
+        public Task<bool> AdvanceScheduleAsync(string valueStreamId, DateTimeOffset moment, DateTimeOffset? next, DateTimeOffset now) =>
+            Task.FromResult(false);
+
         public Task<int?> PublishedVersionAsync(string valueStreamId) =>
             Task.FromResult(store._published.TryGetValue(valueStreamId, out var version) ? version : (int?)null);
 

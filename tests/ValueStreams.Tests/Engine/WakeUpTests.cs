@@ -81,6 +81,60 @@ public sealed class WakeUpTests
         Assert.Contains("store read at 20", check.GetProperty("description").GetString());
     }
 
+    private static StreamFile Scheduled(string cron) => new StreamFile("wu-scheduled")
+        .Start().Milestone().End().Chain("start", "value", "end")
+        .WithProperty("start", "trigger", "schedule").WithProperty("start", "schedule", cron);
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task A_stream_on_a_schedule_starts_by_itself_once_at_each_moment_until_a_version_without_it(StorageProvider provider)
+    {
+        await using var api = await EngineApi.StartAsync(provider, BackstopOutOfReach);
+        await api.PublishAsync(Scheduled("*/2 * * * * *")); // every two seconds
+
+        var admin = await api.As("admin");
+        async Task<List<JsonElement>> StartedAsync() =>
+            (await admin.GetFromJsonAsync<JsonElement>("/api/instances?valueStream=wu-scheduled&limit=100")).EnumerateArray().ToList();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while ((await StartedAsync()).Count < 3)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{(await StartedAsync()).Count} scheduled starts within 30 s, 3 expected");
+            await Task.Delay(200);
+        }
+
+        // Each moment started one instance, by the system, named by its moment, at or after it.
+        var started = await StartedAsync();
+        var moments = started.Select(i => i.GetProperty("correlationId").GetString()!).ToList();
+        Assert.All(moments, m => Assert.StartsWith("schedule:", m));
+        Assert.Equal(moments.Count, moments.Distinct().Count());
+        foreach (var instance in started)
+        {
+            var moment = DateTimeOffset.Parse(instance.GetProperty("correlationId").GetString()!["schedule:".Length..], CultureInfo.InvariantCulture);
+            Assert.True(instance.GetProperty("createdAt").GetDateTimeOffset() >= moment, $"started before its moment: {instance}");
+            Assert.Equal("system", instance.GetProperty("createdBy").GetString());
+        }
+
+        // A version that starts by hand ends the schedule.
+        await api.PublishAsync(new StreamFile("wu-scheduled").Start().Milestone().End().Chain("start", "value", "end"));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var before = (await StartedAsync()).Count;
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        Assert.Equal(before, (await StartedAsync()).Count);
+    }
+
+    [Fact]
+    public async Task A_schedule_that_is_not_a_cron_expression_or_a_time_zone_is_refused_at_its_field()
+    {
+        await using var api = await EngineApi.StartAsync();
+        var owner = await api.As("owner");
+        var file = Scheduled("every monday").WithProperty("start", "timeZone", "Mars/Olympus").ToJson();
+        var response = await owner.PostAsync("/api/value-streams/import", new StringContent(file, System.Text.Encoding.UTF8, "application/json"));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("'every monday' is not a cron expression", body);
+        Assert.Contains("'Mars/Olympus' is not a time zone", body);
+    }
+
     private static async Task<(DateTimeOffset Due, DateTimeOffset Fired)> DueAndFiredAsync(EngineApi api, string instance)
     {
         var scheduled = Assert.Single(await api.JournalOfAsync(instance, "timer-scheduled", "wait"));
