@@ -1,0 +1,86 @@
+using ValueStreams.Core.Definitions;
+using ValueStreams.Designer.Designer;
+using ValueStreams.Engine.Runtime;
+
+namespace ValueStreams.Designer.Instances;
+
+/// <summary>Where a step stands in one instance.</summary>
+public enum StepRun
+{
+    /// <summary>Not entered yet, and still reachable from where the instance stands.</summary>
+    NotReached,
+    Completed,
+    Active,
+    Faulted,
+
+    /// <summary>Never entered, and no longer reachable: a branch not taken, or the instance has finished.</summary>
+    Skipped,
+}
+
+/// <summary>
+/// An instance's run drawn on its stream: each step's state (from its tokens and its journal) and how many times each
+/// connection was taken (a step completed through its port).
+/// </summary>
+public sealed record RunMarks(IReadOnlyDictionary<string, StepRun> Steps, IReadOnlyDictionary<ConnectionKey, int> Taken)
+{
+    public static RunMarks Of(ValueStreamDefinition definition, string status, IReadOnlyList<InstanceTokenView> tokens,
+        IReadOnlyList<InstanceJournalView> journal)
+    {
+        var entered = journal.Where(l => l.StepId is not null && l.Event is JournalEntry.Entered or JournalEntry.Completed or JournalEntry.Faulted)
+            .Select(l => l.StepId!).ToHashSet(StringComparer.Ordinal);
+        var ports = journal.Where(l => l is { Event: JournalEntry.Completed, StepId: not null, Outcome: not null })
+            .GroupBy(l => (Step: l.StepId!, Port: l.Outcome!))
+            .ToDictionary(g => g.Key, g => g.Count());
+
+        var reachable = InstanceStatus.IsFinished(status) ? [] : Reachable(definition, tokens.Select(t => t.StepId));
+        var steps = new Dictionary<string, StepRun>(StringComparer.Ordinal);
+        foreach (var step in definition.Steps)
+        {
+            var here = tokens.Where(t => t.StepId == step.Id).ToList();
+            steps[step.Id] =
+                here.Any(t => t.Fault is not null) ? StepRun.Faulted
+                : here.Count > 0 ? StepRun.Active
+                : entered.Contains(step.Id) ? StepRun.Completed
+                : reachable.Contains(step.Id) ? StepRun.NotReached
+                : StepRun.Skipped;
+        }
+
+        var taken = new Dictionary<ConnectionKey, int>();
+        foreach (var connection in definition.Connections)
+            if (ports.TryGetValue((connection.From, connection.Port), out var count))
+                taken[ConnectionKey.Of(connection)] = count;
+        return new RunMarks(steps, taken);
+    }
+
+    /// <summary>The steps a token can still get to by following connections.</summary>
+    private static HashSet<string> Reachable(ValueStreamDefinition definition, IEnumerable<string> from)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var next = new Queue<string>(from);
+        while (next.TryDequeue(out var step))
+            if (seen.Add(step))
+                foreach (var connection in definition.Connections.Where(c => c.From == step))
+                    next.Enqueue(connection.To);
+        return seen;
+    }
+
+    /// <summary>What a state is called on the page and in the legend (the mark is never colour alone).</summary>
+    public static string Label(StepRun run) => run switch
+    {
+        StepRun.Completed => "Completed",
+        StepRun.Active => "Active",
+        StepRun.Faulted => "Faulted",
+        StepRun.Skipped => "Skipped",
+        _ => "Not reached yet",
+    };
+
+    /// <summary>A symbol beside the name, so the mark reads without its colour.</summary>
+    public static string Symbol(StepRun run) => run switch
+    {
+        StepRun.Completed => "✓",
+        StepRun.Active => "▶",
+        StepRun.Faulted => "✕",
+        StepRun.Skipped => "–",
+        _ => "○",
+    };
+}
