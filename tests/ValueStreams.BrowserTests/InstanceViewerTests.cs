@@ -143,6 +143,36 @@ public sealed class InstanceViewerTests(HostProcess host) : InboxBrowserTest(hos
 
         await AssertNoBlockingViolationsAsync("an instance page");
         await WholePageScreenshotAsync("instance-page.png");
+
+        // A new version keeps the check: the preview says its token moves there, and the instance moves on confirmation.
+        var token = Guid.NewGuid().ToString("N")[..8];
+        using var ownerApi = await ApiAsync("owner");
+        using var imported = await ownerApi.PostAsync("api/value-streams/import", new StringContent(
+            Stream.Replace("The supplier catalogue is current.", $"The supplier catalogue is current ({token})."), System.Text.Encoding.UTF8, "application/json"));
+        var importBody = await imported.Content.ReadAsStringAsync();
+        Assert.True(imported.IsSuccessStatusCode, $"import answered {(int)imported.StatusCode}: {importBody}");
+        var target = JsonDocument.Parse(importBody).RootElement.GetProperty("version").GetInt32();
+        await Page.ReloadAsync();
+        await WaitForInteractiveAsync("instance-page");
+        await ChooseAsync(Page.Locator("div.mud-select:has(> div.mud-input-control [data-testid=migrate-version])"), $"Version {target}");
+        var preview = Page.Locator("[data-testid=migration-preview]");
+        await Expect(preview.Locator("[data-testid=migration-move]")).ToHaveAttributeAsync("data-moves", "yes");
+        await Expect(preview).ToContainTextAsync("Check the synced catalogue");
+        await preview.Locator("[data-testid=confirm-migrate]").ClickAsync();
+        await Expect(Page.Locator("[data-testid=instance-message]")).ToContainTextAsync($"now runs version {target}");
+        await Expect(Page.Locator("[data-testid=instance-details]")).ToContainTextAsync($"version {target}");
+
+        // Cancelling asks first; once cancelled, the check it waited at is stopped and the steps after it were skipped.
+        await Page.Locator("[data-testid=action-cancel]").ClickAsync();
+        await Expect(Page.Locator("[data-testid=instance-status]")).ToHaveTextAsync("waiting");
+        await Page.Locator("[data-testid=confirm-cancel-yes]").ClickAsync();
+        await Expect(Page.Locator("[data-testid=instance-status]")).ToHaveTextAsync("cancelled");
+        await Expect(Step(diagram, "check")).ToHaveAttributeAsync("data-run", "stopped");
+        await Expect(Step(diagram, "value")).ToHaveAttributeAsync("data-run", "skipped");
+        await Expect(Page.Locator("[data-testid=action-cancel]")).ToBeDisabledAsync();
+        using var cancelled = await GetJsonAsync(adminApi, $"api/instances/{id}");
+        Assert.Equal("cancelled", cancelled.RootElement.GetProperty("status").GetString());
+        Assert.Equal(target, cancelled.RootElement.GetProperty("version").GetInt32());
     }
 
     private static ILocator Step(ILocator diagram, string stepId) => diagram.Locator($".vs-node[data-step-id='{stepId}']");

@@ -62,7 +62,7 @@ public sealed record InstanceTaskView(string Id, string StepId, string Title, st
 
 public sealed record InstanceJournalView(DateTimeOffset At, string? StepId, string Event, string? Actor, string? Outcome, string? Detail);
 
-/// <summary>How an action went: done, or why not (the engine's refusal).</summary>
-public sealed record InstanceActionResult(bool Done, string? Problem);
+/// <summary>How an action went: done (with what came of it, where there is more to say), or why not (the engine's refusal).</summary>
+public sealed record InstanceActionResult(bool Done, string? Problem, string? Outcome = null);
 
 public sealed record InstanceMigrationPreview(int FromVersion, int ToVersion, bool CanMigrate, IReadOnlyList<TokenMove> Tokens);

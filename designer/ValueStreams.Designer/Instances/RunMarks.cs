@@ -15,6 +15,9 @@ public enum StepRun
 
     /// <summary>Never entered, and no longer reachable: a branch not taken, or the instance has finished.</summary>
     Skipped,
+
+    /// <summary>Entered but never finished, and nothing stands there now: the instance was cancelled while it waited there.</summary>
+    Stopped,
 }
 
 /// <summary>
@@ -26,8 +29,8 @@ public sealed record RunMarks(IReadOnlyDictionary<string, StepRun> Steps, IReadO
     public static RunMarks Of(ValueStreamDefinition definition, string status, IReadOnlyList<InstanceTokenView> tokens,
         IReadOnlyList<InstanceJournalView> journal)
     {
-        var entered = journal.Where(l => l.StepId is not null && l.Event is JournalEntry.Entered or JournalEntry.Completed or JournalEntry.Faulted)
-            .Select(l => l.StepId!).ToHashSet(StringComparer.Ordinal);
+        var entered = StepsWith(journal, JournalEntry.Entered, JournalEntry.Completed, JournalEntry.Faulted, JournalEntry.TimedOut);
+        var finished = StepsWith(journal, JournalEntry.Completed, JournalEntry.TimedOut);
         var ports = journal.Where(l => l is { Event: JournalEntry.Completed, StepId: not null, Outcome: not null })
             .GroupBy(l => (Step: l.StepId!, Port: l.Outcome!))
             .ToDictionary(g => g.Key, g => g.Count());
@@ -40,7 +43,8 @@ public sealed record RunMarks(IReadOnlyDictionary<string, StepRun> Steps, IReadO
             steps[step.Id] =
                 here.Any(t => t.Fault is not null) ? StepRun.Faulted
                 : here.Count > 0 ? StepRun.Active
-                : entered.Contains(step.Id) ? StepRun.Completed
+                : finished.Contains(step.Id) ? StepRun.Completed
+                : entered.Contains(step.Id) ? StepRun.Stopped
                 : reachable.Contains(step.Id) ? StepRun.NotReached
                 : StepRun.Skipped;
         }
@@ -51,6 +55,9 @@ public sealed record RunMarks(IReadOnlyDictionary<string, StepRun> Steps, IReadO
                 taken[ConnectionKey.Of(connection)] = count;
         return new RunMarks(steps, taken);
     }
+
+    private static HashSet<string> StepsWith(IReadOnlyList<InstanceJournalView> journal, params string[] events) =>
+        journal.Where(l => l.StepId is not null && events.Contains(l.Event)).Select(l => l.StepId!).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The steps a token can still get to by following connections.</summary>
     private static HashSet<string> Reachable(ValueStreamDefinition definition, IEnumerable<string> from)
@@ -71,6 +78,7 @@ public sealed record RunMarks(IReadOnlyDictionary<string, StepRun> Steps, IReadO
         StepRun.Active => "Active",
         StepRun.Faulted => "Faulted",
         StepRun.Skipped => "Skipped",
+        StepRun.Stopped => "Stopped",
         _ => "Not reached yet",
     };
 
@@ -81,6 +89,7 @@ public sealed record RunMarks(IReadOnlyDictionary<string, StepRun> Steps, IReadO
         StepRun.Active => "▶",
         StepRun.Faulted => "✕",
         StepRun.Skipped => "–",
+        StepRun.Stopped => "■",
         _ => "○",
     };
 }

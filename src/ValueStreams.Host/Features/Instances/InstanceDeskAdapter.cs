@@ -60,10 +60,13 @@ public sealed class InstanceDeskAdapter(InstanceList list, InstanceQueries insta
     public async Task<InstanceActionResult> ActAsync(string instanceId, InstanceAction action, CancellationToken cancellationToken = default) =>
         await AsAdminAsync(async name =>
         {
-            if (action == InstanceAction.FireTimers)
-                await controls.FireTimersAsync(instanceId, name, cancellationToken);
-            else
+            if (action != InstanceAction.FireTimers)
+            {
                 await controls.ControlAsync(action.ToString().ToLowerInvariant(), instanceId, name, cancellationToken);
+                return null;
+            }
+            var fired = await controls.FireTimersAsync(instanceId, name, cancellationToken);
+            return fired == 0 ? "It had no pending timers." : $"Fired {fired} pending timer{(fired == 1 ? "" : "s")}.";
         });
 
     public async Task<InstanceMigrationPreview?> PreviewMigrationAsync(string instanceId, int version, CancellationToken cancellationToken = default)
@@ -79,18 +82,21 @@ public sealed class InstanceDeskAdapter(InstanceList list, InstanceQueries insta
     }
 
     public async Task<InstanceActionResult> MigrateAsync(string instanceId, int version, CancellationToken cancellationToken = default) =>
-        await AsAdminAsync(name => controls.MigrateAsync(instanceId, version, name, cancellationToken));
+        await AsAdminAsync(async name =>
+        {
+            await controls.MigrateAsync(instanceId, version, name, cancellationToken);
+            return null;
+        });
 
     /// <summary>Runs a control for an admin; anyone else, and an engine refusal, get the reason instead.</summary>
-    private async Task<InstanceActionResult> AsAdminAsync(Func<string, Task> control)
+    private async Task<InstanceActionResult> AsAdminAsync(Func<string, Task<string?>> control)
     {
         var user = await UserAsync();
         if (!user.IsInRole(Roles.Admin))
             return new InstanceActionResult(false, "Only admins may control instances.");
         try
         {
-            await control(user.Identity?.Name ?? "unknown");
-            return new InstanceActionResult(true, null);
+            return new InstanceActionResult(true, null, await control(user.Identity?.Name ?? "unknown"));
         }
         catch (EngineException refusal)
         {
