@@ -44,15 +44,19 @@ public sealed record InstanceListResult(IReadOnlyList<InstanceListItem> Items, i
 public sealed record InstanceStreamChoice(string Id, string Name);
 
 /// <summary>
-/// An instance as its page shows it: where it stands, its variables, tasks, records, journal, children and the stream's
+/// An instance as its page shows it: where it stands, its variables, tasks, records, the newest part of its journal
+/// (<paramref name="JournalCut"/> when older lines were left out) with every step's tallies, its children and the stream's
 /// version it runs, and what the user may do with it.
 /// </summary>
 public sealed record InstanceView(
     string Id, string ValueStreamId, string ValueStreamName, int Version, string Status, string? CorrelationId, string CreatedBy,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? CompletedAt, string? ParentInstanceId,
     JsonObject Variables, IReadOnlyList<InstanceTokenView> Tokens, IReadOnlyList<InstanceTaskView> Tasks, IReadOnlyList<JsonObject> Records,
-    IReadOnlyList<InstanceJournalView> Journal, IReadOnlyList<InstanceListItem> Children, ValueStreamDefinition? Definition,
-    IReadOnlyList<int> Versions, bool CanControl);
+    IReadOnlyList<InstanceJournalView> Journal, bool JournalCut, IReadOnlyList<InstanceStepTally> Tallies, IReadOnlyList<InstanceListItem> Children,
+    ValueStreamDefinition? Definition, IReadOnlyList<int> Versions, bool CanControl);
+
+/// <summary>How many times a step was entered, completed (through one outcome), faulted or timed out, over the whole journal.</summary>
+public sealed record InstanceStepTally(string StepId, string Event, string? Outcome, int Count);
 
 /// <summary>A token: the step it stands at, what it waits for, and its fault if it failed.</summary>
 public sealed record InstanceTokenView(string TokenId, string StepId, string? WaitingFor, string? Fault);

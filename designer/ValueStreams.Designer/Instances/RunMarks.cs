@@ -21,19 +21,19 @@ public enum StepRun
 }
 
 /// <summary>
-/// An instance's run drawn on its stream: each step's state (from its tokens and its journal) and how many times each
-/// connection was taken (a step completed through its port).
+/// An instance's run drawn on its stream: each step's state (from its tokens and its journal's tallies) and how many
+/// times each connection was taken (a step completed through its port).
 /// </summary>
 public sealed record RunMarks(IReadOnlyDictionary<string, StepRun> Steps, IReadOnlyDictionary<ConnectionKey, int> Taken)
 {
     public static RunMarks Of(ValueStreamDefinition definition, string status, IReadOnlyList<InstanceTokenView> tokens,
-        IReadOnlyList<InstanceJournalView> journal)
+        IReadOnlyList<InstanceStepTally> tallies)
     {
-        var entered = StepsWith(journal, JournalEntry.Entered, JournalEntry.Completed, JournalEntry.Faulted, JournalEntry.TimedOut);
-        var finished = StepsWith(journal, JournalEntry.Completed, JournalEntry.TimedOut);
-        var ports = journal.Where(l => l is { Event: JournalEntry.Completed, StepId: not null, Outcome: not null })
-            .GroupBy(l => (Step: l.StepId!, Port: l.Outcome!))
-            .ToDictionary(g => g.Key, g => g.Count());
+        var entered = StepsWith(tallies, JournalEntry.Entered, JournalEntry.Completed, JournalEntry.Faulted, JournalEntry.TimedOut);
+        var finished = StepsWith(tallies, JournalEntry.Completed, JournalEntry.TimedOut);
+        var ports = tallies.Where(t => t is { Event: JournalEntry.Completed, Outcome: not null })
+            .GroupBy(t => (Step: t.StepId, Port: t.Outcome!))
+            .ToDictionary(g => g.Key, g => g.Sum(t => t.Count));
 
         var reachable = InstanceStatus.IsFinished(status) ? [] : Reachable(definition, tokens.Select(t => t.StepId));
         var steps = new Dictionary<string, StepRun>(StringComparer.Ordinal);
@@ -56,8 +56,8 @@ public sealed record RunMarks(IReadOnlyDictionary<string, StepRun> Steps, IReadO
         return new RunMarks(steps, taken);
     }
 
-    private static HashSet<string> StepsWith(IReadOnlyList<InstanceJournalView> journal, params string[] events) =>
-        journal.Where(l => l.StepId is not null && events.Contains(l.Event)).Select(l => l.StepId!).ToHashSet(StringComparer.Ordinal);
+    private static HashSet<string> StepsWith(IReadOnlyList<InstanceStepTally> tallies, params string[] events) =>
+        tallies.Where(t => events.Contains(t.Event)).Select(t => t.StepId).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The steps a token can still get to by following connections.</summary>
     private static HashSet<string> Reachable(ValueStreamDefinition definition, IEnumerable<string> from)

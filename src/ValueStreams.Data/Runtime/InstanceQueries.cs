@@ -7,6 +7,9 @@ namespace ValueStreams.Data.Runtime;
 /// <summary>A journal line as the API shows it.</summary>
 public sealed record JournalLine(long Sequence, DateTimeOffset At, string? StepId, string Event, string? Actor, string? Outcome, string? Detail);
 
+/// <summary>How many journal lines of one event (and outcome) a step has.</summary>
+public sealed record StepTally(string StepId, string Event, string? Outcome, int Count);
+
 /// <summary>An instance in a list.</summary>
 public sealed record InstanceSummary(string Id, string ValueStreamId, int Version, string Status, string? CorrelationId,
     string CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? CompletedAt);
@@ -55,6 +58,35 @@ public sealed class InstanceQueries(ConnectionFactory connections)
             FROM journal WHERE instance_id = @instanceId ORDER BY id
             """, new { instanceId }, cancellationToken: cancellationToken));
         return rows.Select(r => new JournalLine(r.Sequence, r.At, r.StepId, r.Event, r.Actor, r.Outcome, r.Detail)).ToList();
+    }
+
+    /// <summary>The newest <paramref name="newest"/> lines of the journal, oldest of them first.</summary>
+    public async Task<IReadOnlyList<JournalLine>> NewestJournalAsync(string instanceId, int newest, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<JournalRow>(new CommandDefinition(
+            """
+            SELECT id AS Sequence, at AS At, step_id AS StepId, event AS Event, actor AS Actor, outcome AS Outcome, detail AS Detail
+            FROM journal WHERE instance_id = @instanceId ORDER BY id DESC LIMIT @newest
+            """, new { instanceId, newest = Math.Clamp(newest, 1, 10_000) }, cancellationToken: cancellationToken));
+        return rows.Reverse().Select(r => new JournalLine(r.Sequence, r.At, r.StepId, r.Event, r.Actor, r.Outcome, r.Detail)).ToList();
+    }
+
+    /// <summary>
+    /// How often each step was entered, completed (by outcome), faulted or timed out, counted in the store: one row per
+    /// step, event and outcome however long the journal is.
+    /// </summary>
+    public async Task<IReadOnlyList<StepTally>> StepTalliesAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<TallyRow>(new CommandDefinition(
+            $"""
+            SELECT step_id AS StepId, event AS Event, outcome AS Outcome, COUNT(*) AS Count
+            FROM journal WHERE instance_id = @instanceId AND step_id IS NOT NULL
+              AND event IN ('{JournalEntry.Entered}', '{JournalEntry.Completed}', '{JournalEntry.Faulted}', '{JournalEntry.TimedOut}')
+            GROUP BY step_id, event, outcome
+            """, new { instanceId }, cancellationToken: cancellationToken));
+        return rows.Select(r => new StepTally(r.StepId, r.Event, r.Outcome, (int)r.Count)).ToList();
     }
 
     /// <summary>
@@ -162,6 +194,14 @@ public sealed class InstanceQueries(ConnectionFactory connections)
             ORDER BY created_at DESC LIMIT @limit
             """, new { user, limit = Math.Clamp(limit, 1, 1000) }, cancellationToken: cancellationToken));
         return rows.Select(r => r.ToSummary()).ToList();
+    }
+
+    private sealed class TallyRow
+    {
+        public string StepId { get; init; } = "";
+        public string Event { get; init; } = "";
+        public string? Outcome { get; init; }
+        public long Count { get; init; }
     }
 
     private sealed class JournalRow

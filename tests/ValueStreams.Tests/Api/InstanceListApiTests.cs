@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
+using ValueStreams.Data.Runtime;
 using ValueStreams.Data.Store;
 using ValueStreams.Engine.Storage;
 using ValueStreams.Tests.Engine;
@@ -121,6 +122,16 @@ public sealed class InstanceListApiTests
         Assert.Equal(ActiveSteps(await api.InstanceAsync(id)).Single(), move.GetProperty("stepId").GetString());
         Assert.Equal("human-task", move.GetProperty("stepType").GetString());
         Assert.True(move.GetProperty("moves").GetBoolean());
+
+        // The instance page's marks come from the journal's tallies, counted in the store: the same as counting the journal's lines.
+        var tallies = await api.Host.Services.GetRequiredService<InstanceQueries>().StepTalliesAsync(id);
+        var counted = (await api.JournalAsync(id))
+            .Where(l => l.GetProperty("stepId").GetString() is not null
+                        && l.GetProperty("event").GetString() is "step-entered" or "step-completed" or "step-faulted" or "step-timed-out")
+            .GroupBy(l => (Step: l.GetProperty("stepId").GetString()!, Event: l.GetProperty("event").GetString()!, Outcome: l.GetProperty("outcome").GetString()))
+            .Select(g => new StepTally(g.Key.Step, g.Key.Event, g.Key.Outcome, g.Count()));
+        Assert.Equal(counted.OrderBy(t => t.ToString()), tallies.OrderBy(t => t.ToString()));
+        Assert.Contains(new StepTally(move.GetProperty("stepId").GetString()!, "step-entered", null, 1), tallies);
 
         Assert.Equal(["version"], await ErrorPathsAsync(await admin.GetAsync($"/api/instances/{id}/migration-preview")));
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/instances/{id}/migration-preview?version={version + 50}")).StatusCode);

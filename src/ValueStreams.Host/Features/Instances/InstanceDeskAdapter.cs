@@ -17,6 +17,9 @@ public sealed class InstanceDeskAdapter(InstanceList list, InstanceQueries insta
     RecordLinkRepository records, ValueStreamRepository streams, InstanceControls controls, TimeProvider clock,
     AuthenticationStateProvider authentication) : IInstanceDesk
 {
+    /// <summary>The most journal lines the instance page's timeline shows.</summary>
+    public const int TimelineLines = 500;
+
     private readonly Dictionary<(string, int), ValueStreamDefinition?> _definitions = [];
     private Dictionary<string, string>? _streamNames;
 
@@ -45,15 +48,22 @@ public sealed class InstanceDeskAdapter(InstanceList list, InstanceQueries insta
             .Select(t => new InstanceTaskView(t.Id, t.StepId, t.Title, t.Status, t.Group, t.Assignee, t.ClaimedBy, t.CompletedBy, t.CreatedAt, t.DueAt,
                 t.CompletedAt, t.Outcome))
             .ToList();
-        var journal = (await instances.JournalAsync(instanceId, cancellationToken))
+        // The page shows the newest lines; the diagram's marks come from tallies over the whole journal, so a long-running
+        // instance opens as fast as a new one.
+        var journal = (await instances.NewestJournalAsync(instanceId, TimelineLines + 1, cancellationToken))
             .Select(l => new InstanceJournalView(l.At, l.StepId, l.Event, l.Actor, l.Outcome, l.Detail)).ToList();
+        var cut = journal.Count > TimelineLines;
+        if (cut)
+            journal.RemoveAt(0);
+        var tallies = (await instances.StepTalliesAsync(instanceId, cancellationToken))
+            .Select(t => new InstanceStepTally(t.StepId, t.Event, t.Outcome, t.Count)).ToList();
         var children = (await instances.ChildrenAsync(instanceId, cancellationToken)).Select(c => Item(c, names)).ToList();
         var versions = (await streams.VersionsAsync(instance.ValueStreamId, cancellationToken)).Select(v => v.Version).Order().ToList();
         return new InstanceView(instance.Id, instance.ValueStreamId, names.GetValueOrDefault(instance.ValueStreamId, instance.ValueStreamId),
             instance.Version, instance.Status, instance.CorrelationId, instance.CreatedBy, instance.CreatedAt, instance.UpdatedAt, instance.CompletedAt,
             instance.ParentInstanceId, instance.Variables.DeepClone().AsObject(),
             instance.Tokens.Select(t => new InstanceTokenView(t.Id, t.StepId, t.WaitingFor?.Kind, t.Fault)).ToList(),
-            taskViews, await records.OfInstanceAsync(instanceId, cancellationToken), journal, children,
+            taskViews, await records.OfInstanceAsync(instanceId, cancellationToken), journal, cut, tallies, children,
             await DefinitionAsync(instance.ValueStreamId, instance.Version, cancellationToken), versions, CanControl: user.IsInRole(Roles.Admin));
     }
 
