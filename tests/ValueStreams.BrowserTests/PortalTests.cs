@@ -75,7 +75,7 @@ public sealed class PortalTests(HostProcess host) : InboxBrowserTest(host)
         var folded = context.Locator("details.vs-fold");
         await Expect(folded).ToHaveCountAsync(1);
         Assert.False(await folded.EvaluateAsync<bool>("d => d.open"));
-        await Expect(Page.Locator("[data-testid=task-instance-link]")).ToHaveAttributeAsync("href", $"/api/instances/{instanceId}");
+        await Expect(Page.Locator("[data-testid=task-instance-link]")).ToHaveAttributeAsync("href", $"/instances/{instanceId}");
         await ScreenshotAsync("task-context.png");
         await folded.Locator("summary").ClickAsync();
         Assert.True(await folded.EvaluateAsync<bool>("d => d.open"));

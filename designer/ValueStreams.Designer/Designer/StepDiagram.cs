@@ -168,6 +168,32 @@ public sealed class StepDiagram
         return structural;
     }
 
+    /// <summary>
+    /// Draws an instance's run on the canvas: a badge on each step with a mark, and on each connection taken its count,
+    /// in a stronger colour. Connections not taken keep their plain look.
+    /// </summary>
+    public void ShowRun(IReadOnlyDictionary<string, RunBadge> steps, IReadOnlyDictionary<ConnectionKey, int> taken)
+    {
+        foreach (var (id, node) in _nodes)
+            node.MarkRun(steps.GetValueOrDefault(id));
+        foreach (var (key, link) in _links)
+        {
+            link.Labels.Clear();
+            if (taken.TryGetValue(key, out var count))
+            {
+                link.Color = StepLinkModel.TakenColour;
+                link.Width = 3;
+                link.Labels.Add(new LinkLabelModel(link, count == 1 ? "1×" : $"{count}×"));
+            }
+            else
+            {
+                link.Color = StepLinkModel.DefaultColour;
+                link.Width = 2;
+            }
+            link.Refresh();
+        }
+    }
+
     /// <summary>Selects one step (or nothing), as when an issue or a search names it.</summary>
     public void Select(string? stepId)
     {

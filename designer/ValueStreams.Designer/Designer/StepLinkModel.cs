@@ -10,6 +10,9 @@ public sealed class StepLinkModel : LinkModel
     public const string DefaultColour = "#78909c";
     public const string SelectedColour = "#1f5f8b";
 
+    /// <summary>A connection an instance took (the instance page).</summary>
+    public const string TakenColour = "#1b5e20";
+
     public StepLinkModel(Anchor source, Anchor target) : base(source, target)
     {
         Color = DefaultColour;

@@ -31,7 +31,19 @@ public sealed class StepNodeModel : NodeModel
     /// <summary>Increases whenever <see cref="Look"/> changes; the node component draws again only then.</summary>
     public int RenderVersion { get; private set; }
 
+    /// <summary>Where the step stands in an instance drawn on the canvas (the instance page); null on the designer.</summary>
+    public RunBadge? Run { get; private set; }
+
     public StepPortModel? FindPort(string portName) => _outPorts.Find(p => p.PortName == portName);
+
+    public void MarkRun(RunBadge? run)
+    {
+        if (run == Run)
+            return;
+        Run = run;
+        RenderVersion++;
+        Refresh();
+    }
 
     /// <summary>Shows a new look: ports added or removed as the step's ports changed, then every port placed again.</summary>
     public void Apply(NodeLook look)
@@ -69,3 +81,6 @@ public sealed class StepNodeModel : NodeModel
             port.RefreshLinks();
     }
 }
+
+/// <summary>An instance's mark on a step: its state (a CSS name), the words for it and a symbol, so it never reads by colour alone.</summary>
+public sealed record RunBadge(string State, string Label, string Symbol);

@@ -538,9 +538,7 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
             var current = await LoadAsync(session, instance.ValueStreamId, instance.Version);
             var target = await session.LoadDefinitionAsync(instance.ValueStreamId, targetVersion)
                 ?? throw new EngineException(EngineRefusal.NotFound, $"Value stream '{instance.ValueStreamId}' has no version {targetVersion}.");
-            var missing = instance.Tokens
-                .Where(t => target.FindStep(t.StepId)?.Type != current.FindStep(t.StepId)?.Type)
-                .Select(t => t.StepId).Distinct().ToList();
+            var missing = MigrationPlan.Of(instance, current, target).Where(m => !m.Moves).Select(m => m.StepId).Distinct().ToList();
             if (missing.Count > 0)
                 throw new EngineException(EngineRefusal.Conflict,
                     $"Version {targetVersion} has no step of the same type for {string.Join(", ", missing.Select(m => $"'{m}'"))}, where the instance waits.");

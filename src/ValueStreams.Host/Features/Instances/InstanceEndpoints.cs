@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json.Nodes;
 using ValueStreams.Core.Audit;
 using ValueStreams.Data.Audit;
+using ValueStreams.Data.Definitions;
 using ValueStreams.Data.Records;
 using ValueStreams.Data.Runtime;
 using ValueStreams.Engine.Runtime;
@@ -16,6 +17,9 @@ public static class InstanceEndpoints
 {
     public sealed record StartRequest(JsonObject? Input, string? CorrelationId);
     public sealed record MigrateRequest(int Version);
+
+    /// <summary>A migration's preview: whether the instance can move (not finished, every token's step in the target) and each token's move.</summary>
+    public sealed record MigrationPreview(int FromVersion, int ToVersion, bool CanMigrate, IReadOnlyList<TokenMove> Tokens);
     public sealed record EventRequest(string? Name, string? CorrelationId, JsonNode? Payload);
 
     /// <summary>A step where a token stands: waiting (for a task, timer, event, child or HTTP call) or faulted.</summary>
@@ -39,10 +43,21 @@ public static class InstanceEndpoints
 
         var instances = api.MapGroup("/instances").WithTags("Instances");
 
-        instances.MapGet("/", async (string? valueStream, string? status, int? limit, InstanceQueries queries, ClaimsPrincipal user, CancellationToken ct) =>
-                TypedResults.Ok(await queries.ListAsync(valueStream, status, limit ?? 100, user.ToViewer(), ct)))
+        instances.MapGet("/", async (HttpRequest request, int? limit, InstanceList list, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct) =>
+            {
+                var errors = InstanceListParameters.Read(name => request.Query[name].ToString(), clock.GetUtcNow(), out var parsed);
+                if (errors.Count > 0)
+                    return ApiProblem.Validation("The instance list cannot be read that way.", errors);
+                // Without page or pageSize the list is the bare array it always was; with either, a page with its total.
+                if (!request.Query.ContainsKey("page") && !request.Query.ContainsKey("pageSize"))
+                    return TypedResults.Ok(await list.ListAsync(parsed!, limit ?? 100, user.ToViewer(), ct));
+                return Results.Ok(await list.PageAsync(parsed!, user.ToViewer(), ct));
+            })
             .WithAccess(Access.SignedIn)
-            .WithSummary("The instances you may see, newest first (?valueStream=, ?status=, ?limit=)");
+            .WithSummary("The instances you may see, newest first. Filters: ?valueStream=, ?version=, ?status=, ?from= and ?to= (started; a date or " +
+                         "date-time), ?correlationId=, ?record= (a record number: the instances working on it), ?stuck= (PT4H or \"4 hours\": " +
+                         "not moved, or a task open, that long). With ?page= or ?pageSize= (up to 200) the answer is {items, total, totalExact, " +
+                         "page, pageSize}; without, a bare array of up to ?limit= (100) instances. 400 names a filter that cannot be used.");
 
         api.MapGet("/portal/my-requests", async (RequestPortal portal, ClaimsPrincipal user, CancellationToken ct) =>
                 TypedResults.Ok(await portal.MyRequestsAsync(user, ct)))
@@ -72,32 +87,42 @@ public static class InstanceEndpoints
             .WithAccess(Access.InstanceParticipant)
             .WithSummary("Every step entered, completed or faulted, with time, actor and outcome");
 
-        Control(instances, "/{id}/cancel", "Cancel the instance: open tasks, timers and event waits are cancelled too",
-            (engine, id, user, ct) => engine.CancelAsync(id, user, ct));
-        Control(instances, "/{id}/retry", "Retry the faulted steps",
-            (engine, id, user, ct) => engine.RetryAsync(id, user, ct));
-        Control(instances, "/{id}/suspend", "Suspend: nothing moves until resumed",
-            (engine, id, user, ct) => engine.SuspendAsync(id, user, ct));
-        Control(instances, "/{id}/resume", "Resume a suspended instance",
-            (engine, id, user, ct) => engine.ResumeAsync(id, user, ct));
+        foreach (var (name, summary) in new[]
+                 {
+                     ("cancel", "Cancel the instance: open tasks, timers and event waits are cancelled too"),
+                     ("retry", "Retry the faulted steps"),
+                     ("suspend", "Suspend: nothing moves until resumed"),
+                     ("resume", "Resume a suspended instance"),
+                 })
+            instances.MapPost($"/{{id}}/{name}", async (string id, InstanceControls controls, ClaimsPrincipal user, CancellationToken ct) =>
+                    await EngineProblems.Answer(() => controls.ControlAsync(name, id, Name(user), ct), instance => TypedResults.Ok(Describe(instance))))
+                .WithAccess(Access.Admin)
+                .WithSummary(summary);
 
-        instances.MapPost("/{id}/timers/fire", async (string id, WorkflowEngine engine, ClaimsPrincipal user, AuditLog audit, CancellationToken ct) =>
-                await EngineProblems.Answer(async () =>
-                {
-                    var fired = await engine.FirePendingTimersAsync(id, ct);
-                    await audit.RecordAsync(Name(user), AuditActions.Instance("timers-fired"), id, $"fired: {fired}", ct);
-                    return fired;
-                }, fired => TypedResults.Ok(new { fired })))
+        instances.MapPost("/{id}/timers/fire", async (string id, InstanceControls controls, ClaimsPrincipal user, CancellationToken ct) =>
+                await EngineProblems.Answer(() => controls.FireTimersAsync(id, Name(user), ct), fired => TypedResults.Ok(new { fired })))
             .WithAccess(Access.Admin)
             .WithSummary("Fire the instance's pending timers now (operations and testing)");
 
-        instances.MapPost("/{id}/migrate", async (string id, MigrateRequest request, WorkflowEngine engine, ClaimsPrincipal user, AuditLog audit, CancellationToken ct) =>
-                await EngineProblems.Answer(async () =>
-                {
-                    var instance = await engine.MigrateAsync(id, request.Version, Name(user), ct);
-                    await audit.RecordAsync(Name(user), AuditActions.Instance("migrate"), id, $"to version {instance.Version}", ct);
-                    return instance;
-                }, instance => TypedResults.Ok(Describe(instance))))
+        instances.MapGet("/{id}/migration-preview", async (string id, int? version, InstanceQueries queries, ValueStreamRepository streams,
+                CancellationToken ct) =>
+            {
+                if (version is not > 0)
+                    return ApiProblem.Validation("Say which version to preview.", [new FieldError("version", "'version' must be a version number, such as 2.")]);
+                if (await queries.FindAsync(id, ct) is not { } instance)
+                    return NotFound(id);
+                var current = await streams.ReadPublishedAsync(instance.ValueStreamId, instance.Version, ct);
+                var target = await streams.ReadPublishedAsync(instance.ValueStreamId, version.Value, ct);
+                if (current is null || target is null)
+                    return ApiProblem.Status(StatusCodes.Status404NotFound, $"Value stream '{instance.ValueStreamId}' has no version {version}.");
+                var moves = MigrationPlan.Of(instance, current, target);
+                return TypedResults.Ok(new MigrationPreview(instance.Version, version.Value, !InstanceStatus.IsFinished(instance.Status) && moves.All(m => m.Moves), moves));
+            })
+            .WithAccess(Access.Admin)
+            .WithSummary("What migrating to ?version= would move: each token's step, its type, and whether the target version has that step with that type");
+
+        instances.MapPost("/{id}/migrate", async (string id, MigrateRequest request, InstanceControls controls, ClaimsPrincipal user, CancellationToken ct) =>
+                await EngineProblems.Answer(() => controls.MigrateAsync(id, request.Version, Name(user), ct), instance => TypedResults.Ok(Describe(instance))))
             .WithAccess(Access.Admin)
             .WithSummary("Move a waiting instance to another version when its waiting steps exist there");
 
@@ -117,18 +142,6 @@ public static class InstanceEndpoints
             .WithAccess(Access.SignedIn)
             .WithTags("Instances").WithSummary("Resume the instances you may act on that wait for this event and correlation id; when none waits, keep it for the first wait that starts within the event retention");
     }
-
-    private static void Control(RouteGroupBuilder instances, string pattern, string summary,
-        Func<WorkflowEngine, string, string, CancellationToken, Task<InstanceState>> action) =>
-        instances.MapPost(pattern, async (string id, WorkflowEngine engine, ClaimsPrincipal user, AuditLog audit, CancellationToken ct) =>
-                await EngineProblems.Answer(async () =>
-                {
-                    var instance = await action(engine, id, Name(user), ct);
-                    await audit.RecordAsync(Name(user), AuditActions.Instance(pattern.Split('/')[^1]), id, $"status: {instance.Status}", ct);
-                    return instance;
-                }, instance => TypedResults.Ok(Describe(instance))))
-            .WithAccess(Access.Admin)
-            .WithSummary(summary);
 
     public static InstanceResponse Describe(InstanceState instance) => new(
         instance.Id, instance.ValueStreamId, instance.Version, instance.Status, instance.CorrelationId, instance.Variables, instance.Input,
