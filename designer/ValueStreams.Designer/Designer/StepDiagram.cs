@@ -240,10 +240,11 @@ public sealed class StepDiagram
     public const double ReadableZoom = 0.8;
 
     /// <summary>
-    /// Zooms and pans so every step shows, between <see cref="ReadableZoom"/> and 100 %. A stream too large for that
-    /// is not shrunk further: the view starts at its start step (its left edge, the start's row in the middle).
+    /// Zooms and pans so every step shows, between <paramref name="minimumZoom"/> (by default <see cref="ReadableZoom"/>)
+    /// and 100 %. A stream too large for that is not shrunk further: the view starts at its start step (its left edge,
+    /// the start's row in the middle). A read-only overview may allow a smaller zoom.
     /// </summary>
-    public void Fit(double margin = 40)
+    public void Fit(double minimumZoom = ReadableZoom, double margin = 40)
     {
         if (Diagram.Container is not { } container || _nodes.Count == 0)
             return;
@@ -251,7 +252,7 @@ public sealed class StepDiagram
         var top = _nodes.Values.Min(n => n.Position.Y) - margin;
         var right = _nodes.Values.Max(n => n.Position.X + NodeGeometry.Width) + margin;
         var bottom = _nodes.Values.Max(n => n.Position.Y + n.Look.Height) + margin;
-        var zoom = Math.Clamp(Math.Min(container.Width / (right - left), container.Height / (bottom - top)), ReadableZoom, 1);
+        var zoom = Math.Clamp(Math.Min(container.Width / (right - left), container.Height / (bottom - top)), minimumZoom, 1);
         var start = _nodes.Values.FirstOrDefault(n => n.Look.Kind == StepKind.Demand);
         Diagram.Batch(() =>
         {
