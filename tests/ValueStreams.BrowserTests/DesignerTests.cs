@@ -117,9 +117,14 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
         await FillAsync(Field("steps[3].form[0].label"), "Priority");
         await ChooseAsync(Page.Locator("[data-field='steps[3].form[0].type']"), "choice");
         await Page.Locator("[data-path='steps[3].form[0]'] .vs-more").ClickAsync();
-        foreach (var option in new[] { "P1", "P2", "P3" })
-            await FillAsync(Field("steps[3].form[0].options"), option);
-        await Expect(Page.Locator("[data-field='steps[3].form[0].options'] .vs-chip-name")).ToHaveCountAsync(3);
+        // Each option is in the list, and the field emptied by the server, before the next is typed into it.
+        var options = new[] { "P1", "P2", "P3" };
+        for (var i = 0; i < options.Length; i++)
+        {
+            await FillAsync(Field("steps[3].form[0].options"), options[i]);
+            await Expect(Page.Locator("[data-field='steps[3].form[0].options'] .vs-chip-name")).ToHaveCountAsync(i + 1);
+            await Expect(Field("steps[3].form[0].options")).ToHaveValueAsync("");
+        }
         await Page.Locator("[data-testid=add-outcomes]").ClickAsync();
         await Page.Locator("[data-testid=add-outcomes]").ClickAsync();
         await FillAsync(Field("steps[3].outcomes[0].id"), "triaged");
