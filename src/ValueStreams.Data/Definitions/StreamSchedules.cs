@@ -11,14 +11,28 @@ namespace ValueStreams.Data.Definitions;
 /// </summary>
 internal static class StreamSchedules
 {
+    /// <summary>The start step of the content; none when the content is not a stream file (only checked files are run).</summary>
+    private static JsonObject? StartStepOf(string content)
+    {
+        try
+        {
+            return (JsonNode.Parse(content)?["steps"] as JsonArray)?.OfType<JsonObject>()
+                .FirstOrDefault(step => Text(step, "type") == "start");
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Text(JsonObject? step, string property) =>
+        step?[property] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
     public static async Task PlanAsync(DbConnection connection, DbTransaction transaction, string id, int version, string content, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
-        var start = (JsonNode.Parse(content)?["steps"] as JsonArray)?.OfType<JsonObject>()
-            .FirstOrDefault(step => step["type"]?.GetValue<string>() == "start");
-        var schedule = start?["trigger"]?.GetValue<string>() == "schedule"
-            ? StreamSchedule.Read(start["schedule"]?.GetValue<string>(), start["timeZone"]?.GetValue<string>()).Schedule
-            : null;
+        var start = StartStepOf(content);
+        var schedule = Text(start, "trigger") == "schedule" ? StreamSchedule.Read(Text(start, "schedule"), Text(start, "timeZone")).Schedule : null;
         if (schedule?.Next(now) is not { } next)
         {
             await connection.ExecuteAsync(new CommandDefinition(

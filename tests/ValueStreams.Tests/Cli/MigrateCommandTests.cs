@@ -10,7 +10,7 @@ public sealed class MigrateCommandTests
     [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
     public async Task Migrate_applies_the_pending_scripts_once_and_then_reports_nothing_to_apply(StorageProvider provider)
     {
-        await using var store = await TestStore.CreateAsync(provider);
+        await using var store = await TestStore.CreateEmptyAsync(provider);
         string[] args = ["migrate", "--provider", provider.ToString(), "--connection-string", store.ConnectionString];
 
         var (firstCode, firstOut, _) = await RunAsync(args);

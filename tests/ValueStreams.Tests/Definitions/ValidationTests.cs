@@ -177,7 +177,7 @@ public sealed class ValidationTests
     [InlineData("reset", "sla", "\"PT4H\"", "steps[1].sla", "must be an object")]
     [InlineData("reset", "sla", "{ \"resolveWithin\": \"4 hours\" }", "steps[1].sla.resolveWithin", "'4 hours' is not an ISO 8601 duration")]
     [InlineData("reset", "sla", "{ \"respondWithin\": \"PT1H\", \"escalate\": true }", "steps[1].sla.escalate", "unknown property")]
-    [InlineData("reset", "sla", "{ \"policy\": \"gold\" }", "steps[1].sla.policy", "unknown property")]
+    [InlineData("reset", "sla", "{ \"level\": \"gold\" }", "steps[1].sla.level", "unknown property")]
     [InlineData("reset", "form", "[{ \"name\": \"n\", \"label\": \"N\", \"type\": \"number\", \"min\": \"1\" }]", "steps[1].form[0].min", "must be a number")]
     [InlineData("reset", "form", "[{ \"name\": \"n\", \"label\": \"N\", \"type\": \"checkbox\", \"required\": \"yes\" }]", "steps[1].form[0].required", "must be true or false")]
     [InlineData("reset", "form", "[{ \"name\": \"n\", \"type\": \"checkbox\" }]", "steps[1].form[0].label", "required")]
