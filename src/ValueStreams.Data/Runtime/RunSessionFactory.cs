@@ -125,18 +125,6 @@ public sealed class RunSessionFactory(ConnectionFactory connections, IJobDispatc
         return rows.Select(r => new OutboxJob(r.Id, r.Kind, r.TargetId, r.DueAt)).ToList();
     }
 
-    public async Task<IReadOnlyList<(string InstanceId, string TimerId)>> OverdueTimersAsync(TimeSpan overdueBy, CancellationToken cancellationToken)
-    {
-        await using var connection = await connections.OpenAsync(cancellationToken);
-        var rows = await Dapper.SqlMapper.QueryAsync<(string, string)>(connection, new Dapper.CommandDefinition(
-            """
-            SELECT t.instance_id, t.id FROM timers t JOIN instances i ON i.id = t.instance_id
-            WHERE t.status = 'pending' AND t.due_at < @before AND i.status IN ('waiting', 'running')
-            ORDER BY t.due_at
-            """, new { before = DateTimeOffset.UtcNow - overdueBy }, cancellationToken: cancellationToken));
-        return rows.ToList();
-    }
-
     private static bool IsTransient(Exception ex) => ex switch
     {
         PostgresException pg => pg.SqlState is "40001" or "40P01",

@@ -75,20 +75,6 @@ public sealed class ServiceLevelWatch(ConnectionFactory connections, TimeProvide
         return escalated;
     }
 
-    public async Task<IReadOnlyList<(string InstanceId, string TaskId)>> OverdueAsync(TimeSpan overdueBy, CancellationToken cancellationToken)
-    {
-        await using var connection = await connections.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(string, string)>(new CommandDefinition(
-            """
-            SELECT instance_id, id FROM tasks
-            WHERE status = 'open' AND respond_by IS NOT NULL AND response_missed_at IS NULL AND respond_by < @before
-            UNION
-            SELECT instance_id, id FROM tasks
-            WHERE status IN ('open', 'claimed') AND resolve_by IS NOT NULL AND resolution_missed_at IS NULL AND resolve_by < @before
-            """, new { before = clock.GetUtcNow() - overdueBy }, cancellationToken: cancellationToken));
-        return rows.ToList();
-    }
-
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private sealed class MissedTask

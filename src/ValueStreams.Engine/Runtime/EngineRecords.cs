@@ -95,9 +95,6 @@ public interface IServiceLevels
 {
     /// <summary>Escalates the task for every target it has missed and not yet been escalated for; returns how many.</summary>
     Task<int> CheckAsync(string taskId, CancellationToken cancellationToken);
-
-    /// <summary>Tasks with a target missed this long ago and not escalated (their check job was lost).</summary>
-    Task<IReadOnlyList<(string InstanceId, string TaskId)>> OverdueAsync(TimeSpan overdueBy, CancellationToken cancellationToken);
 }
 
 /// <summary>Work for the scheduler, written in the run's transaction and handed to Hangfire after commit.</summary>
@@ -133,7 +130,4 @@ public interface IOutbox
 {
     Task<IReadOnlyList<OutboxJob>> UndispatchedAsync(TimeSpan olderThan, CancellationToken cancellationToken);
     Task DispatchAsync(IReadOnlyList<OutboxJob> jobs, CancellationToken cancellationToken);
-
-    /// <summary>Timers still pending this long after they fell due (their job was lost): instance id and timer id.</summary>
-    Task<IReadOnlyList<(string InstanceId, string TimerId)>> OverdueTimersAsync(TimeSpan overdueBy, CancellationToken cancellationToken);
 }

@@ -4,13 +4,19 @@ using ValueStreams.Engine.Runtime;
 namespace ValueStreams.Scheduling.Engine;
 
 /// <summary>The Hangfire jobs of the engine: outbox jobs and the reconciler that re-sends what a crash lost.</summary>
-public sealed class EngineJobs(OutboxJobRunner runner, IOutbox outbox, IJobDispatcher dispatcher, IPeopleNotifier people, IServiceLevels serviceLevels)
+public sealed class EngineJobs(OutboxJobRunner runner, IOutbox outbox, IJobDispatcher dispatcher, IPeopleNotifier people, IDueItems due, TimeProvider clock)
 {
     public const string ReconcilerId = "engine-reconciler";
     public const string MailerId = "notification-emails";
 
     /// <summary>Jobs committed this long ago and still not handed over were lost between commit and dispatch.</summary>
     private static readonly TimeSpan LostAfter = TimeSpan.FromSeconds(15);
+
+    /// <summary>Items still pending this long after they fell due were missed by every node's wake-up clock.</summary>
+    private static readonly TimeSpan MissedAfter = TimeSpan.FromMinutes(1);
+
+    /// <summary>The most missed items one round hands over; the next round takes the rest.</summary>
+    private const int MissedPerRound = 10_000;
 
     [AutomaticRetry(Attempts = 5, DelaysInSeconds = [1, 2, 5, 10, 30])]
     public Task RunAsync(string kind, string target, CancellationToken cancellationToken) =>
@@ -22,8 +28,8 @@ public sealed class EngineJobs(OutboxJobRunner runner, IOutbox outbox, IJobDispa
     public Task EmailNotificationsAsync(CancellationToken cancellationToken) => people.EmailNotificationsAsync(cancellationToken);
 
     /// <summary>
-    /// Re-dispatches undispatched outbox jobs, fires timers whose job went missing and checks service-level targets
-    /// whose check went missing; all idempotent.
+    /// Re-dispatches undispatched outbox jobs, and hands over every due item (timer, service-level target, scheduled
+    /// start) that fell due a minute ago and is still pending; all idempotent.
     /// </summary>
     [DisableConcurrentExecution(timeoutInSeconds: 60)]
     [AutomaticRetry(Attempts = 0)]
@@ -33,10 +39,7 @@ public sealed class EngineJobs(OutboxJobRunner runner, IOutbox outbox, IJobDispa
         if (lost.Count > 0)
             await outbox.DispatchAsync(lost, cancellationToken);
 
-        var overdue = await outbox.OverdueTimersAsync(TimeSpan.FromMinutes(1), cancellationToken);
-        dispatcher.Dispatch(overdue.Select(t => new OutboxJob(Guid.NewGuid().ToString("N"), OutboxJob.FireTimer, OutboxJob.Target(t.InstanceId, t.TimerId), null)).ToList());
-
-        var missed = await serviceLevels.OverdueAsync(TimeSpan.FromMinutes(1), cancellationToken);
-        dispatcher.Dispatch(missed.Select(t => new OutboxJob(Guid.NewGuid().ToString("N"), OutboxJob.CheckServiceLevel, OutboxJob.Target(t.InstanceId, t.TaskId), null)).ToList());
+        var missed = await due.DueBeforeAsync(clock.GetUtcNow() - MissedAfter, MissedPerRound, cancellationToken);
+        dispatcher.Dispatch(missed.Select(item => new OutboxJob(Guid.NewGuid().ToString("N"), item.Kind, item.Target, null)).ToList());
     }
 }

@@ -12,10 +12,6 @@ namespace ValueStreams.Scheduling.Hosting;
 public static class SchedulingServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers Hangfire on the provider's storage: a SQLite file beside the embedded store, or the
-    /// <c>hangfire</c> schema of the PostgreSQL database. Starts a server unless <see cref="SchedulingOptions.RunServer"/> is off.
-    /// </summary>
-    /// <summary>
     /// Registers the recurring jobs: the reconciler that re-sends outbox jobs a crash left behind, and the
     /// mailer that emails new-task notifications; both every minute.
     /// </summary>
@@ -25,6 +21,10 @@ public static class SchedulingServiceCollectionExtensions
         recurring.AddOrUpdate<EngineJobs>(EngineJobs.MailerId, jobs => jobs.EmailNotificationsAsync(CancellationToken.None), Cron.Minutely());
     }
 
+    /// <summary>
+    /// Registers Hangfire on the provider's storage: a SQLite file beside the embedded store, or the
+    /// <c>hangfire</c> schema of the PostgreSQL database. Starts a server unless <see cref="SchedulingOptions.RunServer"/> is off.
+    /// </summary>
     public static IServiceCollection AddValueStreamsScheduling(
         this IServiceCollection services, StorageProvider provider, string storageLocation, SchedulingOptions options)
     {

@@ -1,7 +1,13 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Dapper;
+using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
+using ValueStreams.Data.Store;
+using ValueStreams.Engine.Runtime;
 using ValueStreams.Engine.Storage;
+using ValueStreams.Scheduling.Engine;
 using ValueStreams.Tests.Support;
 using static ValueStreams.Tests.Engine.EngineApi;
 
@@ -60,6 +66,27 @@ public sealed class WakeUpTests
         await next.WaitForStatusAsync(instance, "completed", TimeSpan.FromSeconds(30));
         var (due, fired) = await DueAndFiredAsync(next, instance);
         Assert.True(fired >= due, $"due {due:O}, fired {fired:O}");
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task The_reconciler_hands_over_an_item_every_clock_missed_by_a_minute(StorageProvider provider)
+    {
+        // No scheduler server: no wake-up clock and no Hangfire worker, so only the reconciler can hand the timer over.
+        await using var api = await EngineApi.StartAsync(provider, new Dictionary<string, string?> { ["ValueStreams:Scheduling:RunServer"] = "false" });
+        await api.PublishAsync(TimerStream("PT1H"));
+        var missed = IdOf(await api.StartAsync("wu-timer"));
+        var pending = IdOf(await api.StartAsync("wu-timer"));
+        await using (var connection = await api.Host.Services.GetRequiredService<ConnectionFactory>().OpenAsync())
+            await connection.ExecuteAsync("UPDATE timers SET due_at = @then WHERE instance_id = @missed", new { then = DateTimeOffset.UtcNow.AddMinutes(-2), missed });
+
+        await api.Host.Services.GetRequiredService<EngineJobs>().ReconcileAsync(CancellationToken.None);
+
+        var enqueued = api.Host.Services.GetRequiredService<JobStorage>().GetMonitoringApi().EnqueuedJobs("default", 0, 100);
+        var handedOver = enqueued.Select(job => job.Value.Job).Where(job => job.Method.Name == nameof(EngineJobs.RunAsync))
+            .Select(job => $"{job.Args[0]} {job.Args[1]}").ToList();
+        Assert.Contains(handedOver, job => job.StartsWith($"{OutboxJob.FireTimer} {missed}/", StringComparison.Ordinal));
+        Assert.DoesNotContain(handedOver, job => job.Contains(pending, StringComparison.Ordinal));
     }
 
     [Fact]
