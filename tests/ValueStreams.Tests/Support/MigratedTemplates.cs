@@ -43,7 +43,8 @@ public static class MigratedTemplates
 
     private static async Task<string> BuildPostgresTemplateAsync()
     {
-        var name = $"vs_template_{ScriptsHash(StorageProvider.PostgreSql)}";
+        // "_hf": the template also holds the scheduler's schema, which every host would otherwise create at start-up.
+        var name = $"vs_template_{ScriptsHash(StorageProvider.PostgreSql)}_hf";
         await using var server = new NpgsqlConnection(TestPostgres.ServerConnectionString);
         await server.OpenAsync();
         // Test processes that start together build the template once: the others wait here and find it made.
@@ -65,6 +66,14 @@ public static class MigratedTemplates
             var connectionString = new NpgsqlConnectionStringBuilder(TestPostgres.ServerConnectionString) { Database = building }.ConnectionString;
             using (var connections = new ConnectionFactory(StorageProvider.PostgreSql, connectionString))
                 await new DatabaseMigrator(connections, NullLogger<DatabaseMigrator>.Instance).MigrateAsync();
+            await using (var scheduler = new NpgsqlConnection(connectionString))
+            {
+                await scheduler.OpenAsync();
+                // The installer's logger is made once per process from Hangfire's current log provider, which may be a
+                // host's logger factory that is already disposed; no host runs here, so nothing is lost by not logging.
+                Hangfire.Logging.LogProvider.SetCurrentLogProvider(new SilentLog());
+                Hangfire.PostgreSql.PostgreSqlObjectsInstaller.Install(scheduler, "hangfire");
+            }
             NpgsqlConnection.ClearAllPools();
             await Execute(server, $"ALTER DATABASE {building} RENAME TO {name}");
             return name;
@@ -97,5 +106,11 @@ public static class MigratedTemplates
     {
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
+    }
+
+    private sealed class SilentLog : Hangfire.Logging.ILogProvider, Hangfire.Logging.ILog
+    {
+        public Hangfire.Logging.ILog GetLogger(string name) => this;
+        public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null) => false;
     }
 }

@@ -60,17 +60,22 @@ public sealed class DemoUsers(UserRepository users, IPasswordHasher<UserAccount>
         new("compliance", "Carla Compliance", [Roles.Agent], ["compliance"]),
     ];
 
-    /// <summary>Creates the groups and any demo user that does not exist yet; existing users are left as they are.</summary>
+    /// <summary>
+    /// Creates the groups and any demo user that does not exist yet; existing users are left as they are. The demo users
+    /// share one hash of their shared, published password: hashing is deliberately slow, and twenty hashes of "demo"
+    /// protect nothing that one does not.
+    /// </summary>
     public async Task EnsureAsync(CancellationToken cancellationToken)
     {
         foreach (var group in Groups)
             await users.EnsureGroupAsync(group, cancellationToken);
 
+        string? hash = null;
         foreach (var member in Members)
         {
             if (await users.FindAsync(member.Username, cancellationToken) is not null)
                 continue;
-            var hash = hasher.HashPassword(null!, Password);
+            hash ??= hasher.HashPassword(null!, Password);
             await users.CreateAsync(member.Username, member.DisplayName, $"{member.Username}@demo.valuestreams.local",
                 hash, member.Roles, member.Groups, cancellationToken);
             logger.LogInformation("Created demo user {Username}", member.Username);

@@ -106,5 +106,5 @@ public static class ServiceLevelEndpoints
         return TypedResults.Created($"/api/service-levels/{(word == "calendar" ? "calendars" : "policies")}/{saved.Id}", Describe(saved));
     }
 
-    private sealed record PreviewRequest(JsonNode? Policy, string? Priority, DateTimeOffset? LoggedAt);
+    internal sealed record PreviewRequest(JsonNode? Policy, string? Priority, DateTimeOffset? LoggedAt);
 }
