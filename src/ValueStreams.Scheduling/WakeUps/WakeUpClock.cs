@@ -23,6 +23,12 @@ public sealed class WakeUpClock(
     /// pending for a moment, and a failing one must not be retried in a tight loop (the backstop retries it).</summary>
     private static readonly TimeSpan Resting = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A failed item rests 1 s, then 2, 4… up to <see cref="Resting"/>: a store that was away for a moment (a database
+    /// restart) delays it by seconds, while one that keeps failing is not retried in a tight loop.
+    /// </summary>
+    private readonly Dictionary<DueItem, int> _failures = [];
+
     private readonly Lock _gate = new();
     private readonly PriorityQueue<DueItem, DateTimeOffset> _queue = new();
     private readonly HashSet<DueItem> _queued = [];
@@ -58,7 +64,7 @@ public sealed class WakeUpClock(
     /// <summary>Takes an item this node just scheduled, if it falls within the horizon; later ones come from the store in time.</summary>
     public void Offer(DueItem item)
     {
-        if (item.Kind is not (OutboxJob.FireTimer or OutboxJob.CheckServiceLevel or OutboxJob.StartScheduled) || item.DueAt > clock.GetUtcNow() + options.WakeUpHorizon)
+        if (item.Kind is not (OutboxJob.FireTimer or OutboxJob.CheckServiceLevel or OutboxJob.StartScheduled or OutboxJob.FireThreshold) || item.DueAt > clock.GetUtcNow() + options.WakeUpHorizon)
             return;
         bool earliest;
         lock (_gate)
@@ -170,13 +176,23 @@ public sealed class WakeUpClock(
             await using var scope = scopes.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<OutboxJobRunner>().RunAsync(item.Kind, item.Target, stoppingToken);
             Interlocked.Increment(ref _acted);
+            lock (_gate)
+                _failures.Remove(item);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "Acting on {Kind} {Target} due at {DueAt:O} failed; the scheduler's backstop retries it", item.Kind, item.Target, item.DueAt);
+            TimeSpan rest;
+            lock (_gate)
+            {
+                var failures = _failures[item] = _failures.GetValueOrDefault(item) + 1;
+                rest = TimeSpan.FromSeconds(Math.Min(Resting.TotalSeconds, Math.Pow(2, failures - 1)));
+                _resting[item] = clock.GetUtcNow() + rest;
+            }
+            logger.LogWarning(ex, "Acting on {Kind} {Target} due at {DueAt:O} failed; trying again from the store in {Rest} s, and the scheduler's backstop retries it",
+                item.Kind, item.Target, item.DueAt, rest.TotalSeconds);
         }
     }
 }
