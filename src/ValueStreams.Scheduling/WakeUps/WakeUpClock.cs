@@ -24,10 +24,14 @@ public sealed class WakeUpClock(
     private static readonly TimeSpan Resting = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// A failed item rests 1 s, then 2, 4… up to <see cref="Resting"/>: a store that was away for a moment (a database
-    /// restart) delays it by seconds, while one that keeps failing is not retried in a tight loop.
+    /// A failed item is tried again by this node after 0.25 s, then 0.5, 1, 2, 4 and 8 s; after that it rests for
+    /// <see cref="Resting"/> and is left to the store's next reading and the backstop. A store that was away for a moment
+    /// (a database restart) so delays it by about as long as it was away, while one that keeps failing is not retried in a
+    /// tight loop.
     /// </summary>
     private readonly Dictionary<DueItem, int> _failures = [];
+
+    private const int QuickRetries = 6;
 
     private readonly Lock _gate = new();
     private readonly PriorityQueue<DueItem, DateTimeOffset> _queue = new();
@@ -185,13 +189,22 @@ public sealed class WakeUpClock(
         catch (Exception ex)
         {
             TimeSpan rest;
+            var earliest = false;
             lock (_gate)
             {
                 var failures = _failures[item] = _failures.GetValueOrDefault(item) + 1;
-                rest = TimeSpan.FromSeconds(Math.Min(Resting.TotalSeconds, Math.Pow(2, failures - 1)));
-                _resting[item] = clock.GetUtcNow() + rest;
+                var now = clock.GetUtcNow();
+                rest = failures <= QuickRetries ? TimeSpan.FromSeconds(0.25 * Math.Pow(2, failures - 1)) : Resting;
+                _resting[item] = now + rest + options.WakeUpLookAhead;
+                if (failures <= QuickRetries && _queued.Add(item))
+                {
+                    earliest = !_queue.TryPeek(out _, out var first) || now + rest < first;
+                    _queue.Enqueue(item, now + rest);
+                }
             }
-            logger.LogWarning(ex, "Acting on {Kind} {Target} due at {DueAt:O} failed; trying again from the store in {Rest} s, and the scheduler's backstop retries it",
+            if (earliest)
+                _earlier.Release();
+            logger.LogWarning(ex, "Acting on {Kind} {Target} due at {DueAt:O} failed; trying again in {Rest} s, and the scheduler's backstop retries it",
                 item.Kind, item.Target, item.DueAt, rest.TotalSeconds);
         }
     }

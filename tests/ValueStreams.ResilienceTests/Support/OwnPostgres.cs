@@ -32,10 +32,18 @@ public sealed class OwnPostgres : IAsyncDisposable
         var root = Directory.CreateTempSubdirectory("vs-own-pg-").FullName;
         var server = new OwnPostgres(root, bin, FreePort());
         if (Environment.UserName == "root")
-            await RunAsync("chown", $"postgres:postgres {root}");
-        await server.PgAsync($"{bin}/initdb -D {root}/data -U postgres --auth=trust -E UTF8 --locale=C.UTF-8");
-        await server.PgAsync(server.StartCommand());
-        return server;
+            await RunAsync("chown", "postgres:postgres", root);
+        try
+        {
+            await server.PgAsync($"{bin}/initdb -D {root}/data -U postgres --auth=trust -E UTF8 --locale=C.UTF-8");
+            await server.PgAsync(server.StartCommand());
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
     }
 
     private string StartCommand() =>
@@ -59,17 +67,21 @@ public sealed class OwnPostgres : IAsyncDisposable
         catch (IOException) { /* the temp area is swept anyway */ }
     }
 
+    /// <summary>Runs a server command as the postgres user (PostgreSQL refuses to run as root).</summary>
     private Task PgAsync(string command) =>
-        Environment.UserName == "root" ? RunAsync("su", "postgres -s /bin/sh -c '" + command.Replace("'", "'\\''") + "'") : RunAsync("/bin/sh", "-c '" + command.Replace("'", "'\\''") + "'");
+        Environment.UserName == "root" ? RunAsync("su", "postgres", "-s", "/bin/sh", "-c", command) : RunAsync("/bin/sh", "-c", command);
 
-    private static async Task RunAsync(string file, string arguments)
+    private static async Task RunAsync(string file, params string[] arguments)
     {
-        using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
-            throw new InvalidOperationException($"{file} {arguments} exited with {process.ExitCode}: {await output}{await error}");
+            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await output}{await error}");
     }
 
     private static int FreePort()
