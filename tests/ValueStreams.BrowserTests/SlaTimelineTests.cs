@@ -48,7 +48,7 @@ public sealed class SlaTimelineTests(HostProcess host) : InboxBrowserTest(host)
             if (stages.Count == 3 && stages.All(s => s.GetProperty("firedAt").ValueKind != JsonValueKind.Null))
             {
                 Assert.Equal(["warned at 50 %", "warned at 75 %", "breached"], stages.Select(s => s.GetProperty("stage").GetString()));
-                Assert.All(stages, s => Assert.Equal("new → in-progress", s.GetProperty("cause").GetString()));
+                Assert.All(stages, s => Assert.Equal("on-hold → in-progress", s.GetProperty("cause").GetString()));
                 break;
             }
             Assert.True(DateTime.UtcNow < deadline, $"the ladder did not fire within 60 s: {clocks}");
@@ -66,7 +66,7 @@ public sealed class SlaTimelineTests(HostProcess host) : InboxBrowserTest(host)
         await Expect(stagesShown.Nth(0)).ToContainTextAsync("6 s working time");
         await Expect(stagesShown.Nth(1)).ToContainTextAsync("Warned at 75 %");
         await Expect(stagesShown.Nth(2)).ToContainTextAsync("Breached");
-        await Expect(stagesShown.Nth(2)).ToContainTextAsync("set by new → in-progress");
+        await Expect(stagesShown.Nth(2)).ToContainTextAsync("set by on-hold → in-progress");
         await resolution.Locator("summary").ClickAsync();
         await Expect(resolution.Locator("[data-testid=clock-event]").Nth(1)).ToContainTextAsync("pause: new → on-hold: Waiting for the payroll provider");
         await Page.Locator("[data-testid=record-clocks]").ScreenshotAsync(new() { Path = Host.Screenshot("sla-timeline.png") });
