@@ -108,6 +108,39 @@ public sealed class WarningLadderTests
         return new Setup(store, clock, engine, sessions, jobs);
     }
 
+    [Fact]
+    public void A_ladder_written_wrongly_is_refused_with_each_problem_at_its_path_and_one_left_out_is_the_default()
+    {
+        var policy = FastPolicy();
+        var clock = (JsonObject)policy["clocks"]![0]!;
+        clock["thresholds"] = new JsonArray(
+            new JsonObject { ["percent"] = 0, ["actions"] = new JsonArray() },
+            new JsonObject
+            {
+                ["percent"] = 80, ["actions"] = new JsonArray(new JsonObject { ["do"] = "notify", ["who"] = "everyone" }, new JsonObject { ["do"] = "reassign" },
+                    new JsonObject { ["do"] = "webhook", ["url"] = "ftp://hooks.example.com" }, new JsonObject { ["do"] = "phone" },
+                    new JsonObject { ["do"] = "notify", ["who"] = "group", ["onlyInWorkingTime"] = "yes" }),
+            },
+            new JsonObject { ["percent"] = 80, ["actions"] = new JsonArray() });
+        var (read, errors) = ServiceLevelPolicy.Read(policy, ["24x7", "office-hours"]);
+        Assert.Null(read);
+        Assert.Equal(
+            ["clocks[0].thresholds[0].percent", "clocks[0].thresholds[1].actions[0].who", "clocks[0].thresholds[1].actions[1].group",
+             "clocks[0].thresholds[1].actions[2].url", "clocks[0].thresholds[1].actions[3].do", "clocks[0].thresholds[1].actions[4].onlyInWorkingTime",
+             "clocks[0].thresholds[2].percent"],
+            errors.Select(e => e.Path));
+
+        clock.Remove("thresholds");
+        var (plain, none) = ServiceLevelPolicy.Read(policy, ["24x7"]);
+        Assert.Empty(none);
+        Assert.Equal([50, 75, 100], plain!.Clocks[0].Thresholds.Select(t => t.Percent));
+        Assert.Equal([ThresholdAudience.Group, ThresholdAudience.GroupManager], plain.Clocks[0].Thresholds[1].Actions.Select(a => a.Who));
+        // Written and read back, a ladder keeps every action.
+        var (again, _) = ServiceLevelPolicy.Read(ServiceLevelPolicy.Write(ServiceLevelPolicy.Read(FastPolicy(), ["24x7"]).Policy!), ["24x7"]);
+        Assert.Equal(5, again!.Clocks[0].Thresholds[2].Actions.Count);
+        Assert.Equal("https://hooks.example.com/sla", again.Clocks[0].Thresholds[2].Actions[3].Url);
+    }
+
     [Theory]
     [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
     public async Task A_ladder_moves_with_pauses_and_priority_fires_once_at_its_moment_and_carries_out_each_action(StorageProvider provider)
