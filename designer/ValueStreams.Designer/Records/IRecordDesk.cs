@@ -21,6 +21,9 @@ public interface IRecordDesk
     /// <summary>The service level calendars and policies in force, for reading a record's clocks.</summary>
     Task<ServiceLevelSet> ServiceLevelsAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>The stages of the record's clocks' warning ladders: fired (warned, breached) and still to come.</summary>
+    Task<IReadOnlyList<ClockStage>> ClockStagesAsync(string kind, string id, CancellationToken cancellationToken = default);
+
     /// <summary>Creates a record (starting the streams its kind triggers); a refusal names each failing field.</summary>
     Task<RecordSaveResult> CreateAsync(string kind, JsonObject fields, CancellationToken cancellationToken = default);
 

@@ -33,6 +33,13 @@ public sealed record ServiceLevelSave(bool Succeeded, string? Message, IReadOnly
     public static ServiceLevelSave None { get; } = new(true, null, new Dictionary<string, string>());
 
     public string? For(string path) => FieldErrors.GetValueOrDefault(path);
+
+    /// <summary>Every problem at or under <paramref name="path"/>, each with the rest of its path ("[1].actions[0].url: …").</summary>
+    public string? Under(string path) =>
+        FieldErrors.Where(e => e.Key == path || e.Key.StartsWith(path + ".", StringComparison.Ordinal) || e.Key.StartsWith(path + "[", StringComparison.Ordinal))
+            .Select(e => e.Key == path ? e.Value : $"{e.Key[path.Length..].TrimStart('.')}: {e.Value}").ToList() is { Count: > 0 } found
+            ? string.Join(" ", found)
+            : null;
 }
 
 /// <summary>A preview's due times, or what keeps it from being worked out, by property path.</summary>

@@ -27,6 +27,9 @@ public sealed class PolicyForm
         public string StopIn { get; set; } = "";
         public string ResetIn { get; set; } = "";
         public List<TargetForm> Targets { get; } = [];
+
+        /// <summary>The clock's warning ladder as JSON (thresholds with their actions); empty for the default ladder.</summary>
+        public string Thresholds { get; set; } = "";
     }
 
     public sealed class TargetForm
@@ -68,6 +71,7 @@ public sealed class PolicyForm
             {
                 Name = Text(clock["name"]), Description = Text(clock["description"]), StartIn = List(clock["startIn"]),
                 PauseIn = List(clock["pauseIn"]), StopIn = List(clock["stopIn"]), ResetIn = List(clock["resetIn"]),
+                Thresholds = clock["thresholds"] is JsonArray ladder ? ladder.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) : "",
             };
             foreach (var (priority, target) in clock["targets"] as JsonObject ?? [])
                 c.Targets.Add(new TargetForm { Priority = priority, Within = Text(target?["within"]), Calendar = NullIfEmpty(Text(target?["calendar"])) });
@@ -97,11 +101,14 @@ public sealed class PolicyForm
                     target["calendar"] = t.Calendar;
                 targets[t.Priority.Trim()] = target;
             }
-            return (JsonNode)new JsonObject
+            var clock = new JsonObject
             {
                 ["name"] = c.Name.Trim(), ["description"] = c.Description.Trim(), ["startIn"] = Array(c.StartIn), ["pauseIn"] = Array(c.PauseIn),
                 ["stopIn"] = Array(c.StopIn), ["resetIn"] = Array(c.ResetIn), ["targets"] = targets,
             };
+            if (!string.IsNullOrWhiteSpace(c.Thresholds))
+                clock["thresholds"] = Ladder(c.Thresholds);
+            return (JsonNode)clock;
         }).ToArray());
         return json;
     }
@@ -116,6 +123,19 @@ public sealed class PolicyForm
 
     internal static JsonArray Array(string text) =>
         new(text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(s => (JsonNode)JsonValue.Create(s)).ToArray());
+
+    /// <summary>The ladder as written: JSON when it reads as JSON, else the text itself, which the policy's check refuses at its field.</summary>
+    private static JsonNode Ladder(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text) ?? JsonValue.Create(text);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return JsonValue.Create(text);
+        }
+    }
 
     private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
 }

@@ -4,7 +4,24 @@ namespace ValueStreams.Core.ServiceLevels;
 public sealed record RecordFieldChange(DateTimeOffset At, string Field, string? Old, string? New);
 
 /// <summary>A clock of a record, read at a moment, under its policy.</summary>
-public sealed record RecordClock(string Name, string Policy, string Calendar, string Target, ClockReading Reading);
+public sealed record RecordClock(string Name, string Policy, string Calendar, string Target, ClockReading Reading)
+{
+    /// <summary>The clock's events as read from the history, for planning its thresholds.</summary>
+    public IReadOnlyList<ClockEvent> Events { get; init; } = [];
+
+    /// <summary>The policy's definition of the clock (its warning ladder among it).</summary>
+    public ClockDefinition? Definition { get; init; }
+
+    /// <summary>Whether the clock stopped for good (met or breached by a stop), rather than running or paused.</summary>
+    public bool Stopped => Reading.Timeline.Count > 0 && Reading.Timeline[^1].Event == ClockEventKind.Stop;
+
+    /// <summary>
+    /// When the clock reaches <paramref name="percent"/> of its target: when it did, or will if it keeps running; null while
+    /// it is paused short of it (or stopped short of it).
+    /// </summary>
+    public DateTimeOffset? WhenReaching(int percent, DateTimeOffset now) =>
+        Events.Count == 0 ? null : ServiceLevelClock.WhenReaching(Events, now, Events[0].Target!.Value, Events[0].Calendar!, percent / 100.0);
+}
 
 /// <summary>
 /// A record's service level clocks, read from its history: nothing about a clock is stored apart from the record's own
@@ -98,7 +115,7 @@ public static class RecordClocks
                 continue;
             var start = events[0];
             var reading = ServiceLevelClock.Read(events, now, start.Target!.Value, start.Calendar!);
-            clocks.Add(new RecordClock(clock.Name, policy.Id, reading.Calendar.Id, target.Within.Text, reading));
+            clocks.Add(new RecordClock(clock.Name, policy.Id, reading.Calendar.Id, target.Within.Text, reading) { Events = events, Definition = clock });
         }
         return clocks;
     }

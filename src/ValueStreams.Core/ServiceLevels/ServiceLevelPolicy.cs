@@ -58,6 +58,9 @@ public sealed record ClockDefinition(string Name, string Description, IReadOnlyS
     public IReadOnlySet<string> StartIn { get; init; } = new HashSet<string>();
     public IReadOnlySet<string> ResetIn { get; init; } = new HashSet<string>();
 
+    /// <summary>The clock's warning ladder: thresholds at percentages of its target, each with its actions (<see cref="WarningLadder.Default"/> unless the policy names its own).</summary>
+    public IReadOnlyList<Threshold> Thresholds { get; init; } = WarningLadder.Default;
+
     public ClockTarget? TargetFor(string? priority) =>
         priority is not null && Targets.TryGetValue(priority, out var target) ? target : Targets.GetValueOrDefault("*");
 }
@@ -176,6 +179,7 @@ public sealed partial record ServiceLevelPolicy(string Id, string Name, string R
             {
                 StartIn = Values(clock["startIn"], $"{path}.startIn"),
                 ResetIn = Values(clock["resetIn"], $"{path}.resetIn"),
+                Thresholds = WarningLadder.Read(clock["thresholds"], $"{path}.thresholds", errors),
             });
         }
         return errors.Count > 0
@@ -204,7 +208,7 @@ public sealed partial record ServiceLevelPolicy(string Id, string Name, string R
             return (JsonNode)new JsonObject
             {
                 ["name"] = c.Name, ["description"] = c.Description, ["startIn"] = List(c.StartIn), ["pauseIn"] = List(c.PauseIn),
-                ["stopIn"] = List(c.StopIn), ["resetIn"] = List(c.ResetIn), ["targets"] = targets,
+                ["stopIn"] = List(c.StopIn), ["resetIn"] = List(c.ResetIn), ["targets"] = targets, ["thresholds"] = WarningLadder.Write(c.Thresholds),
             };
         }).ToArray());
         return json;

@@ -41,8 +41,8 @@ public sealed class NotificationRepository(ConnectionFactory connections, TimePr
         var rows = await connection.QueryAsync<(string, string, string?, string, string?)>(new CommandDefinition(
             """
             SELECT n.id, n.username, u.email, n.text, n.task_id FROM notifications n JOIN users u ON u.username = n.username
-            WHERE n.emailed_at IS NULL AND n.at > @since ORDER BY n.at LIMIT @limit
-            """, new { since = clock.GetUtcNow().AddDays(-1), limit }, cancellationToken: cancellationToken));
+            WHERE n.emailed_at IS NULL AND n.at > @since AND n.at <= @now ORDER BY n.at LIMIT @limit
+            """, new { since = clock.GetUtcNow().AddDays(-1), now = clock.GetUtcNow(), limit }, cancellationToken: cancellationToken));
         return rows.Select(r => new Unemailed(r.Item1, r.Item2, r.Item3, r.Item4, r.Item5)).ToList();
     }
 
@@ -60,8 +60,8 @@ public sealed class NotificationRepository(ConnectionFactory connections, TimePr
         var rows = await connection.QueryAsync<NotificationRow>(new CommandDefinition(
             """
             SELECT id AS Id, username AS Username, at AS At, text AS Text, task_id AS TaskId, read_at AS ReadAt
-            FROM notifications WHERE username = @username ORDER BY at DESC LIMIT @limit
-            """, new { username, limit = Math.Clamp(limit, 1, 200) }, cancellationToken: cancellationToken));
+            FROM notifications WHERE username = @username AND at <= @now ORDER BY at DESC LIMIT @limit
+            """, new { username, now = clock.GetUtcNow(), limit = Math.Clamp(limit, 1, 200) }, cancellationToken: cancellationToken));
         return rows.Select(r => new Notification(r.Id, r.Username, r.At, r.Text, r.TaskId, r.ReadAt)).ToList();
     }
 
@@ -69,7 +69,7 @@ public sealed class NotificationRepository(ConnectionFactory connections, TimePr
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE notifications SET read_at = @now WHERE username = @username AND read_at IS NULL",
+            "UPDATE notifications SET read_at = @now WHERE username = @username AND read_at IS NULL AND at <= @now",
             new { username, now = clock.GetUtcNow() }, cancellationToken: cancellationToken));
     }
 

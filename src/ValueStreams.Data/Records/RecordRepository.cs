@@ -97,6 +97,7 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
             parameters, transaction, cancellationToken: ct));
         await WriteHistoryAsync(connection, transaction, kind, id, now, actor, change.Changed, null, change.Values, ct);
         await RecordLinkRepository.KeepFieldLinksAsync(connection, transaction, kind, id, change.Values, change.Changed, actor, now);
+        await ServiceLevels.ThresholdPlans.PlanAsync(connection, transaction, sql, d.Name, id, now, ct);
         return new RecordWrite.Written(new JsonObject { ["id"] = id, ["number"] = number });
     }
 
@@ -153,6 +154,7 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
             await WriteHistoryAsync(connection, transaction, kind, row.Id, now, actor, change.Changed, row.Values, change.Values, ct);
             await RecordLinkRepository.KeepFieldLinksAsync(connection, transaction, kind, row.Id, change.Values, change.Changed, actor, now);
             await RecordWriteFollowers.AfterUpdateAsync(new(connection, transaction, sql, settings, kind, row.Id, row.Values, change.Values, actor), ct);
+            await ServiceLevels.ThresholdPlans.PlanAsync(connection, transaction, sql, d.Name, row.Id, now, ct);
         }
         return new RecordWrite.Written(new JsonObject { ["id"] = row.Id });
     }
@@ -194,6 +196,10 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
             $"SELECT id, number FROM {d.Table} WHERE (id = @id OR number = @number){access}", parameters, transaction));
         return row;
     }
+
+    /// <summary>A record by id, its row locked for the rest of the caller's transaction, or null when there is none.</summary>
+    internal static async Task<JsonObject?> LockAsync(DbConnection connection, DbTransaction transaction, SqlDialect sql, RecordKind kind, string id) =>
+        await ReadRowAsync(connection, transaction, sql, kind, id, forUpdate: true) is { } row ? Describe(kind, row) : null;
 
     /// <summary>Records that an instance works on a record (once per pair; the first role stays).</summary>
     internal static Task LinkInstanceAsync(DbConnection connection, DbTransaction transaction, RecordKind kind, string recordId,

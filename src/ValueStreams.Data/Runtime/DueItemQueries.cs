@@ -5,7 +5,8 @@ using ValueStreams.Engine.Runtime;
 namespace ValueStreams.Data.Runtime;
 
 /// <summary>
-/// Pending timers of running instances, task service-level targets not yet checked, and the next moments of scheduled streams, as they stand in the store:
+/// Pending timers of running instances, task service-level targets not yet checked, the next moments of scheduled streams, and the unfired
+/// thresholds of service level clocks' warning ladders (through their partial index on due time), as they stand in the store:
 /// what any node may be asked to act on, also what a node that died had scheduled. Read through the partial indexes
 /// of the watched targets and the timers' (status, due) index.
 /// </summary>
@@ -27,6 +28,8 @@ public sealed class DueItemQueries(ConnectionFactory connections) : IDueItems
                 WHERE status IN ('open', 'claimed') AND resolve_by IS NOT NULL AND resolution_missed_at IS NULL AND resolve_by <= @until
                 UNION ALL
                 SELECT next_at, 'start-scheduled', value_stream_id, 'schedule' FROM stream_schedules WHERE next_at <= @until
+                UNION ALL
+                SELECT due_at, 'fire-threshold', subject_id, id FROM sla_thresholds WHERE fired_at IS NULL AND due_at IS NOT NULL AND due_at <= @until
             ) due
             ORDER BY due_at LIMIT @limit
             """, new { until, limit }, cancellationToken: cancellationToken));

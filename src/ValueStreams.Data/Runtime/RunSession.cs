@@ -472,6 +472,27 @@ internal sealed class RunSession : IRunSession
         return found;
     }
 
+    public async Task<FiredThreshold?> FireThresholdAsync(string thresholdId, DateTimeOffset now)
+    {
+        await SendPendingAsync();
+        return await ServiceLevels.ThresholdFiring.FireAsync(connection, transaction, Sql, thresholdId, now);
+    }
+
+    public async Task<string> ApplyThresholdActionAsync(FiredThreshold fired, Core.ServiceLevels.ThresholdAction action, DateTimeOffset now)
+    {
+        await SendPendingAsync();
+        var (outcome, job) = await ServiceLevels.ThresholdFiring.ApplyAsync(connection, transaction, Sql, recordSettings, fired, action, now);
+        if (job is not null)
+            await EnqueueAsync(job);
+        return outcome;
+    }
+
+    public async Task RecordThresholdOutcomeAsync(string thresholdId, string outcome)
+    {
+        await SendPendingAsync();
+        await ServiceLevels.ThresholdFiring.RecordOutcomeAsync(connection, transaction, thresholdId, outcome);
+    }
+
     public async Task LinkRecordAsync(string recordType, string recordId, string instanceId, string role)
     {
         var kind = KindOf(recordType);

@@ -55,10 +55,20 @@ public sealed class ServiceLevelRepository(ConnectionFactory connections, TimePr
     public async Task<ServiceLevelSet> CurrentAsync(CancellationToken ct = default)
     {
         await using var connection = await connections.OpenAsync(ct);
-        var policies = await ListAsync(connection, null, ServiceLevelDocument.Policy, ct);
+        return await CurrentAsync(connection, null, ct);
+    }
+
+    /// <summary>The stages of a record's clocks' warning ladders (the caller has checked that the viewer may see the record).</summary>
+    public async Task<IReadOnlyList<ClockStage>> StagesAsync(string kind, string recordId, CancellationToken ct = default) =>
+        await ThresholdPlans.StagesAsync(connections, await CurrentAsync(ct), kind, recordId, ct);
+
+    /// <summary>The calendars and policies in force, read in the caller's transaction.</summary>
+    internal static async Task<ServiceLevelSet> CurrentAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct = default)
+    {
+        var policies = await ListAsync(connection, transaction, ServiceLevelDocument.Policy, ct);
         if (policies.Count == 0)
             return ServiceLevelCatalogue.Set;
-        var calendars = (await ListAsync(connection, null, ServiceLevelDocument.Calendar, ct))
+        var calendars = (await ListAsync(connection, transaction, ServiceLevelDocument.Calendar, ct))
             .Select(c => BusinessCalendarReader.Read(c.Definition).Calendar).OfType<BusinessCalendar>().ToList();
         var ids = calendars.Select(c => c.Id).Append(BusinessCalendar.AlwaysOpen.Id).ToHashSet(StringComparer.Ordinal);
         return new ServiceLevelSet(calendars, policies.Select(p => ServiceLevelPolicy.Read(p.Definition, ids).Policy).OfType<ServiceLevelPolicy>());

@@ -115,6 +115,9 @@ public sealed record OutboxJob(string Id, string Kind, string TargetId, DateTime
     /// <summary>A scheduled stream's next moment falls due: start it once for that moment (target: stream/<c>schedule</c>).</summary>
     public const string StartScheduled = "start-scheduled";
 
+    /// <summary>A service level clock reaches a threshold of its warning ladder: fire it once and run its actions (target: record/threshold).</summary>
+    public const string FireThreshold = "fire-threshold";
+
     /// <summary>A target naming an instance and one thing in it (a timer, a token).</summary>
     public static string Target(string instanceId, string itemId) => $"{instanceId}/{itemId}";
 

@@ -9,7 +9,7 @@ namespace ValueStreams.Engine.Runtime;
 /// committed together, or not at all. Implemented by the Data layer for each provider. Its roles are separate
 /// interfaces, so that a part of the engine can ask for only the one it needs.
 /// </summary>
-public interface IRunSession : IInstanceStore, IDefinitionSource, IRunJournal, ITaskStore, ITimerStore, IScheduleStore, ISubscriptionStore, IRunOutbox, IRecordStore;
+public interface IRunSession : IInstanceStore, IDefinitionSource, IRunJournal, ITaskStore, ITimerStore, IScheduleStore, ISubscriptionStore, IRunOutbox, IRecordStore, IThresholdStore;
 
 /// <summary>Instances, loaded and held for the run, inserted and saved.</summary>
 public interface IInstanceStore
@@ -153,6 +153,30 @@ public interface IRecordStore
     /// <summary>The streams that have a published version, each with that version, by id.</summary>
     Task<IReadOnlyList<(string Id, int Version)>> PublishedStreamsAsync();
 }
+
+/// <summary>
+/// The thresholds of service level clocks' warning ladders. Firing one is a guarded change in the run's transaction (its
+/// fired time goes from empty to now, and only once its due time has come), so its actions commit with it, once.
+/// </summary>
+public interface IThresholdStore
+{
+    /// <summary>Fires the threshold if it is due at <paramref name="now"/> and has not fired; null when it is not due, fired already or gone.</summary>
+    Task<FiredThreshold?> FireThresholdAsync(string thresholdId, DateTimeOffset now);
+
+    /// <summary>Carries out a notify, raise-priority, reassign or webhook action of a fired threshold; returns what it did, in people's words.</summary>
+    Task<string> ApplyThresholdActionAsync(FiredThreshold fired, Core.ServiceLevels.ThresholdAction action, DateTimeOffset now);
+
+    /// <summary>Keeps what the fired threshold's actions did.</summary>
+    Task RecordThresholdOutcomeAsync(string thresholdId, string outcome);
+}
+
+/// <summary>
+/// A threshold that has just fired: its record (kind, id, number, fields), clock, percent and actions, and the next
+/// moment of working time on the clock's calendar (now, within working time), where notifications that wait for working
+/// time are held.
+/// </summary>
+public sealed record FiredThreshold(string Id, string RecordKind, string RecordId, string Number, string Clock, int Percent,
+    IReadOnlyList<Core.ServiceLevels.ThresholdAction> Actions, DateTimeOffset DueAt, DateTimeOffset WorkingFrom, JsonObject Record);
 
 /// <summary>A record written: its kind, id and, for typed kinds, its number (<c>INC-000123</c>).</summary>
 public sealed record RecordRef(string Kind, string Id, string? Number);

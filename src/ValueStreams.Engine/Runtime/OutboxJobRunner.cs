@@ -32,6 +32,9 @@ public sealed class OutboxJobRunner(WorkflowEngine engine, HttpStepRunner http, 
             case OutboxJob.StartScheduled:
                 await engine.StartOnScheduleAsync(instanceId, cancellationToken);
                 break;
+            case OutboxJob.FireThreshold:
+                await engine.FireThresholdAsync(itemId, cancellationToken);
+                break;
             case OutboxJob.CheckServiceLevel:
                 await serviceLevels.CheckAsync(itemId, cancellationToken);
                 break;

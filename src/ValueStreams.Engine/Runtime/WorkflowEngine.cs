@@ -211,6 +211,40 @@ public sealed class WorkflowEngine(IRunSessionFactory sessions, Interpreter inte
         }, ct);
 
     /// <summary>
+    /// Fires a threshold of a service level clock's warning ladder when its moment has come by the engine's clock, once
+    /// across nodes and retries: the guard and every action commit in one transaction. Notifications and priority and
+    /// group changes are rows of that transaction; a webhook is a message delivered after commit; a value stream starts
+    /// with the record's fields as input and the record as <c>startingRecord</c>. An action that cannot be carried out
+    /// (a stream with no published version) is written in the threshold's outcome, and the others still take effect.
+    /// False when the threshold is not due yet, has fired already or is gone.
+    /// </summary>
+    public Task<bool> FireThresholdAsync(string thresholdId, CancellationToken ct = default) =>
+        RunAsync(async session =>
+        {
+            if (await session.FireThresholdAsync(thresholdId, Now) is not { } fired)
+                return false;
+            var outcomes = new List<string>();
+            foreach (var action in fired.Actions)
+                outcomes.Add(action.Do == Core.ServiceLevels.ThresholdActionKind.StartStream
+                    ? await StartForThresholdAsync(session, fired, action.Stream!)
+                    : await session.ApplyThresholdActionAsync(fired, action, Now));
+            await session.RecordThresholdOutcomeAsync(thresholdId, outcomes.Count == 0 ? "no actions" : string.Join("; ", outcomes));
+            return true;
+        }, ct);
+
+    private async Task<string> StartForThresholdAsync(IRunSession session, FiredThreshold fired, string streamId)
+    {
+        if (await session.PublishedVersionAsync(streamId) is not { } version)
+            return $"value stream {streamId} not started: it has no published version";
+        var definition = await LoadAsync(session, streamId, version);
+        var input = (JsonObject)fired.Record.DeepClone();
+        input[Steps.StartingRecord.Variable] = Steps.StartingRecord.Describe(new RecordRef(fired.RecordKind, fired.RecordId, fired.Number));
+        var instance = await StartInSessionAsync(session, definition, version, input, $"{fired.RecordKind}:{fired.RecordId}", System);
+        await session.LinkRecordAsync(fired.RecordKind, fired.RecordId, instance.Id, "started");
+        return $"started {streamId} ({instance.Id})";
+    }
+
+    /// <summary>
     /// Fires one timer when it is due. A timer that already fired (or was cancelled) changes nothing: jobs may
     /// run twice. A job that comes early (the scheduler keeps whole seconds) is scheduled again for the due
     /// time; <paramref name="evenIfNotDue"/> fires at once (operations and testing).

@@ -23,6 +23,16 @@ public sealed class WakeUpClock(
     /// pending for a moment, and a failing one must not be retried in a tight loop (the backstop retries it).</summary>
     private static readonly TimeSpan Resting = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A failed item is tried again by this node after 0.25 s, then 0.5, 1, 2, 4 and 8 s; after that it rests for
+    /// <see cref="Resting"/> and is left to the store's next reading and the backstop. A store that was away for a moment
+    /// (a database restart) so delays it by about as long as it was away, while one that keeps failing is not retried in a
+    /// tight loop.
+    /// </summary>
+    private readonly Dictionary<DueItem, int> _failures = [];
+
+    private const int QuickRetries = 6;
+
     private readonly Lock _gate = new();
     private readonly PriorityQueue<DueItem, DateTimeOffset> _queue = new();
     private readonly HashSet<DueItem> _queued = [];
@@ -58,7 +68,7 @@ public sealed class WakeUpClock(
     /// <summary>Takes an item this node just scheduled, if it falls within the horizon; later ones come from the store in time.</summary>
     public void Offer(DueItem item)
     {
-        if (item.Kind is not (OutboxJob.FireTimer or OutboxJob.CheckServiceLevel or OutboxJob.StartScheduled) || item.DueAt > clock.GetUtcNow() + options.WakeUpHorizon)
+        if (item.Kind is not (OutboxJob.FireTimer or OutboxJob.CheckServiceLevel or OutboxJob.StartScheduled or OutboxJob.FireThreshold) || item.DueAt > clock.GetUtcNow() + options.WakeUpHorizon)
             return;
         bool earliest;
         lock (_gate)
@@ -170,13 +180,32 @@ public sealed class WakeUpClock(
             await using var scope = scopes.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<OutboxJobRunner>().RunAsync(item.Kind, item.Target, stoppingToken);
             Interlocked.Increment(ref _acted);
+            lock (_gate)
+                _failures.Remove(item);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "Acting on {Kind} {Target} due at {DueAt:O} failed; the scheduler's backstop retries it", item.Kind, item.Target, item.DueAt);
+            TimeSpan rest;
+            var earliest = false;
+            lock (_gate)
+            {
+                var failures = _failures[item] = _failures.GetValueOrDefault(item) + 1;
+                var now = clock.GetUtcNow();
+                rest = failures <= QuickRetries ? TimeSpan.FromSeconds(0.25 * Math.Pow(2, failures - 1)) : Resting;
+                _resting[item] = now + rest + options.WakeUpLookAhead;
+                if (failures <= QuickRetries && _queued.Add(item))
+                {
+                    earliest = !_queue.TryPeek(out _, out var first) || now + rest < first;
+                    _queue.Enqueue(item, now + rest);
+                }
+            }
+            if (earliest)
+                _earlier.Release();
+            logger.LogWarning(ex, "Acting on {Kind} {Target} due at {DueAt:O} failed; trying again in {Rest} s, and the scheduler's backstop retries it",
+                item.Kind, item.Target, item.DueAt, rest.TotalSeconds);
         }
     }
 }

@@ -13,8 +13,11 @@ public sealed class Cluster : IAsyncDisposable
 
     private readonly List<HostNode> _nodes = [];
 
-    private Cluster(string connectionString, string dataDirectory)
+    private readonly string _server;
+
+    private Cluster(string server, string connectionString, string dataDirectory)
     {
+        _server = server;
         ConnectionString = connectionString;
         DataDirectory = dataDirectory;
     }
@@ -33,9 +36,10 @@ public sealed class Cluster : IAsyncDisposable
                 $"{PostgresVariable} is not set. The resilience tests need PostgreSQL: run ./scripts/test.sh, which starts a throwaway " +
                 $"server, or point {PostgresVariable} at one (e.g. \"Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres\").");
 
-    public static async Task<Cluster> CreateAsync()
+    /// <summary>A new database on the shared server, or on <paramref name="server"/> (a server of the test's own).</summary>
+    public static async Task<Cluster> CreateAsync(string? server = null)
     {
-        var server = ServerConnectionString;
+        server ??= ServerConnectionString;
         var name = $"vs_resilience_{Guid.NewGuid():N}";
         await using (var connection = new NpgsqlConnection(server))
         {
@@ -45,7 +49,7 @@ public sealed class Cluster : IAsyncDisposable
         }
         var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
         var dataDirectory = Directory.CreateTempSubdirectory("vs-resilience-").FullName;
-        return new Cluster(connectionString, dataDirectory);
+        return new Cluster(server, connectionString, dataDirectory);
     }
 
     /// <summary>Starts one more node on this database, with a data folder of its own, and waits until it is ready.</summary>
@@ -68,7 +72,7 @@ public sealed class Cluster : IAsyncDisposable
         try
         {
             var name = new NpgsqlConnectionStringBuilder(ConnectionString).Database;
-            await using var connection = new NpgsqlConnection(ServerConnectionString);
+            await using var connection = new NpgsqlConnection(_server);
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
             await command.ExecuteNonQueryAsync();

@@ -111,6 +111,14 @@ internal sealed class InMemoryRunStore : IRunSessionFactory
         public Task<bool> AdvanceScheduleAsync(string valueStreamId, DateTimeOffset moment, DateTimeOffset? next, DateTimeOffset now) =>
             Task.FromResult(false);
 
+        // The in-memory store keeps no records, so no record clock and no threshold of one.
+        public Task<ValueStreams.Engine.Runtime.FiredThreshold?> FireThresholdAsync(string thresholdId, DateTimeOffset now) => Task.FromResult<ValueStreams.Engine.Runtime.FiredThreshold?>(null);
+
+        public Task<string> ApplyThresholdActionAsync(ValueStreams.Engine.Runtime.FiredThreshold fired, ValueStreams.Core.ServiceLevels.ThresholdAction action, DateTimeOffset now) =>
+            throw new NotSupportedException("The in-memory store keeps no records.");
+
+        public Task RecordThresholdOutcomeAsync(string thresholdId, string outcome) => throw new NotSupportedException("The in-memory store keeps no records.");
+
         public Task<int?> PublishedVersionAsync(string valueStreamId) =>
             Task.FromResult(store._published.TryGetValue(valueStreamId, out var version) ? version : (int?)null);
 

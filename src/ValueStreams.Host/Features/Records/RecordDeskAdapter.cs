@@ -39,6 +39,11 @@ public sealed class RecordDeskAdapter(RecordService records, RecordLinkRepositor
         (await records.HistoryAsync(Kind(kind), id, await ViewerAsync(), cancellationToken) ?? [])
             .Select(h => new RecordChangeLine(h.At, h.Actor, h.Field, h.Old, h.New)).ToList();
 
+    public async Task<IReadOnlyList<ClockStage>> ClockStagesAsync(string kind, string id, CancellationToken cancellationToken = default) =>
+        await records.FindAsync(Kind(kind), id, await ViewerAsync(), cancellationToken) is { } record
+            ? await serviceLevels.StagesAsync(kind, (string)record["id"]!, cancellationToken)
+            : [];
+
     public async Task<RecordSaveResult> CreateAsync(string kind, JsonObject fields, CancellationToken cancellationToken = default)
     {
         try

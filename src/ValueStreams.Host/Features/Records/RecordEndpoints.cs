@@ -35,9 +35,13 @@ public static class RecordEndpoints
         ConfigurationItems.ConfigurationItemEndpoints.MapConfigurationAndAssetEndpoints(api);
     }
 
-    private static object DescribeClock(RecordClock clock)
+    private static IEnumerable<object> DescribeClocks(IReadOnlyList<RecordClock> clocks, IReadOnlyList<ClockStage> stages) =>
+        clocks.Select(c => DescribeClock(c, stages.Where(s => s.Clock == c.Name)));
+
+    private static object DescribeClock(RecordClock clock, IEnumerable<ClockStage> stages)
     {
         static string Iso(TimeSpan time) => System.Xml.XmlConvert.ToString(time);
+        static string? IsoOrNull(TimeSpan? time) => time is { } t ? Iso(t) : null;
         var r = clock.Reading;
         return new
         {
@@ -47,6 +51,11 @@ public static class RecordEndpoints
             timeline = r.Timeline.Select(t => new
             {
                 at = t.At, @event = t.Event.ToString().ToLowerInvariant(), cause = t.Cause, elapsed = Iso(t.Elapsed), remaining = Iso(t.Remaining),
+            }),
+            stages = stages.Select(s => new
+            {
+                percent = s.Percent, stage = s.Stage, dueAt = s.DueAt, firedAt = s.FiredAt, businessTime = IsoOrNull(s.BusinessTime),
+                wallTime = IsoOrNull(s.WallTime), cause = s.Cause, outcome = s.Outcome,
             }),
         };
     }
@@ -105,13 +114,15 @@ public static class RecordEndpoints
         if (!d.Catalogue)
             records.MapGet("/{id}/sla", async (string id, RecordService service, ServiceLevelRepository serviceLevels, ClaimsPrincipal user, TimeProvider clock,
                     CancellationToken ct) =>
-                    await service.HistoryAsync(kind, id, user.ToViewer(), ct) is { } history
-                        ? TypedResults.Ok((await serviceLevels.CurrentAsync(ct)).ClocksOf(d.Name,
-                            history.Select(h => new RecordFieldChange(h.At, h.Field, h.Old, h.New)).ToList(), clock.GetUtcNow()).Select(DescribeClock))
+                    await service.FindAsync(kind, id, user.ToViewer(), ct) is { } record && await service.HistoryAsync(kind, id, user.ToViewer(), ct) is { } history
+                        ? TypedResults.Ok(DescribeClocks((await serviceLevels.CurrentAsync(ct)).ClocksOf(d.Name,
+                            history.Select(h => new RecordFieldChange(h.At, h.Field, h.Old, h.New)).ToList(), clock.GetUtcNow()),
+                            await serviceLevels.StagesAsync(d.Name, (string)record["id"]!, ct)))
                         : NotFound(d, id))
                 .WithAccess(Access.Agent)
                 .WithSummary($"The {d.Name}'s service level clocks under the stored policy it falls under (by kind and conditions), read from its " +
-                    "history: state, target, due time, elapsed, remaining and paused working time (ISO 8601), and a timeline that explains them");
+                    "history: state, target, due time, elapsed, remaining and paused working time (ISO 8601), a timeline that explains them, and the " +
+                    "stages of its warning ladder (warned at 50 %, breached: when each fired or falls due, business and wall time, the change that set it)");
 
         records.MapGet("/{id}/notes", async (string id, RecordNoteRepository notes, ClaimsPrincipal user, CancellationToken ct) =>
                 await notes.ListAsync(kind, id, user.ToViewer(), ct) is { } found
