@@ -55,6 +55,46 @@ public sealed class HistoryCommandTests
         Assert.True(measured.GetProperty("leadTime").GetProperty("p50").GetDouble() > 60, measured.ToString());
         var logged = measured.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("stepId").GetString() == "log-incident");
         Assert.True(logged.GetProperty("waitTime").GetDouble() > 0 && logged.GetProperty("touchTime").GetDouble() > 0, logged.ToString());
+
+        // The window is whole days, so the per-step figures come from the roll-ups: they equal what the tables say, and stay
+        // equal when more work is played into the days already rolled up.
+        var before = await AssertStepsMatchTheTablesAsync(owner, connection, "incident-resolution");
+        var more = await CliSandbox.RunAsync(["history", .. storeArgs, "--months", "1", "--instances", "10", "--seed", "8", "--end", "2026-11-30"]);
+        Assert.True(more.Code == CliApp.Ok, more.Error + more.Output);
+        var after = await AssertStepsMatchTheTablesAsync(owner, connection, "incident-resolution");
+        Assert.NotEqual(before, after);
+    }
+
+    /// <summary>Compares the analytics' visits, tasks and total wait per step with the journal and tasks; returns the total wait.</summary>
+    private static async Task<double> AssertStepsMatchTheTablesAsync(HttpClient owner, System.Data.Common.DbConnection connection, string stream)
+    {
+        var window = new { stream, from = End.AddMonths(-1), to = End };
+        var visits = (await connection.QueryAsync<(string StepId, long Visits)>(
+                """
+                SELECT j.step_id, COUNT(*) FROM journal j JOIN instances i ON i.id = j.instance_id
+                WHERE i.value_stream_id = @stream AND i.created_at >= @from AND i.created_at < @to AND j.event = 'step-entered'
+                GROUP BY j.step_id
+                """, window))
+            .ToDictionary(v => v.StepId, v => v.Visits);
+        var tasks = (await connection.QueryAsync<(string StepId, DateTimeOffset CreatedAt, DateTimeOffset? ClaimedAt, DateTimeOffset? CompletedAt, string Status)>(
+            """
+            SELECT t.step_id, t.created_at, t.claimed_at, t.completed_at, t.status FROM tasks t JOIN instances i ON i.id = t.instance_id
+            WHERE i.value_stream_id = @stream AND i.created_at >= @from AND i.created_at < @to
+            """, window)).ToList();
+        var measured = await owner.GetFromJsonAsync<JsonElement>($"/api/analytics/value-streams/{stream}?from=2026-10-30&to=2026-11-30");
+        var totalWait = 0.0;
+        foreach (var step in measured.GetProperty("steps").EnumerateArray())
+        {
+            var id = step.GetProperty("stepId").GetString()!;
+            var ofStep = tasks.Where(t => t.StepId == id).ToList();
+            var wait = ofStep.Select(t => (t.ClaimedAt ?? (t.Status == "completed" ? t.CompletedAt : null)) is { } picked ? (picked - t.CreatedAt).TotalSeconds : 0).Sum();
+            Assert.Equal(visits.GetValueOrDefault(id), step.GetProperty("visits").GetInt32());
+            Assert.Equal(ofStep.Count, step.GetProperty("tasks").GetInt32());
+            // SQLite's date arithmetic keeps milliseconds: a sum may differ from the exact one by a few of them per task.
+            Assert.Equal(wait, step.GetProperty("totalWait").GetDouble(), 0.01 * Math.Max(1, ofStep.Count));
+            totalWait += wait;
+        }
+        return totalWait;
     }
 
     [Fact]
