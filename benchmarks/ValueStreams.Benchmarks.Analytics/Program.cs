@@ -124,7 +124,7 @@ try
     foreach (var row in rows)
         Console.WriteLine(row);
     Console.WriteLine();
-    Console.WriteLine($"Instance page of a {settings.Steps}-step instance ({settings.Steps - 2} steps completed, one waiting), admin, headless Chromium "
+    Console.WriteLine($"Instance page of a {settings.Steps}-step instance ({settings.Steps - 2} steps done, one waiting), admin, headless Chromium "
                       + $"{page.Chromium}; navigation to every step drawn and marked and the admin actions enabled on the interactive page:");
     Console.WriteLine();
     Console.WriteLine("| run | interactive ms |");
@@ -263,8 +263,8 @@ static async Task<string> TimeGetsAsync(string name, HttpClient client, Func<str
            + $"p95 < {goalP95} ms: {(Percentile(times, 0.95) < goalP95 ? "met" : "NOT met")} |";
 }
 
-// A stream of `steps` steps: start, steps − 3 variable assignments in a chain, a task for the service desk, an end. Its
-// instance runs through every assignment at once and waits at the task.
+// A stream of `steps` steps: start, steps − 4 variable assignments in a chain, a value milestone, a task for the service desk,
+// an end. Its instance runs through every assignment and the milestone at once and waits at the task.
 static async Task<string> StartLargeInstanceAsync(HttpClient http, int steps)
 {
     var id = $"instance-bench-{steps}";
@@ -278,7 +278,7 @@ static async Task<string> StartLargeInstanceAsync(HttpClient http, int steps)
     };
     var connections = new JsonArray();
     var previous = "start";
-    for (var i = 1; i <= steps - 3; i++)
+    for (var i = 1; i <= steps - 4; i++)
     {
         var step = $"assign-{i}";
         stepList.Add(new JsonObject
@@ -290,6 +290,13 @@ static async Task<string> StartLargeInstanceAsync(HttpClient http, int steps)
         connections.Add(new JsonObject { ["from"] = previous, ["to"] = step });
         previous = step;
     }
+    stepList.Add(new JsonObject
+    {
+        ["id"] = "value", ["type"] = "milestone", ["name"] = "Parts recorded", ["roles"] = new JsonArray("agent"), ["value"] = "Every part is on record",
+        ["position"] = new JsonObject { ["x"] = (steps - 3) % 12 * 260, ["y"] = (steps - 3) / 12 * 170 },
+    });
+    connections.Add(new JsonObject { ["from"] = previous, ["to"] = "value" });
+    previous = "value";
     stepList.Add(new JsonObject
     {
         ["id"] = "review", ["type"] = "human-task", ["name"] = "Review the parts", ["valueChainActivities"] = new JsonArray("engage"),
