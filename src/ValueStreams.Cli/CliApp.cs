@@ -34,6 +34,7 @@ public static class CliApp
             ExportCommand.Create(output, error, httpClients),
             ImportCommand.Create(output, error, httpClients),
             MigrateCommand.Create(output, error),
+            HistoryCommand.Create(output, error),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -34,6 +34,8 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<TaskRepository>();
         services.AddSingleton<NotificationRepository>();
         services.AddSingleton<InstanceQueries>();
+        services.AddSingleton<ValueStreams.Data.Analytics.FlowRollups>();
+        services.AddHostedService<ValueStreams.Data.Analytics.FlowRollupRefresh>();
         services.AddSingleton<ValueStreams.Data.Analytics.FlowFactsQueries>();
         services.TryAddSingleton(new RecordSettings());
         services.AddSingleton<RecordRepository>();

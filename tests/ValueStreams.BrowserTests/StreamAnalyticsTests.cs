@@ -93,7 +93,7 @@ public sealed class StreamAnalyticsTests(HostProcess host) : InboxBrowserTest(ho
         var csv = await Page.Context.APIRequest.GetAsync(await Page.Locator("[data-testid=analytics-csv]").GetAttributeAsync("href") ?? "");
         Assert.StartsWith("case_id,version,activity", await csv.TextAsync());
 
-        await WholePageScreenshotAsync("analytics.png");
+        await WholePageScreenshotAsync("analytics-fixture.png");
         await AssertNoBlockingViolationsAsync("the stream analytics page");
 
         // Agents may not open it.

@@ -2,7 +2,6 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging.Abstractions;
 using ValueStreams.Data.Migrations;
 using ValueStreams.Data.Store;
-using ValueStreams.Engine.Storage;
 
 namespace ValueStreams.Cli.Commands;
 
@@ -11,34 +10,14 @@ public static class MigrateCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var provider = new Option<StorageProvider?>("--provider")
-        {
-            Description = "Sqlite or PostgreSql (default: ValueStreams__Storage__Provider, else Sqlite)",
-        };
-        var connectionString = new Option<string?>("--connection-string")
-        {
-            Description = "Connection string (default: ConnectionStrings__ValueStreams; on SQLite, data/valuestreams.db)",
-        };
-        var dataDirectory = new Option<string?>("--data-directory")
-        {
-            Description = "Where the embedded store keeps its files (default: ValueStreams__Storage__DataDirectory, else data)",
-        };
-        var command = new Command("migrate", "Apply pending database migrations (forward-only; already applied ones are skipped).")
-        {
-            provider, connectionString, dataDirectory,
-        };
+        var store = new StoreOptions();
+        var command = new Command("migrate", "Apply pending database migrations (forward-only; already applied ones are skipped).");
+        store.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
-            var options = new StorageOptions
-            {
-                Provider = result.GetValue(provider)
-                    ?? (Enum.TryParse<StorageProvider>(Environment.GetEnvironmentVariable("ValueStreams__Storage__Provider"), true, out var p) ? p : StorageProvider.Sqlite),
-                ConnectionString = result.GetValue(connectionString) ?? Environment.GetEnvironmentVariable("ConnectionStrings__ValueStreams"),
-                DataDirectory = result.GetValue(dataDirectory) ?? Environment.GetEnvironmentVariable("ValueStreams__Storage__DataDirectory") ?? "data",
-            };
             try
             {
-                var location = StoreLocation.Resolve(options, Directory.GetCurrentDirectory());
+                var location = store.Resolve(result);
                 using var connections = new ConnectionFactory(location.Provider, location.ConnectionString);
                 var applied = await new DatabaseMigrator(connections, NullLogger<DatabaseMigrator>.Instance).MigrateAsync(cancellationToken);
                 if (applied.Count == 0)

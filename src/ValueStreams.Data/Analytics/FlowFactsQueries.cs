@@ -11,18 +11,18 @@ public sealed record EventLogLine(
     string? Actor, string? Outcome);
 
 /// <summary>
-/// Reads a value stream's flow facts from the live tables (instances, journal, tasks) for the analytics calculator. Counts,
-/// sums and per-step figures are aggregated in SQL; only the lead times of the instances completed in the window and a
-/// capped sample of paths come back as rows. Nothing is cached, so the figures are as fresh as the last committed run.
+/// Reads a value stream's flow facts for the analytics calculator. Instance counts, lead times and a capped sample of paths
+/// come from the instances (and their steps entered); per-step, per-priority and touch figures come from the per-day roll-ups
+/// for the whole UTC days of the window and from the live tables for the parts of a day at its ends. Noted changes are rolled
+/// up first, so the figures are as fresh as the last committed run.
 /// </summary>
-public sealed class FlowFactsQueries(ConnectionFactory connections)
+public sealed class FlowFactsQueries(ConnectionFactory connections, FlowRollups rollups)
 {
     /// <summary>How many completed instances (the latest started in the window) the variants and conformance are computed over.</summary>
     public const int PathSampleLimit = 2000;
 
-    // The instances of the stream (and version, if given); the window is added per query.
-    private const string OfStream = "i.value_stream_id = @streamId AND (CAST(@version AS INTEGER) IS NULL OR i.version = @version)";
-    private const string StartedInWindow = "i.created_at >= @from AND i.created_at < @to";
+    private const string OfStream = LiveFlowFacts.OfStream;
+    private const string StartedInWindow = LiveFlowFacts.StartedInSlice;
 
     public async Task<FlowFacts> ReadAsync(string streamId, int? version, DateTimeOffset from, DateTimeOffset to, FlowBucket bucket,
         CancellationToken cancellationToken = default)
@@ -30,10 +30,7 @@ public sealed class FlowFactsQueries(ConnectionFactory connections)
         var dialect = connections.Dialect;
         var parameters = new { streamId, version, from, to, limit = PathSampleLimit };
         var lead = dialect.SecondsBetween("i.created_at", "i.completed_at");
-        // A task's wait ends when it is claimed, or when it is completed without a claim; its touch runs from then to completion.
-        var pickedUp = "COALESCE(t.claimed_at, CASE WHEN t.status = 'completed' THEN t.completed_at END)";
-        var wait = dialect.SecondsBetween("t.created_at", pickedUp);
-        var touch = dialect.SecondsBetween(pickedUp, "t.completed_at");
+        await rollups.RefreshAsync(cancellationToken);
         await using var connection = await connections.OpenAsync(cancellationToken);
 
         Task<T> Scalar<T>(string sql) => connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))!;
@@ -67,43 +64,30 @@ public sealed class FlowFactsQueries(ConnectionFactory connections)
                 """))
             .Select(r => new CompletedInstance(r.CompletedAt, r.LeadSeconds))
             .ToList();
-        var touchOfCompleted = await Scalar<double?>(
-            $"""
-            SELECT SUM({touch}) FROM tasks t JOIN instances i ON i.id = t.instance_id
-            WHERE {OfStream} AND i.status = 'completed' AND i.completed_at >= @from AND i.completed_at < @to AND t.status = 'completed'
-            """) ?? 0;
-
-        var visits = (await Rows<VisitRow>(
-                $"""
-                SELECT v.step_id AS StepId, CAST(SUM(v.entered) AS BIGINT) AS Visits, COUNT(*) AS Instances
-                FROM (SELECT j.step_id, j.instance_id, COUNT(*) AS entered
-                      FROM journal j JOIN instances i ON i.id = j.instance_id
-                      WHERE {OfStream} AND {StartedInWindow} AND j.event = 'step-entered' AND j.step_id IS NOT NULL
-                      GROUP BY j.step_id, j.instance_id) v
-                GROUP BY v.step_id
-                """))
-            .ToDictionary(r => r.StepId, StringComparer.Ordinal);
-        var work = (await Rows<WorkRow>(
-                $"""
-                SELECT t.step_id AS StepId, COUNT(*) AS Tasks,
-                       SUM(CASE WHEN {pickedUp} IS NOT NULL THEN 1 ELSE 0 END) AS Claimed,
-                       SUM(CASE WHEN {pickedUp} IS NOT NULL THEN {wait} ELSE 0 END) AS WaitSeconds,
-                       SUM(CASE WHEN t.status = 'completed' THEN 1 ELSE 0 END) AS Completed,
-                       SUM(CASE WHEN t.status = 'completed' THEN {touch} ELSE 0 END) AS TouchSeconds
-                FROM tasks t JOIN instances i ON i.id = t.instance_id
-                WHERE {OfStream} AND {StartedInWindow}
-                GROUP BY t.step_id
-                """))
-            .ToDictionary(r => r.StepId, StringComparer.Ordinal);
-        var steps = visits.Keys.Union(work.Keys, StringComparer.Ordinal)
-            .Select(id =>
-            {
-                var seen = visits.GetValueOrDefault(id);
-                var done = work.GetValueOrDefault(id);
-                return new StepFacts(id, (int)(seen?.Visits ?? 0), (int)(seen?.Instances ?? 0), (int)(done?.Tasks ?? 0), (int)(done?.Claimed ?? 0),
-                    done?.WaitSeconds ?? 0, (int)(done?.Completed ?? 0), done?.TouchSeconds ?? 0);
-            })
+        // Whole days from the roll-ups, the parts of a day at either end from the live tables: slices of disjoint instances add up.
+        var wholeDays = FlowRollups.WholeDays(from, to);
+        var liveSlices = (wholeDays is { } inside
+                ? new[] { new FlowSlice(streamId, version, from, inside.From), new FlowSlice(streamId, version, inside.To, to) }
+                : [new FlowSlice(streamId, version, from, to)])
+            .Where(slice => slice.From < slice.To)
             .ToList();
+        var touchOfCompleted = 0.0;
+        var stepParts = new List<StepFacts>();
+        var levelParts = new List<ServiceLevelFacts>();
+        foreach (var slice in liveSlices)
+        {
+            touchOfCompleted += await LiveFlowFacts.TouchOfCompletedAsync(connection, null, dialect, slice, cancellationToken);
+            stepParts.AddRange(await LiveFlowFacts.StepsAsync(connection, null, dialect, slice, cancellationToken));
+            levelParts.AddRange(await LiveFlowFacts.ServiceLevelsAsync(connection, null, slice, cancellationToken));
+        }
+        if (wholeDays is { } whole)
+        {
+            touchOfCompleted += await FlowRollups.TouchOfCompletedAsync(connection, streamId, version, whole.From, whole.To, cancellationToken);
+            stepParts.AddRange(await FlowRollups.StepsAsync(connection, streamId, version, whole.From, whole.To, cancellationToken));
+            levelParts.AddRange(await FlowRollups.ServiceLevelsAsync(connection, streamId, version, whole.From, whole.To, cancellationToken));
+        }
+        var steps = LiveFlowFacts.Add(stepParts);
+        var serviceLevels = LiveFlowFacts.Add(levelParts);
 
         var paths = (await Rows<PathRow>(
                 $"""
@@ -117,25 +101,6 @@ public sealed class FlowFactsQueries(ConnectionFactory connections)
                 """))
             .GroupBy(r => r.InstanceId, StringComparer.Ordinal)
             .Select(g => new InstancePath(g.Key, g.Select(r => r.StepId).ToList(), g.First().LeadSeconds))
-            .ToList();
-
-        var serviceLevels = (await Rows<ServiceLevelRow>(
-                $"""
-                SELECT t.priority AS Priority,
-                       SUM(CASE WHEN t.respond_by IS NOT NULL THEN 1 ELSE 0 END) AS ResponseTargets,
-                       SUM(CASE WHEN t.respond_by IS NOT NULL AND t.response_missed_at IS NULL AND {pickedUp} <= t.respond_by THEN 1 ELSE 0 END) AS ResponseMet,
-                       SUM(CASE WHEN t.respond_by IS NOT NULL AND (t.response_missed_at IS NOT NULL OR {pickedUp} > t.respond_by) THEN 1 ELSE 0 END) AS ResponseBreached,
-                       SUM(CASE WHEN t.resolve_by IS NOT NULL THEN 1 ELSE 0 END) AS ResolutionTargets,
-                       SUM(CASE WHEN t.resolve_by IS NOT NULL AND t.resolution_missed_at IS NULL AND t.status = 'completed' AND t.completed_at <= t.resolve_by
-                           THEN 1 ELSE 0 END) AS ResolutionMet,
-                       SUM(CASE WHEN t.resolve_by IS NOT NULL AND (t.resolution_missed_at IS NOT NULL OR (t.status = 'completed' AND t.completed_at > t.resolve_by))
-                           THEN 1 ELSE 0 END) AS ResolutionBreached
-                FROM tasks t JOIN instances i ON i.id = t.instance_id
-                WHERE {OfStream} AND {StartedInWindow} AND (t.respond_by IS NOT NULL OR t.resolve_by IS NOT NULL)
-                GROUP BY t.priority
-                """))
-            .Select(r => new ServiceLevelFacts(r.Priority is { } p ? (int)p : null, (int)r.ResponseTargets, (int)r.ResponseMet, (int)r.ResponseBreached,
-                (int)r.ResolutionTargets, (int)r.ResolutionMet, (int)r.ResolutionBreached))
             .ToList();
 
         return new FlowFacts(from, to, bucket, (int)inProgressAtStart, days, completed, touchOfCompleted, steps, paths, PathSampleLimit, serviceLevels);
@@ -176,39 +141,11 @@ public sealed class FlowFactsQueries(ConnectionFactory connections)
         public double LeadSeconds { get; init; }
     }
 
-    private sealed class VisitRow
-    {
-        public string StepId { get; init; } = "";
-        public long Visits { get; init; }
-        public long Instances { get; init; }
-    }
-
-    private sealed class WorkRow
-    {
-        public string StepId { get; init; } = "";
-        public long Tasks { get; init; }
-        public long Claimed { get; init; }
-        public double? WaitSeconds { get; init; }
-        public long Completed { get; init; }
-        public double? TouchSeconds { get; init; }
-    }
-
     private sealed class PathRow
     {
         public string InstanceId { get; init; } = "";
         public double? LeadSeconds { get; init; }
         public string StepId { get; init; } = "";
-    }
-
-    private sealed class ServiceLevelRow
-    {
-        public long? Priority { get; init; }
-        public long ResponseTargets { get; init; }
-        public long ResponseMet { get; init; }
-        public long ResponseBreached { get; init; }
-        public long ResolutionTargets { get; init; }
-        public long ResolutionMet { get; init; }
-        public long ResolutionBreached { get; init; }
     }
 
     private sealed class EventLogRow

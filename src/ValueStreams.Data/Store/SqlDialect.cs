@@ -25,6 +25,12 @@ public sealed class SqlDialect
     /// </summary>
     public string ForUpdate(string? of = null) => !IsPostgres ? "" : of is null ? " FOR UPDATE" : $" FOR UPDATE OF {of}";
 
+    /// <summary>
+    /// A statement that takes a lock held until the transaction ends, for work one node at a time may do (a PostgreSQL advisory
+    /// lock on the key parameter); null on SQLite, whose IMMEDIATE transactions already hold the writer lock.
+    /// </summary>
+    public string? TransactionLock(string keyParameter) => IsPostgres ? $"SELECT pg_advisory_xact_lock({keyParameter})" : null;
+
     /// <summary>A JSON text parameter as the column's JSON type (jsonb on PostgreSQL, text on SQLite).</summary>
     public string Json(string parameter) => IsPostgres ? $"CAST(@{parameter} AS jsonb)" : $"@{parameter}";
 

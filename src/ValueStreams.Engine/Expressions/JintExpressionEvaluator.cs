@@ -21,7 +21,7 @@ namespace ValueStreams.Engine.Expressions;
 /// never meet, and an engine whose globals a call changed, or whose call failed, is replaced. Stateless
 /// apart from its limits, so one instance serves all threads.
 /// </summary>
-public sealed partial class JintExpressionEvaluator(ExpressionLimits limits) : IExpressionEvaluator
+public sealed partial class JintExpressionEvaluator(ExpressionLimits limits, TimeProvider clock) : IExpressionEvaluator
 {
     private const string Open = "{{";
     private const string Close = "}}";
@@ -40,6 +40,10 @@ public sealed partial class JintExpressionEvaluator(ExpressionLimits limits) : I
     ];
 
     public JintExpressionEvaluator() : this(new ExpressionLimits())
+    {
+    }
+
+    public JintExpressionEvaluator(ExpressionLimits limits) : this(limits, TimeProvider.System)
     {
     }
 
@@ -120,7 +124,7 @@ public sealed partial class JintExpressionEvaluator(ExpressionLimits limits) : I
             if (sandbox is null || sandbox.Limits != Limits)
             {
                 scope.Dispose();
-                sandbox = new Sandbox(Limits);
+                sandbox = new Sandbox(Limits, clock);
                 scope.EvaluatorState = sandbox;
             }
             sandbox.Enter(scope);
@@ -226,7 +230,7 @@ public sealed partial class JintExpressionEvaluator(ExpressionLimits limits) : I
 
         public ExpressionLimits Limits => _limits;
 
-        public Sandbox(ExpressionLimits limits)
+        public Sandbox(ExpressionLimits limits, TimeProvider clock)
         {
             _limits = limits;
             _maxArraySize = limits.MemoryBytes > 0 ? (uint)Math.Min(limits.MemoryBytes / IntPtr.Size, uint.MaxValue - 1) : uint.MaxValue;
@@ -234,7 +238,7 @@ public sealed partial class JintExpressionEvaluator(ExpressionLimits limits) : I
             {
                 options.Strict = true;
                 options.Culture = CultureInfo.InvariantCulture;
-                options.TimeZone = TimeZoneInfo.Utc;
+                options.TimeSystem = new ClockTimeSystem(clock);
                 options.DisableStringCompilation();
                 options.MaxStatements(limits.MaxStatements);
                 options.LimitMemory(limits.MemoryBytes);

@@ -24,6 +24,16 @@ public sealed class ExpressionEvaluatorTests
         return failure.Message;
     }
 
+    [Fact]
+    public void An_expressions_time_is_the_engines_clock_in_utc()
+    {
+        var evaluator = new JintExpressionEvaluator(new ExpressionLimits(), new Microsoft.Extensions.Time.Testing.FakeTimeProvider(
+            new DateTimeOffset(2026, 10, 30, 9, 15, 0, TimeSpan.Zero)));
+
+        Assert.Equal("2026-10-30T09:15:00.000Z", evaluator.EvaluateValue("new Date().toISOString()", Scope())!.GetValue<string>());
+        Assert.Equal(9, evaluator.EvaluateValue("new Date().getHours()", Scope())!.GetValue<double>());
+    }
+
     // Conditions
 
     [Fact]
