@@ -75,6 +75,8 @@ await using var host = SpawnedHost.Start(new HostStartInfo
         ["ValueStreams__Root"] = root,
         ["ValueStreams__Storage__DataDirectory"] = dataDirectory,
         ["ASPNETCORE_ENVIRONMENT"] = environment,
+        // Production turns the demo users off; the benchmark signs in as the demo process owner.
+        ["ValueStreams__DemoUsers"] = "true",
     },
     ReadyTimeout = TimeSpan.FromSeconds(settings.TimeoutSeconds),
     PollInterval = TimeSpan.FromMilliseconds(100),
