@@ -360,7 +360,7 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
         await Page.Locator("[data-testid=shortcuts]").ClickAsync();
         var shortcuts = Page.Locator("[data-testid=shortcuts-list]");
         await Expect(shortcuts).ToBeVisibleAsync();
-        await Expect(shortcuts.Locator("dt")).ToHaveCountAsync(13);
+        await Expect(shortcuts.Locator("dt")).ToHaveCountAsync(15);
         var list = (await SettledBoxAsync(shortcuts))!;
         Assert.True(list.X >= 0 && list.X + list.Width <= 1280 && list.Y + list.Height <= 800, $"The shortcuts are at {list.X},{list.Y} {list.Width}x{list.Height}.");
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Host.Screenshot("designer-shortcuts.png") });
@@ -902,6 +902,113 @@ public sealed class DesignerTests(HostProcess host) : BrowserTest(host)
         await UndoAsync();
         await ExpectLinkedAsync(port);
         await Expect(Page.Locator(".diagram-link")).ToHaveCountAsync(links);
+    }
+
+    [Fact]
+    public async Task Finding_a_step_by_name_role_or_practice_selects_each_match_in_turn_and_brings_it_into_view()
+    {
+        await Page.SetViewportSizeAsync(1600, 900);
+        await SignInAsync("owner", path: "/value-streams/incident-resolution/design");
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(IncidentResolutionSteps, new() { Timeout = 30_000 });
+        var search = Page.Locator("[data-testid=step-search]");
+        var count = Page.Locator("[data-testid=step-search-count]");
+        var panel = Page.Locator("[data-testid=step-panel]");
+
+        // By name: two steps far to the right of the opening view, in reading order.
+        await search.FillAsync("asset register");
+        await Expect(count).ToHaveTextAsync("1 of 2");
+        await Expect(panel).ToHaveAttributeAsync("data-step-id", "find-spare-asset");
+        await AssertInViewAsync("find-spare-asset");
+        await search.PressAsync("Enter");
+        await Expect(count).ToHaveTextAsync("2 of 2");
+        await Expect(panel).ToHaveAttributeAsync("data-step-id", "register-spare-asset");
+        await AssertInViewAsync("register-spare-asset");
+        await search.PressAsync("ArrowDown");
+        await Expect(panel).ToHaveAttributeAsync("data-step-id", "find-spare-asset");
+        await search.PressAsync("Shift+Enter");
+        await Expect(count).ToHaveTextAsync("2 of 2");
+
+        // By a role's name, and by a practice's name.
+        await search.FillAsync("forklift driver");
+        await Expect(count).ToHaveTextAsync("1 of 2");
+        await Expect(panel).ToHaveAttributeAsync("data-step-id", "wifi-outage-reported");
+        await search.PressAsync("ArrowUp");
+        await Expect(panel).ToHaveAttributeAsync("data-step-id", "wifi-restored");
+        await AssertInViewAsync("wifi-restored");
+        await Expect(Node("wifi-restored")).ToHaveClassAsync(new Regex("selected"));
+        await ScreenshotAsync("designer-step-search.png");
+        await search.FillAsync("problem management");
+        await Expect(count).ToHaveTextAsync("1 of 1");
+        await Expect(panel).ToHaveAttributeAsync("data-step-id", "check-known-errors");
+
+        await search.FillAsync("no step is called this");
+        await Expect(count).ToHaveTextAsync("No step");
+    }
+
+    [Fact]
+    public async Task Selected_steps_align_and_distribute_as_one_undoable_change()
+    {
+        await Page.SetViewportSizeAsync(1600, 900);
+        await SignInAsync("owner", path: "/value-streams/incident-resolution/design");
+        await Expect(Page.Locator(".diagram-node")).ToHaveCountAsync(IncidentResolutionSteps, new() { Timeout = 30_000 });
+        var menu = Page.Locator("[data-testid=align-menu] button").First;
+        await SelectAsync("create-incident-record");
+        await Expect(menu).ToBeDisabledAsync();
+
+        await Node("check-known-errors").Locator(".vs-node-head").ClickAsync(new() { Modifiers = [KeyboardModifier.Control] });
+        await Expect(menu).ToBeEnabledAsync();
+        await ArrangeAsync(menu, "Align left edges");
+        await ExpectPositionAsync("check-known-errors", 480, 160);
+        await ExpectPositionAsync("create-incident-record", 480, 0);
+        await UndoAsync();
+        await ExpectPositionAsync("check-known-errors", 600, 160);
+
+        // Distributing keeps the outermost two and spaces the middle one evenly between them (steps are 210 px wide).
+        await SelectAsync("wifi-outage-reported");
+        await Node("log-incident").Locator(".vs-node-head").ClickAsync(new() { Modifiers = [KeyboardModifier.Control] });
+        await Node("check-known-errors").Locator(".vs-node-head").ClickAsync(new() { Modifiers = [KeyboardModifier.Control] });
+        await ArrangeAsync(menu, "Distribute horizontally");
+        await ExpectPositionAsync("log-incident", 300, 0);
+        await ExpectPositionAsync("wifi-outage-reported", 0, 0);
+        await ExpectPositionAsync("check-known-errors", 600, 160);
+        await UndoAsync();
+        await ExpectPositionAsync("log-incident", 240, 0);
+    }
+
+    private async Task ArrangeAsync(ILocator menu, string arrangement)
+    {
+        await menu.ClickAsync();
+        await Page.GetByRole(AriaRole.Menuitem, new() { Name = arrangement }).ClickAsync();
+        await Expect(Page.Locator("[data-testid=dirty-badge]")).ToBeVisibleAsync();
+    }
+
+    /// <summary>Waits (up to 10 s) for the file the JSON tab shows to place the step at (x, y); the tab is read without changing the selection.</summary>
+    private async Task ExpectPositionAsync(string stepId, int x, int y)
+    {
+        await Page.Locator("[data-testid=tab-json]").ClickAsync();
+        var json = Page.Locator("[data-testid=json-view]");
+        (int X, int Y)? shown = null;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        do
+        {
+            using var file = JsonDocument.Parse(await json.TextContentAsync() ?? "");
+            var position = file.RootElement.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("id").GetString() == stepId).GetProperty("position");
+            shown = (position.GetProperty("x").GetInt32(), position.GetProperty("y").GetInt32());
+            if (shown == (x, y))
+                return;
+            await Task.Delay(100);
+        }
+        while (DateTime.UtcNow < deadline);
+        Assert.Fail($"Step {stepId} is at {shown} in the file, not at ({x}, {y}).");
+    }
+
+    /// <summary>The whole step is inside the canvas.</summary>
+    private async Task AssertInViewAsync(string stepId)
+    {
+        var canvas = (await Page.Locator("[data-testid=canvas]").BoundingBoxAsync())!;
+        var node = await SettledBoxAsync(Node(stepId));
+        Assert.True(node.X >= canvas.X && node.X + node.Width <= canvas.X + canvas.Width && node.Y >= canvas.Y && node.Y + node.Height <= canvas.Y + canvas.Height,
+            $"Step {stepId} at ({node.X}, {node.Y}) is not inside the canvas ({canvas.X}, {canvas.Y}, {canvas.Width}×{canvas.Height}).");
     }
 
     private async Task UndoAsync() => await Page.Locator("button[aria-label='Undo']").ClickAsync();

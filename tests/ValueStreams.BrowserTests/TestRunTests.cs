@@ -41,8 +41,8 @@ public sealed class TestRunTests(HostProcess host) : InboxBrowserTest(host)
         await Page.Locator("[data-testid=test-run]").ClickAsync();
         await Expect(Page.Locator("[data-testid=test-run-status]")).ToHaveTextAsync("completed", new() { Timeout = 10_000 });
         // Started from the declared defaults (P3): the routine way.
-        await Expect(Page.Locator("[data-testid=test-run-journal]")).ToContainTextAsync("routine");
-        await Expect(Page.Locator("[data-testid=test-run-journal]")).Not.ToContainTextAsync("urgent");
+        await Expect(Page.Locator("[data-testid=test-run-journal]")).ToContainTextAsync("Handled as routine: value realised");
+        await Expect(Page.Locator("[data-testid=test-run-journal]")).Not.ToContainTextAsync("Handled as urgent");
 
         var input = Page.Locator("#test-run-input");
         await Expect(input).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("\"priority\": \"P3\""));
@@ -53,9 +53,62 @@ public sealed class TestRunTests(HostProcess host) : InboxBrowserTest(host)
         await input.FillAsync("""{ "priority": "P1" }""");
         await Page.Locator("[data-testid=test-run-start]").ClickAsync();
         await Expect(Page.Locator("[data-testid=test-run-panel]")).Not.ToContainTextAsync("The input must be a JSON object");
-        await Expect(Page.Locator("[data-testid=test-run-journal]")).ToContainTextAsync("urgent", new() { Timeout = 10_000 });
+        await Expect(Page.Locator("[data-testid=test-run-journal]")).ToContainTextAsync("Handled as urgent: value realised", new() { Timeout = 10_000 });
         await Expect(Page.Locator("[data-testid=test-run-status]")).ToHaveTextAsync("completed");
         await AssertNoBlockingViolationsAsync("the designer's test run panel");
+    }
+
+    private const string TaskStreamId = "browser-test-run-diagram";
+
+    /// <summary>start → a task for the service desk → a milestone → end.</summary>
+    private const string TaskStream = $$"""
+        {
+          "id": "{{TaskStreamId}}",
+          "name": "Assess an incident",
+          "roles": [ { "id": "desk", "name": "Service desk agent", "group": "service-desk" } ],
+          "steps": [
+            { "id": "reported", "type": "start", "name": "Incident reported", "roles": ["desk"], "trigger": "manual", "position": { "x": 0, "y": 0 } },
+            { "id": "assess", "type": "human-task", "name": "Assess the incident", "valueChainActivities": ["engage"], "practices": ["incident-management"], "roles": ["desk"],
+              "title": "Assess the incident", "group": "service-desk", "outcomes": [ { "id": "done", "label": "Assessed" } ], "position": { "x": 290, "y": 0 } },
+            { "id": "restored", "type": "milestone", "name": "Service restored", "roles": ["desk"], "value": "The user can work again.", "position": { "x": 580, "y": 0 } },
+            { "id": "closed", "type": "end", "name": "Closed", "position": { "x": 870, "y": 0 } }
+          ],
+          "connections": [
+            { "from": "reported", "port": "done", "to": "assess" },
+            { "from": "assess", "port": "done", "to": "restored" },
+            { "from": "restored", "port": "done", "to": "closed" }
+          ]
+        }
+        """;
+
+    [Fact]
+    public async Task A_test_run_highlights_the_step_it_waits_at_ticks_the_steps_passed_and_tells_its_journal_in_words()
+    {
+        await ImportAsOwnerAsync(TaskStream);
+
+        await Page.SetViewportSizeAsync(1600, 900);
+        await SignInAsync("owner", path: $"/value-streams/{TaskStreamId}/design");
+        await Expect(Page.Locator("[data-testid=state-badge]")).ToHaveTextAsync("Published v1", new() { Timeout = 15_000 });
+        await Page.Locator("[data-testid=test-run]").ClickAsync();
+        await Expect(Page.Locator("[data-testid=test-run-status]")).ToHaveTextAsync("waiting", new() { Timeout = 10_000 });
+
+        var journal = Page.Locator("[data-testid=test-run-journal]");
+        await Expect(journal).ToContainTextAsync("Assess the incident: task created for Service desk");
+        await Expect(journal).ToContainTextAsync("Incident reported: done");
+        await Expect(journal).Not.ToContainTextAsync("task-created");
+        await Expect(journal).Not.ToContainTextAsync("step-entered");
+        await Expect(Page.Locator("[data-testid=test-run-active]")).ToContainTextAsync("Assess the incident");
+
+        var node = (string id) => Page.Locator($".diagram-node[data-node-id='{id}'] .vs-node");
+        await Expect(node("assess")).ToHaveAttributeAsync("data-run", "active");
+        await Expect(node("assess").Locator(".vs-run-badge")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("Active"));
+        await Expect(node("reported")).ToHaveAttributeAsync("data-run", "completed");
+        await Expect(node("restored")).Not.ToHaveAttributeAsync("data-run", new System.Text.RegularExpressions.Regex("."));
+        await AssertNoBlockingViolationsAsync("the designer with a test run on its diagram");
         await ScreenshotAsync("designer-test-run.png");
+
+        // The marks belong to the Test run tab: the Stream tab gives the diagram its plain look back.
+        await Page.Locator("[data-testid=tab-stream]").ClickAsync();
+        await Expect(node("assess")).Not.ToHaveAttributeAsync("data-run", new System.Text.RegularExpressions.Regex("."));
     }
 }

@@ -25,16 +25,20 @@ public sealed class DesignerSession
     private string? _lastKey;
     private DateTimeOffset _lastAt;
 
-    public DesignerSession(ValueStreamDefinition definition, bool canEdit, bool isNew, Func<ValueStreamDefinition, ValidationReport> validate, TimeProvider clock)
+    /// <param name="canonicalText">The definition's canonical file text when the caller has it (a stored revision is stored
+    /// canonical): writing a large stream again only to compare it costs more than reading it did.</param>
+    public DesignerSession(ValueStreamDefinition definition, bool canEdit, bool isNew, Func<ValueStreamDefinition, ValidationReport> validate, TimeProvider clock,
+        string? canonicalText = null)
     {
         Definition = definition;
         CanEdit = canEdit;
         IsNew = isNew;
         _validate = validate;
         _clock = clock;
-        if (definition.Steps.Any(s => !s.HasPosition))
+        var placed = definition.Steps.Any(s => !s.HasPosition);
+        if (placed)
             PlaceUnplaced(definition);
-        _current = ValueStreamWriter.Write(definition);
+        _current = placed || canonicalText is null ? ValueStreamWriter.Write(definition) : canonicalText;
         _saved = isNew ? null : _current;
         Issues = new IssueIndex(validate(definition));
     }

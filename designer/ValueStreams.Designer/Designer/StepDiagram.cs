@@ -26,6 +26,7 @@ public sealed class StepDiagram
     private bool _syncing;
     private string? _selectedStep;
     private ConnectionKey? _selectedConnection;
+    private int _selectedSteps;
 
     public StepDiagram(ItilCatalogue catalogue, bool readOnly)
     {
@@ -34,6 +35,7 @@ public sealed class StepDiagram
         var options = new BlazorDiagramOptions
         {
             AllowMultiSelection = true,
+            Virtualization = { Enabled = false, OnNodes = true, OnLinks = false },
             Zoom = { Minimum = 0.1, Maximum = 2, ScaleFactor = 1.1 },
             Links =
             {
@@ -52,10 +54,24 @@ public sealed class StepDiagram
         shortcuts.RemoveShortcut("g", true, false, true);
 
         Diagram.SelectionChanged += _ => OnSelectionChanged();
+        // The library measures a link only once it is drawn: a connection is in view when the box between its ends is.
+        Diagram.PanChanged += ShowLinksInView;
+        Diagram.ZoomChanged += ShowLinksInView;
+        Diagram.ContainerChanged += ShowLinksInView;
         Diagram.Links.Added += OnLinkAdded;
     }
 
     public BlazorDiagram Diagram { get; }
+
+    /// <summary>
+    /// From this many steps the canvas draws only what is in view (and a little around it): opening a stream of a
+    /// thousand steps then costs about what a small one does, and a pan draws the steps it brings in. Smaller streams are
+    /// drawn whole.
+    /// </summary>
+    public const int DrawInViewFrom = 100;
+
+    /// <summary>Whether the canvas draws only the steps in view (see <see cref="DrawInViewFrom"/>).</summary>
+    public bool DrawsInView => Diagram.Options.Virtualization.Enabled;
 
     /// <summary>A step was dragged to a new place (whole pixels).</summary>
     public event Action<string, CanvasPosition>? StepMoved;
@@ -65,6 +81,11 @@ public sealed class StepDiagram
 
     /// <summary>The selection changed: the first selected step (or null) and the selected connection (or null).</summary>
     public event Action<string?, ConnectionKey?>? SelectionChanged;
+
+    /// <summary>How many steps are selected changed (to align or distribute them, several must be).</summary>
+    public event Action<int>? SelectedStepCountChanged;
+
+    public int SelectedStepCount => _selectedSteps;
 
     public IReadOnlyCollection<StepNodeModel> Nodes => _nodes.Values;
 
@@ -100,6 +121,10 @@ public sealed class StepDiagram
     private bool SyncModels(ValueStreamDefinition definition, IssueIndex issues)
     {
         var structural = false;
+        // Until the canvas knows its size nothing is known to be in view: a large stream's first draw waits for it.
+        if (!DrawsInView && definition.Steps.Count >= DrawInViewFrom)
+            Diagram.Options.Virtualization.Enabled = true;
+        var hiddenUntilPlaced = DrawsInView && Diagram.Container is null;
         var connected = definition.Connections.Select(c => (c.From, c.Port)).ToHashSet();
         var looks = new Dictionary<string, (StepDefinition Step, NodeLook Look)>(StringComparer.Ordinal);
         for (var i = 0; i < definition.Steps.Count; i++)
@@ -143,7 +168,7 @@ public sealed class StepDiagram
             }
             else
             {
-                node = new StepNodeModel(look, step.Position) { Locked = _readOnly };
+                node = new StepNodeModel(look, step.Position) { Locked = _readOnly, Visible = !hiddenUntilPlaced };
                 node.Moved += OnNodeMoved;
                 _nodes[id] = node;
                 Diagram.Nodes.Add(node);
@@ -160,6 +185,7 @@ public sealed class StepDiagram
             {
                 Connection = connection,
                 Locked = _readOnly,
+                Visible = !hiddenUntilPlaced,
             };
             _links[key] = link;
             Diagram.Links.Add(link);
@@ -285,6 +311,27 @@ public sealed class StepDiagram
             (int)Math.Round((container.Height / 2 - Diagram.Pan.Y) / Diagram.Zoom));
     }
 
+    /// <summary>Room around the box between a connection's ends for its curve, in canvas pixels.</summary>
+    private const double CurveRoom = 80;
+
+    private void ShowLinksInView()
+    {
+        if (!DrawsInView || Diagram.Container is not { } container)
+            return;
+        var zoom = Diagram.Zoom;
+        var (left, top) = ((-Diagram.Pan.X) / zoom - CurveRoom, (-Diagram.Pan.Y) / zoom - CurveRoom);
+        var (right, bottom) = (left + container.Width / zoom + 2 * CurveRoom, top + container.Height / zoom + 2 * CurveRoom);
+        foreach (var link in _links.Values)
+        {
+            if (link.Source.Model is not PortModel from || link.Target.Model is not PortModel to)
+                continue;
+            var visible = Math.Max(from.Position.X, to.Position.X) > left && Math.Min(from.Position.X, to.Position.X) < right
+                          && Math.Max(from.Position.Y, to.Position.Y) > top && Math.Min(from.Position.Y, to.Position.Y) < bottom;
+            if (link.Visible != visible)
+                link.Visible = visible;
+        }
+    }
+
     private void OnNodeMoved(MovableModel model)
     {
         if (model is not StepNodeModel node)
@@ -339,6 +386,12 @@ public sealed class StepDiagram
 
     private void OnSelectionChanged()
     {
+        var count = Diagram.GetSelectedModels().OfType<StepNodeModel>().Count();
+        if (count != _selectedSteps)
+        {
+            _selectedSteps = count;
+            SelectedStepCountChanged?.Invoke(count);
+        }
         var step = Diagram.GetSelectedModels().OfType<StepNodeModel>().FirstOrDefault()?.StepId;
         var link = Diagram.GetSelectedModels().OfType<StepLinkModel>().FirstOrDefault(l => l.Connection is not null)?.Connection;
         ConnectionKey? connection = link is null ? null : ConnectionKey.Of(link);

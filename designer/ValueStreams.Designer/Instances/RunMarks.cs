@@ -56,6 +56,23 @@ public sealed record RunMarks(IReadOnlyDictionary<string, StepRun> Steps, IReadO
         return new RunMarks(steps, taken);
     }
 
+    /// <summary>A designer's test run: its tokens' steps and its journal counted per step, event and outcome.</summary>
+    public static RunMarks Of(ValueStreamDefinition definition, TestRunStatus run) =>
+        Of(definition, run.Status,
+            run.ActiveSteps.Select((s, i) => new InstanceTokenView(i.ToString(System.Globalization.CultureInfo.InvariantCulture), s.StepId, s.WaitingFor, s.Fault)).ToList(),
+            run.Journal.Where(j => j.StepId is not null)
+                .GroupBy(j => (Step: j.StepId!, j.Event, j.Outcome))
+                .Select(g => new InstanceStepTally(g.Key.Step, g.Key.Event, g.Key.Outcome, g.Count()))
+                .ToList());
+
+    /// <summary>The marks the canvas draws: every step the run has reached or passed by (a step not reached yet keeps its plain look).</summary>
+    public IReadOnlyDictionary<string, RunBadge> Badges() =>
+        Steps.Where(s => s.Value != StepRun.NotReached)
+            .ToDictionary(s => s.Key, s => new RunBadge(Css(s.Value), Label(s.Value), Symbol(s.Value)), StringComparer.Ordinal);
+
+    /// <summary>The state's name in the page's CSS and data-run attributes.</summary>
+    public static string Css(StepRun run) => run == StepRun.NotReached ? "not-reached" : run.ToString().ToLowerInvariant();
+
     private static HashSet<string> StepsWith(IReadOnlyList<InstanceStepTally> tallies, params string[] events) =>
         tallies.Where(t => events.Contains(t.Event)).Select(t => t.StepId).ToHashSet(StringComparer.Ordinal);
 

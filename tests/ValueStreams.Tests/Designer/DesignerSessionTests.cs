@@ -114,6 +114,22 @@ public sealed class DesignerSessionTests
         Assert.Equal(["no->e2", "maybe->e3"], session.Definition.Connections.Select(c => $"{c.Port}->{c.To}"));
     }
 
+    [Fact]
+    public void A_session_opened_with_its_stored_text_is_clean_and_an_undo_comes_back_to_exactly_that_text()
+    {
+        var stored = ValueStreamWriter.Write(ValueStreamReader.Read(CanonicalFormatTests.Sample).Definition!);
+        var session = new DesignerSession(ValueStreamReader.Read(stored).Definition!, canEdit: true, isNew: false,
+            new ValueStreamValidator(ItilCatalogue.Default).Validate, TimeProvider.System, canonicalText: stored);
+
+        Assert.False(session.IsDirty);
+        session.Move("reset", new CanvasPosition(999, 999));
+        Assert.True(session.IsDirty);
+        session.Undo();
+        Assert.False(session.IsDirty);
+        Assert.Equal(stored, session.CanonicalText);
+        Assert.Equal(stored, ValueStreamWriter.Write(session.Definition));
+    }
+
     private static JsonObject Outcome(ValueStreamDefinition d, int index) =>
         (JsonObject)d.FindStep("reset")!.Properties["outcomes"]![index]!;
 
