@@ -42,6 +42,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<RecordLinkRepository>();
         services.AddSingleton<RecordNoteRepository>();
         services.AddSingleton<ServiceLevels.ServiceLevelRepository>();
+        services.AddSingleton<ServiceLevels.ServiceLevelReportQueries>();
         services.AddSingleton<IServiceLevelPolicies>(sp => sp.GetRequiredService<ServiceLevels.ServiceLevelRepository>());
         services.AddSingleton<ServiceLevels.ServiceLevelPreview>();
         services.AddSingleton<ChangeScheduleRepository>();

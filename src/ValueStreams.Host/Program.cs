@@ -98,6 +98,8 @@ builder.Services.AddScoped<ValueStreams.Designer.Portal.IPortal, ValueStreams.Ho
 builder.Services.AddSingleton<RecordService>();
 builder.Services.AddScoped<ValueStreams.Designer.Records.IRecordDesk, RecordDeskAdapter>();
 builder.Services.AddScoped<ValueStreams.Designer.ServiceLevels.IServiceLevelAdministration, ServiceLevelAdministrationAdapter>();
+builder.Services.AddSingleton<ServiceLevelReporting>();
+builder.Services.AddScoped<ValueStreams.Designer.ServiceLevels.IServiceLevelReport, ServiceLevelReportAdapter>();
 builder.Services.AddScoped<ValueStreams.Designer.Records.IChangeSchedule, ChangeScheduleAdapter>();
 builder.Services.AddSingleton<ValueStreams.Host.Features.Analytics.StreamAnalyticsService>();
 builder.Services.AddScoped<ValueStreams.Designer.Analytics.IStreamAnalytics, ValueStreams.Host.Features.Analytics.AnalyticsAdapter>();
@@ -187,6 +189,7 @@ api.MapAdministrationEndpoints();
 api.MapRecordEndpoints();
 api.MapAnalyticsEndpoints();
 api.MapServiceLevelEndpoints();
+api.MapServiceLevelReportEndpoints();
 
 app.MapHangfireDashboard("/hangfire", new DashboardOptions
     {

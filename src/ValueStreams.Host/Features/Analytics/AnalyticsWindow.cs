@@ -19,8 +19,9 @@ public sealed record AnalyticsWindow(int? Version, DateTimeOffset From, DateTime
     /// <summary>Day buckets up to this long a window; longer ones are grouped per week unless asked otherwise.</summary>
     private static readonly TimeSpan DailyUpTo = TimeSpan.FromDays(62);
 
+    /// <summary>Reads a window; <paramref name="span"/> is how far back it reaches when 'from' is not given (<see cref="Default"/> unless told).</summary>
     public static (AnalyticsWindow? Window, IReadOnlyList<FieldError> Errors) Parse(string? version, string? from, string? to, string? bucket,
-        DateTimeOffset now)
+        DateTimeOffset now, TimeSpan? span = null)
     {
         var errors = new List<FieldError>();
         int? number = null;
@@ -32,7 +33,7 @@ public sealed record AnalyticsWindow(int? Version, DateTimeOffset From, DateTime
                 errors.Add(new FieldError("version", "A version is a whole number from 1."));
         }
         var end = Time(to, "to", errors) ?? now;
-        var start = Time(from, "from", errors) ?? end - Default;
+        var start = Time(from, "from", errors) ?? end - (span ?? Default);
         if (errors.Count == 0 && start >= end)
             errors.Add(new FieldError("from", "'from' must come before 'to'."));
         if (errors.Count == 0 && end - start > Longest)
