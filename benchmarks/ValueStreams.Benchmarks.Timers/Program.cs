@@ -10,7 +10,13 @@
 //      creation rate is the "timers created" throughput);
 //   3. `measured` instances, eight clients at once, each timer due 8-20 s after its instance starts;
 //   4. waits until every measured timer fired, then reads each one's due and fired time from the timers table;
-//   5. cancels 1,000 of the pending instances, eight clients at once (the "timers cancelled" throughput).
+//   5. cancels 1,000 of the pending instances, eight clients at once (the "timers cancelled" throughput);
+//   6. service level clocks: a policy for problems with one resolution clock and the default warning ladder (50 %, 75 %,
+//      breach: three thresholds per clock); `pending` / 3 problems whose thresholds are hours away (the "clocks
+//      created" throughput), then `measured` / 3 problems, eight clients at once, whose 20-second target puts their
+//      thresholds 10, 15 and 20 s after each is logged; waits until every one of those fired and reads due and fired
+//      times from sla_thresholds; then re-plans 1,000 pending clocks (a priority change moves each unfired threshold)
+//      and stops 1,000 (closing the problem removes its unfired thresholds), eight clients at once.
 // Lateness = fired_at - due_at. Results go to stdout as Markdown, progress to stderr.
 
 using System.Diagnostics;
@@ -48,18 +54,28 @@ internal static class TimersBenchmark
         var root = FindRoot();
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_VALUESTREAMS_HOST", Path.Combine(root, "src", "ValueStreams.Host"));
         var rows = new List<string>();
+        var clockRows = new List<string>();
         foreach (var store in stores)
-            rows.AddRange(await RunAsync(store));
+        {
+            var (timerRow, clockRow) = await RunAsync(store);
+            rows.Add(timerRow);
+            clockRows.Add(clockRow);
+        }
 
         Console.WriteLine($"| store | pending timers | measured timers | lateness p50 ms | p99 ms | max ms | early | timers created /s | timers cancelled /s |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var row in rows)
             Console.WriteLine(row);
         Console.WriteLine();
+        Console.WriteLine("| store | pending thresholds | measured thresholds | lateness p50 ms | p99 ms | max ms | early | never fired | clocks created /s | re-planned /s | stopped /s |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var row in clockRows)
+            Console.WriteLine(row);
+        Console.WriteLine();
         Console.WriteLine($"{Environment.ProcessorCount} CPUs, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
         return 0;
 
-        async Task<IEnumerable<string>> RunAsync(string store)
+        async Task<(string Timers, string Clocks)> RunAsync(string store)
         {
             var postgres = store == "postgres";
             var data = Directory.CreateTempSubdirectory("valuestreams-timers-bench-").FullName;
@@ -130,9 +146,54 @@ internal static class TimersBenchmark
                     (await admins[i % Clients].PostAsync($"/api/instances/{pendingIds[i]}/cancel", null)).EnsureSuccessStatusCode());
                 var cancelRate = cancelCount / cancelling.Elapsed.TotalSeconds;
 
+                var timerRow = $"| {(postgres ? "PostgreSQL" : "SQLite")} | {pending:N0} | {measured:N0} | {P(lateness, 0.50):F0} | {P(lateness, 0.99):F0} | {lateness[^1]:F0} | {early} | {createRate:F0} | {cancelRate:F0} |";
+
+                // Service level clocks with warning ladders on problems (no stream starts on a problem).
+                var policy = await admins[0].PostAsync("/api/service-levels/policies", new StringContent(LadderPolicy(), Encoding.UTF8, "application/json"));
+                if (!policy.IsSuccessStatusCode)
+                    throw new InvalidOperationException($"the policy was refused: {(int)policy.StatusCode} {await policy.Content.ReadAsStringAsync()}");
+                var pendingClocks = (pending + 2) / 3;
+                Console.Error.WriteLine($"[{store}] logging {pendingClocks:N0} problems with three thresholds each, hours away");
+                var farProblems = new (string Number, string ETag)[pendingClocks];
+                var clocksCreating = Stopwatch.StartNew();
+                await ForEachClientAsync(pendingClocks, async (client, i) => farProblems[i] = await LogProblemAsync(client, "low"));
+                var clocksCreatedRate = pendingClocks / clocksCreating.Elapsed.TotalSeconds;
+
+                var measuredClocks = (measured + 2) / 3;
+                Console.Error.WriteLine($"[{store}] logging {measuredClocks:N0} problems whose thresholds fall due 10, 15 and 20 s later");
+                await ForEachClientAsync(measuredClocks, async (client, _) => await LogProblemAsync(client, "high"));
+                deadline = DateTime.UtcNow.AddMinutes(5);
+                List<(DateTimeOffset Due, DateTimeOffset? Fired)> thresholds;
+                while (true)
+                {
+                    thresholds = await ThresholdsAsync(postgres, settings, data);
+                    if ((thresholds.Count == measuredClocks * 3 && thresholds.All(t => t.Fired is not null)) || DateTime.UtcNow > deadline)
+                        break;
+                    await Task.Delay(1000);
+                }
+                var neverFired = measuredClocks * 3 - thresholds.Count(t => t.Fired is not null);
+                var thresholdLateness = thresholds.Where(t => t.Fired is not null).Select(t => (t.Fired!.Value - t.Due).TotalMilliseconds).Order().ToArray();
+
+                var changes = Math.Min(1_000, pendingClocks / 2);
+                Console.Error.WriteLine($"[{store}] re-planning {changes:N0} clocks and stopping {changes:N0}");
+                var replanning = Stopwatch.StartNew();
+                await ForEachClientAsync(changes, async (client, i) => await ChangeProblemAsync(client, farProblems[i], new { urgency = "high" }));
+                var replanRate = changes / replanning.Elapsed.TotalSeconds;
+                var stopping = Stopwatch.StartNew();
+                await ForEachClientAsync(changes, async (client, i) => await ChangeProblemAsync(client, farProblems[changes + i], new { state = "not-a-problem" }));
+                var stopRate = changes / stopping.Elapsed.TotalSeconds;
+                // The changes took effect: the re-planned clocks' thresholds are on the P3 target, the stopped ones' are gone.
+                var replanned = await CountAsync(postgres, settings, data, "SELECT COUNT(*) FROM sla_thresholds WHERE target = '6 hours' AND fired_at IS NULL");
+                var left = await CountAsync(postgres, settings, data, "SELECT COUNT(*) FROM sla_thresholds WHERE target = '8 hours' AND fired_at IS NULL");
+                if (replanned != changes * 3 || left != (pendingClocks - 2 * changes) * 3)
+                    throw new InvalidOperationException($"expected {changes * 3} re-planned and {(pendingClocks - 2 * changes) * 3} untouched thresholds, found {replanned} and {left}");
+
                 foreach (var client in agents.Concat(admins).Append(owner))
                     client.Dispose();
-                return [$"| {(postgres ? "PostgreSQL" : "SQLite")} | {pending:N0} | {measured:N0} | {P(lateness, 0.50):F0} | {P(lateness, 0.99):F0} | {lateness[^1]:F0} | {early} | {createRate:F0} | {cancelRate:F0} |"];
+                var clockRow = $"| {(postgres ? "PostgreSQL" : "SQLite")} | {pendingClocks * 3:N0} | {measuredClocks * 3:N0} | {P(thresholdLateness, 0.50):F0} | " +
+                               $"{P(thresholdLateness, 0.99):F0} | {thresholdLateness[^1]:F0} | {thresholdLateness.Count(l => l < 0)} | {neverFired} | " +
+                               $"{clocksCreatedRate:F0} | {replanRate:F0} | {stopRate:F0} |";
+                return (timerRow, clockRow);
 
                 async Task ForEachClientAsync(int count, Func<HttpClient, int, Task> work)
                 {
@@ -168,6 +229,63 @@ internal static class TimersBenchmark
                 throw new InvalidOperationException($"start answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
             return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         }
+
+        static async Task<(string Number, string ETag)> LogProblemAsync(HttpClient client, string level)
+        {
+            var response = await client.PostAsJsonAsync("/api/problems", new { title = "Benchmark problem", impact = level, urgency = level });
+            if (!response.IsSuccessStatusCode)
+                throw new InvalidOperationException($"logging a problem answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            return ((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString()!, response.Headers.ETag!.ToString());
+        }
+
+        static async Task ChangeProblemAsync(HttpClient client, (string Number, string ETag) problem, object change)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/problems/{problem.Number}") { Content = JsonContent.Create(change) };
+            request.Headers.TryAddWithoutValidation("If-Match", problem.ETag);
+            var response = await client.SendAsync(request);
+            if (!response.IsSuccessStatusCode)
+                throw new InvalidOperationException($"changing {problem.Number} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        // The measured thresholds are those of the 20-second target.
+        static async Task<List<(DateTimeOffset Due, DateTimeOffset? Fired)>> ThresholdsAsync(bool postgres, Dictionary<string, string?> settings, string data)
+        {
+            const string Sql = "SELECT due_at, fired_at FROM sla_thresholds WHERE target = 'PT20S' AND due_at IS NOT NULL";
+            if (postgres)
+            {
+                await using var connection = new NpgsqlConnection(settings["ConnectionStrings:ValueStreams"]);
+                return (await connection.QueryAsync<(DateTimeOffset, DateTimeOffset?)>(Sql)).ToList();
+            }
+            await using var sqlite = new SqliteConnection($"Data Source={Path.Combine(data, "valuestreams.db")};Mode=ReadOnly");
+            return (await sqlite.QueryAsync<(string, string?)>(Sql)).Select(r => (DateTimeOffset.Parse(r.Item1, CultureInfo.InvariantCulture),
+                r.Item2 is null ? (DateTimeOffset?)null : DateTimeOffset.Parse(r.Item2, CultureInfo.InvariantCulture))).ToList();
+        }
+
+        static async Task<long> CountAsync(bool postgres, Dictionary<string, string?> settings, string data, string sql)
+        {
+            if (postgres)
+            {
+                await using var connection = new NpgsqlConnection(settings["ConnectionStrings:ValueStreams"]);
+                return await connection.ExecuteScalarAsync<long>(sql);
+            }
+            await using var sqlite = new SqliteConnection($"Data Source={Path.Combine(data, "valuestreams.db")};Mode=ReadOnly");
+            return await sqlite.ExecuteScalarAsync<long>(sql);
+        }
+
+        // One resolution clock on round-the-clock time with the default ladder: 20 seconds for a P1, hours for the rest.
+        static string LadderPolicy() => new JsonObject
+        {
+            ["id"] = "bench-ladder", ["name"] = "Benchmark ladder", ["recordKind"] = "problem", ["calendar"] = "24x7",
+            ["clocks"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "resolution", ["stopIn"] = new JsonArray("closed", "not-a-problem"),
+                ["targets"] = new JsonObject
+                {
+                    ["P1"] = new JsonObject { ["within"] = "PT20S" }, ["P2"] = new JsonObject { ["within"] = "4 hours" },
+                    ["P3"] = new JsonObject { ["within"] = "6 hours" }, ["P4"] = new JsonObject { ["within"] = "8 hours" },
+                },
+            }),
+        }.ToJsonString();
 
         static async Task<List<(DateTimeOffset Due, DateTimeOffset? Fired)>> TimersAsync(bool postgres, Dictionary<string, string?> settings, string data, string[] ids)
         {
