@@ -103,8 +103,12 @@ public sealed class InstanceQueries(ConnectionFactory connections)
     public Task<InstancePage> PageAsync(InstanceListQuery query, Viewer viewer, CancellationToken cancellationToken = default) =>
         PageAsync(query, viewer, countTotal: true, cancellationToken);
 
-    /// <summary>The most a count of a filtered list reads; a list with more says "10,000 or more".</summary>
-    public const int MaxCount = 10_000;
+    /// <summary>
+    /// The most a count of a filtered list reads; a list with more says "1,000+" and asks for a filter. Counting what a
+    /// viewer who is not an admin may see tests the access rule row by row, so a bound of 10,000 cost about 100 ms on a
+    /// store of 100,000 instances (see docs/BENCHMARKS.md); 1,000 costs about a tenth of that.
+    /// </summary>
+    public const int MaxCount = 1_000;
 
     /// <summary>The most a page of the list holds.</summary>
     public const int MaxPageSize = 200;
