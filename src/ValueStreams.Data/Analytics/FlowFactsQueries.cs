@@ -40,30 +40,22 @@ public sealed class FlowFactsQueries(ConnectionFactory connections, FlowRollups 
         var inProgressAtStart = await Scalar<long>(
             $"SELECT COUNT(*) FROM instances i WHERE {OfStream} AND i.created_at < @from AND (i.completed_at IS NULL OR i.completed_at >= @from)");
 
-        var started = await Rows<DayRow>(
+        // Instances started, and ended, in the window: read as moments from the stream's covering indexes and counted per UTC
+        // day here, which is cheaper than grouping by a formatted day in the store.
+        var started = await Rows<StartedRow>($"SELECT i.created_at AS CreatedAt FROM instances i WHERE {OfStream} AND {StartedInWindow}");
+        var ended = await Rows<EndedRow>(
             $"""
-            SELECT {dialect.UtcDay("i.created_at")} AS Day, COUNT(*) AS Started FROM instances i
-            WHERE {OfStream} AND {StartedInWindow} GROUP BY {dialect.UtcDay("i.created_at")}
+            SELECT i.completed_at AS CompletedAt, i.status AS Status, {lead} AS LeadSeconds
+            FROM instances i WHERE {OfStream} AND i.completed_at >= @from AND i.completed_at < @to
             """);
-        var ended = await Rows<DayRow>(
-            $"""
-            SELECT {dialect.UtcDay("i.completed_at")} AS Day, COUNT(*) AS Ended, SUM(CASE WHEN i.status = 'completed' THEN 1 ELSE 0 END) AS Completed
-            FROM instances i WHERE {OfStream} AND i.completed_at >= @from AND i.completed_at < @to GROUP BY {dialect.UtcDay("i.completed_at")}
-            """);
-        var days = started.Concat(ended)
+        static DateOnly UtcDay(DateTimeOffset moment) => DateOnly.FromDateTime(moment.UtcDateTime);
+        var days = started.Select(s => (Day: UtcDay(s.CreatedAt), Started: 1, Completed: 0, Ended: 0))
+            .Concat(ended.Select(e => (Day: UtcDay(e.CompletedAt), Started: 0, Completed: e.Status == "completed" ? 1 : 0, Ended: 1)))
             .GroupBy(d => d.Day)
-            .Select(g => new DailyFlow(DateOnly.ParseExact(g.Key, "yyyy-MM-dd", CultureInfo.InvariantCulture),
-                (int)g.Sum(d => d.Started), (int)g.Sum(d => d.Completed), (int)g.Sum(d => d.Ended)))
+            .Select(g => new DailyFlow(g.Key, g.Sum(d => d.Started), g.Sum(d => d.Completed), g.Sum(d => d.Ended)))
             .OrderBy(d => d.Day)
             .ToList();
-
-        var completed = (await Rows<CompletedRow>(
-                $"""
-                SELECT i.completed_at AS CompletedAt, {lead} AS LeadSeconds FROM instances i
-                WHERE {OfStream} AND i.status = 'completed' AND i.completed_at >= @from AND i.completed_at < @to
-                """))
-            .Select(r => new CompletedInstance(r.CompletedAt, r.LeadSeconds))
-            .ToList();
+        var completed = ended.Where(e => e.Status == "completed").Select(e => new CompletedInstance(e.CompletedAt, e.LeadSeconds)).ToList();
         // Whole days from the roll-ups, the parts of a day at either end from the live tables: slices of disjoint instances add up.
         var wholeDays = FlowRollups.WholeDays(from, to);
         var liveSlices = (wholeDays is { } inside
@@ -127,17 +119,15 @@ public sealed class FlowFactsQueries(ConnectionFactory connections, FlowRollups 
                 row.Actor, row.Outcome);
     }
 
-    private sealed class DayRow
+    private sealed class StartedRow
     {
-        public string Day { get; init; } = "";
-        public long Started { get; init; }
-        public long Completed { get; init; }
-        public long Ended { get; init; }
+        public DateTimeOffset CreatedAt { get; init; }
     }
 
-    private sealed class CompletedRow
+    private sealed class EndedRow
     {
         public DateTimeOffset CompletedAt { get; init; }
+        public string Status { get; init; } = "";
         public double LeadSeconds { get; init; }
     }
 
