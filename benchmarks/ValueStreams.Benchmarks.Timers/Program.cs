@@ -251,26 +251,24 @@ internal static class TimersBenchmark
         static async Task<List<(DateTimeOffset Due, DateTimeOffset? Fired)>> ThresholdsAsync(bool postgres, Dictionary<string, string?> settings, string data)
         {
             const string Sql = "SELECT due_at, fired_at FROM sla_thresholds WHERE target = 'PT20S' AND due_at IS NOT NULL";
+            await using var connection = Connection(postgres, settings, data);
             if (postgres)
-            {
-                await using var connection = new NpgsqlConnection(settings["ConnectionStrings:ValueStreams"]);
                 return (await connection.QueryAsync<(DateTimeOffset, DateTimeOffset?)>(Sql)).ToList();
-            }
-            await using var sqlite = new SqliteConnection($"Data Source={Path.Combine(data, "valuestreams.db")};Mode=ReadOnly");
-            return (await sqlite.QueryAsync<(string, string?)>(Sql)).Select(r => (DateTimeOffset.Parse(r.Item1, CultureInfo.InvariantCulture),
+            // SQLite keeps moments as ISO 8601 text.
+            return (await connection.QueryAsync<(string, string?)>(Sql)).Select(r => (DateTimeOffset.Parse(r.Item1, CultureInfo.InvariantCulture),
                 r.Item2 is null ? (DateTimeOffset?)null : DateTimeOffset.Parse(r.Item2, CultureInfo.InvariantCulture))).ToList();
         }
 
         static async Task<long> CountAsync(bool postgres, Dictionary<string, string?> settings, string data, string sql)
         {
-            if (postgres)
-            {
-                await using var connection = new NpgsqlConnection(settings["ConnectionStrings:ValueStreams"]);
-                return await connection.ExecuteScalarAsync<long>(sql);
-            }
-            await using var sqlite = new SqliteConnection($"Data Source={Path.Combine(data, "valuestreams.db")};Mode=ReadOnly");
-            return await sqlite.ExecuteScalarAsync<long>(sql);
+            await using var connection = Connection(postgres, settings, data);
+            return await connection.ExecuteScalarAsync<long>(sql);
         }
+
+        // The store the host under test writes: its PostgreSQL database, or its SQLite file opened read-only.
+        static System.Data.Common.DbConnection Connection(bool postgres, Dictionary<string, string?> settings, string data) => postgres
+            ? new NpgsqlConnection(settings["ConnectionStrings:ValueStreams"])
+            : new SqliteConnection($"Data Source={Path.Combine(data, "valuestreams.db")};Mode=ReadOnly");
 
         // One resolution clock on round-the-clock time with the default ladder: 20 seconds for a P1, hours for the rest.
         static string LadderPolicy() => new JsonObject

@@ -12,11 +12,12 @@ namespace ValueStreams.Data.ServiceLevels;
 /// in force, so the newest <see cref="ServiceLevelReport.MaxRecords"/> records of the window are read with all their histories in one query.
 /// Tasks' targets are stored on the tasks, so they are counted in SQL over the whole window.
 /// </summary>
-public sealed class ServiceLevelReportQueries(ConnectionFactory connections, ServiceLevelRepository serviceLevels)
+public sealed class ServiceLevelReportQueries(ConnectionFactory connections)
 {
     private const int MaxRecords = ServiceLevelReport.MaxRecords;
 
-    public async Task<SlaReport> ReadAsync(RecordKind kind, DateTimeOffset from, DateTimeOffset to, Viewer viewer, DateTimeOffset now,
+    /// <summary>The report of <paramref name="kind"/>, its records' clocks read under <paramref name="set"/> (the policies in force) at <paramref name="now"/>.</summary>
+    public async Task<SlaReport> ReadAsync(RecordKind kind, DateTimeOffset from, DateTimeOffset to, Viewer viewer, DateTimeOffset now, ServiceLevelSet set,
         CancellationToken ct = default)
     {
         var d = kind.Descriptor;
@@ -43,7 +44,6 @@ public sealed class ServiceLevelReportQueries(ConnectionFactory connections, Ser
             .ToDictionary(g => g.Key, g => (IReadOnlyList<RecordFieldChange>)g.Select(h => new RecordFieldChange(h.At, h.Field, h.Old, h.New)).ToList(),
                 StringComparer.Ordinal);
 
-        var set = await serviceLevels.CurrentAsync(ct);
         var records = rows.Select(r => new ReportedRecord(r.Priority, r.GroupName, r.Service,
             histories.TryGetValue(r.Id, out var history) ? set.ClocksOf(d.Name, history, now) : []));
         var clocks = ServiceLevelReport.Tally(records, await ServiceNamesAsync(connection, d, rows, ct));

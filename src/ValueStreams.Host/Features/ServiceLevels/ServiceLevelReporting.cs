@@ -19,9 +19,11 @@ public sealed class ServiceLevelReporting(ServiceLevelReportQueries queries, Ser
     public const string DefaultKind = "incident";
 
     /// <summary>The record kinds (not catalogues) that a policy in force covers, by title.</summary>
-    public async Task<IReadOnlyList<RecordKindDescriptor>> KindsAsync(CancellationToken ct = default)
+    public async Task<IReadOnlyList<RecordKindDescriptor>> KindsAsync(CancellationToken ct = default) => KindsCoveredBy(await serviceLevels.CurrentAsync(ct));
+
+    private static List<RecordKindDescriptor> KindsCoveredBy(ServiceLevelSet set)
     {
-        var covered = (await serviceLevels.CurrentAsync(ct)).Policies.Select(p => p.RecordKind).ToHashSet(StringComparer.Ordinal);
+        var covered = set.Policies.Select(p => p.RecordKind).ToHashSet(StringComparer.Ordinal);
         return RecordKindCatalogue.All.Select(k => k.Descriptor).Where(d => !d.Catalogue && covered.Contains(d.Name))
             .OrderBy(d => d.Title, StringComparer.Ordinal).ToList();
     }
@@ -32,11 +34,13 @@ public sealed class ServiceLevelReporting(ServiceLevelReportQueries queries, Ser
         var now = clock.GetUtcNow();
         var (window, errors) = AnalyticsWindow.Parse(null, from, to, null, now, DefaultWindow);
         var name = string.IsNullOrWhiteSpace(kind) ? DefaultKind : kind.Trim();
-        var kinds = await KindsAsync(ct);
+        // One reading of the policies in force serves both the check of the kind and the clocks the report reads.
+        var set = await serviceLevels.CurrentAsync(ct);
+        var kinds = KindsCoveredBy(set);
         if (!kinds.Any(d => d.Name == name))
             errors = [.. errors, new FieldError("kind", $"Reports cover the record kinds a policy covers: {string.Join(", ", kinds.Select(d => d.Name))}.")];
         if (window is null || errors.Count > 0)
             return (null, errors);
-        return (await queries.ReadAsync(RecordKindCatalogue.Find(name)!, window.From, window.To, viewer, now, ct), []);
+        return (await queries.ReadAsync(RecordKindCatalogue.Find(name)!, window.From, window.To, viewer, now, set, ct), []);
     }
 }
