@@ -30,7 +30,7 @@ public sealed class FlowFactsQueries(ConnectionFactory connections, FlowRollups 
         var dialect = connections.Dialect;
         var parameters = new { streamId, version, from, to, limit = PathSampleLimit };
         var lead = dialect.SecondsBetween("i.created_at", "i.completed_at");
-        await rollups.RefreshAsync(cancellationToken);
+        await rollups.RefreshAsync(cancellationToken: cancellationToken);
         await using var connection = await connections.OpenAsync(cancellationToken);
 
         Task<T> Scalar<T>(string sql) => connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))!;
@@ -56,8 +56,9 @@ public sealed class FlowFactsQueries(ConnectionFactory connections, FlowRollups 
             .OrderBy(d => d.Day)
             .ToList();
         var completed = ended.Where(e => e.Status == "completed").Select(e => new CompletedInstance(e.CompletedAt, e.LeadSeconds)).ToList();
-        // Whole days from the roll-ups, the parts of a day at either end from the live tables: slices of disjoint instances add up.
-        var wholeDays = FlowRollups.WholeDays(from, to);
+        // Whole days that have ended from the roll-ups; the parts of a day at either end, and today, from the live tables: slices
+        // of disjoint instances add up.
+        var wholeDays = rollups.EndedWholeDays(from, to);
         var liveSlices = (wholeDays is { } inside
                 ? new[] { new FlowSlice(streamId, version, from, inside.From), new FlowSlice(streamId, version, inside.To, to) }
                 : [new FlowSlice(streamId, version, from, to)])

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace ValueStreams.Data.Analytics;
 
 /// <summary>
-/// Rolls up the noted changes every second, so a read finds little left to do and the roll-ups are never more than a moment
-/// behind the work (a read rolls up what is left before it answers).
+/// Every second, turns the noted changes into the days they touch and recomputes the ended days that have settled, so a read
+/// finds little left to do (a read recomputes what is left before it answers).
 /// </summary>
 public sealed class FlowRollupRefresh(FlowRollups rollups, ILogger<FlowRollupRefresh> logger) : BackgroundService
 {
@@ -18,7 +18,7 @@ public sealed class FlowRollupRefresh(FlowRollups rollups, ILogger<FlowRollupRef
         {
             try
             {
-                await rollups.RefreshAsync(stoppingToken);
+                await rollups.RefreshAsync(FlowRollups.Settle, stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
