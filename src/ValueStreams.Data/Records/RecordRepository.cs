@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Dapper;
 using ValueStreams.Core.Records;
+using ValueStreams.Core.ServiceLevels;
 using ValueStreams.Data.Runtime;
 using ValueStreams.Data.Store;
 
@@ -87,7 +88,9 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
             : await numbers.NextAsync(connection, transaction, d.Name, ct);
         var id = Guid.CreateVersion7().ToString("N");
         var number = $"{d.NumberPrefix}-{next.ToString("D6", CultureInfo.InvariantCulture)}";
+        // Whole microseconds, as both stores keep them: the clocks planned from the history below read the same moments later.
         var now = DateTimeOffset.UtcNow;
+        now = now.AddTicks(-(now.Ticks % 10));
 
         var parameters = Parameters(sql, kind, change.Values);
         parameters.AddDynamicParams(new { id, number, now, actor });
@@ -95,9 +98,9 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
         await connection.ExecuteAsync(new CommandDefinition(
             $"INSERT INTO {d.Table} ({AllColumns(d)}) VALUES (@id, @number, @title, @state, 1, @now, @actor, @now, @actor, {values})",
             parameters, transaction, cancellationToken: ct));
-        await WriteHistoryAsync(connection, transaction, kind, id, now, actor, change.Changed, null, change.Values, ct);
+        var history = await WriteHistoryAsync(connection, transaction, kind, id, now, actor, change.Changed, null, change.Values, ct);
         await RecordLinkRepository.KeepFieldLinksAsync(connection, transaction, kind, id, change.Values, change.Changed, actor, now);
-        await ServiceLevels.ThresholdPlans.PlanAsync(connection, transaction, sql, d.Name, id, now, ct);
+        await ServiceLevels.ThresholdPlans.PlanNewAsync(connection, transaction, sql, d.Name, id, history, now, ct);
         return new RecordWrite.Written(new JsonObject { ["id"] = id, ["number"] = number });
     }
 
@@ -361,26 +364,31 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
         return parameters;
     }
 
-    private static async Task WriteHistoryAsync(DbConnection connection, DbTransaction transaction, RecordKind kind, string id, DateTimeOffset at,
-        string actor, IReadOnlyList<string> changed, IReadOnlyDictionary<string, object?>? before, IDictionary<string, object?> after,
-        CancellationToken ct)
+    /// <summary>Writes the change's history lines in one statement; answers them as written.</summary>
+    private static async Task<IReadOnlyList<RecordFieldChange>> WriteHistoryAsync(DbConnection connection, DbTransaction transaction, RecordKind kind,
+        string id, DateTimeOffset at, string actor, IReadOnlyList<string> changed, IReadOnlyDictionary<string, object?>? before,
+        IDictionary<string, object?> after, CancellationToken ct)
     {
         if (changed.Count == 0)
-            return;
+            return [];
         // One statement for the whole change: its lines keep their order through their time-ordered ids.
         var parameters = new DynamicParameters(new { kind = kind.Descriptor.Name, recordId = id, at, actor });
         var rows = new List<string>(changed.Count);
+        var lines = new List<RecordFieldChange>(changed.Count);
         for (var i = 0; i < changed.Count; i++)
         {
+            var line = new RecordFieldChange(at, changed[i], Text(before?.GetValueOrDefault(changed[i])), Text(after[changed[i]]));
             rows.Add($"(@id{i}, @kind, @recordId, @at, @actor, @field{i}, @old{i}, @new{i})");
             parameters.Add($"id{i}", Guid.CreateVersion7().ToString("N"));
-            parameters.Add($"field{i}", changed[i]);
-            parameters.Add($"old{i}", Text(before?.GetValueOrDefault(changed[i])));
-            parameters.Add($"new{i}", Text(after[changed[i]]));
+            parameters.Add($"field{i}", line.Field);
+            parameters.Add($"old{i}", line.Old);
+            parameters.Add($"new{i}", line.New);
+            lines.Add(line);
         }
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO record_history (id, record_kind, record_id, at, actor, field, old_value, new_value) VALUES " + string.Join(", ", rows),
             parameters, transaction, cancellationToken: ct));
+        return lines;
     }
 
     private static string? Text(object? value) => value switch

@@ -22,13 +22,25 @@ public sealed record StoredThreshold(
 public static class ThresholdPlans
 {
     /// <summary>Plans (again) every threshold of the record's clocks, as the record stands after its latest change.</summary>
-    internal static async Task PlanAsync(DbConnection connection, DbTransaction transaction, SqlDialect sql, string kind, string recordId, DateTimeOffset now,
-        CancellationToken ct = default)
+    internal static Task PlanAsync(DbConnection connection, DbTransaction transaction, SqlDialect sql, string kind, string recordId, DateTimeOffset now,
+        CancellationToken ct = default) =>
+        PlanAsync(connection, transaction, sql, kind, recordId, null, now, ct);
+
+    /// <summary>
+    /// Plans the thresholds of a record created in this transaction, whose whole history is <paramref name="history"/>: nothing
+    /// is stored for it yet, so nothing is read back.
+    /// </summary>
+    internal static Task PlanNewAsync(DbConnection connection, DbTransaction transaction, SqlDialect sql, string kind, string recordId,
+        IReadOnlyList<RecordFieldChange> history, DateTimeOffset now, CancellationToken ct = default) =>
+        PlanAsync(connection, transaction, sql, kind, recordId, history, now, ct);
+
+    private static async Task PlanAsync(DbConnection connection, DbTransaction transaction, SqlDialect sql, string kind, string recordId,
+        IReadOnlyList<RecordFieldChange>? newRecordHistory, DateTimeOffset now, CancellationToken ct)
     {
         var set = await ServiceLevelRepository.CurrentAsync(connection, transaction, ct);
         if (!set.Policies.Any(p => p.RecordKind == kind))
             return;
-        var history = (await connection.QueryAsync<HistoryLine>(new CommandDefinition(
+        var history = newRecordHistory ?? (await connection.QueryAsync<HistoryLine>(new CommandDefinition(
             "SELECT at AS At, field AS Field, old_value AS Old, new_value AS New FROM record_history WHERE record_kind = @kind AND record_id = @recordId ORDER BY at, id",
             new { kind, recordId }, transaction, cancellationToken: ct)))
             .Select(h => new RecordFieldChange(h.At, h.Field, h.Old, h.New)).ToList();
@@ -47,33 +59,51 @@ public static class ThresholdPlans
             }
         }
 
-        var stored = (await connection.QueryAsync<StoredId>(new CommandDefinition(
-            "SELECT id AS Id, CASE WHEN fired_at IS NULL THEN 0 ELSE 1 END AS Fired FROM sla_thresholds WHERE subject_kind = @kind AND subject_id = @recordId",
-            new { kind, recordId }, transaction, cancellationToken: ct))).ToDictionary(r => r.Id, r => r.Fired != 0, StringComparer.Ordinal);
+        var stored = newRecordHistory is not null
+            ? new Dictionary<string, bool>(StringComparer.Ordinal)
+            : (await connection.QueryAsync<StoredId>(new CommandDefinition(
+                "SELECT id AS Id, CASE WHEN fired_at IS NULL THEN 0 ELSE 1 END AS Fired FROM sla_thresholds WHERE subject_kind = @kind AND subject_id = @recordId",
+                new { kind, recordId }, transaction, cancellationToken: ct))).ToDictionary(r => r.Id, r => r.Fired != 0, StringComparer.Ordinal);
 
         var gone = stored.Where(s => !s.Value && !wanted.ContainsKey(s.Key)).Select(s => s.Key).ToArray();
         if (gone.Length > 0)
             await connection.ExecuteAsync(new CommandDefinition(
                 $"DELETE FROM sla_thresholds WHERE fired_at IS NULL AND {sql.InList("id", "ids")}", new { ids = gone }, transaction, cancellationToken: ct));
-        foreach (var plan in wanted.Values)
-        {
-            if (stored.TryGetValue(plan.Id, out var fired))
-            {
-                if (!fired)
-                    await connection.ExecuteAsync(new CommandDefinition(
-                        """
-                        UPDATE sla_thresholds SET due_at = @DueAt, cause = @Cause, actions = @Actions, target = @Target, calendar = @Calendar, policy = @Policy, planned_at = @now
-                        WHERE id = @Id AND fired_at IS NULL
-                        """, new { plan.DueAt, plan.Cause, plan.Actions, plan.Target, plan.Calendar, plan.Policy, now, plan.Id }, transaction, cancellationToken: ct));
-                continue;
-            }
+        foreach (var plan in wanted.Values.Where(p => stored.TryGetValue(p.Id, out var fired) && !fired))
             await connection.ExecuteAsync(new CommandDefinition(
                 """
-                INSERT INTO sla_thresholds (id, subject_kind, subject_id, clock, percent, policy, calendar, period_start, target, due_at, cause, actions, planned_at)
-                VALUES (@Id, @kind, @recordId, @Clock, @Percent, @Policy, @Calendar, @PeriodStart, @Target, @DueAt, @Cause, @Actions, @now)
-                """, new { plan.Id, kind, recordId, plan.Clock, plan.Percent, plan.Policy, plan.Calendar, plan.PeriodStart, plan.Target, plan.DueAt, plan.Cause, plan.Actions, now },
-                transaction, cancellationToken: ct));
+                UPDATE sla_thresholds SET due_at = @DueAt, cause = @Cause, actions = @Actions, target = @Target, calendar = @Calendar, policy = @Policy, planned_at = @now
+                WHERE id = @Id AND fired_at IS NULL
+                """, new { plan.DueAt, plan.Cause, plan.Actions, plan.Target, plan.Calendar, plan.Policy, now, plan.Id }, transaction, cancellationToken: ct));
+        await InsertAsync(connection, transaction, kind, recordId, wanted.Values.Where(p => !stored.ContainsKey(p.Id)).ToList(), now, ct);
+    }
+
+    /// <summary>Inserts new thresholds in one statement.</summary>
+    private static async Task InsertAsync(DbConnection connection, DbTransaction transaction, string kind, string recordId, IReadOnlyList<Planned> plans,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        if (plans.Count == 0)
+            return;
+        var parameters = new DynamicParameters(new { kind, recordId, now });
+        var rows = new List<string>(plans.Count);
+        for (var i = 0; i < plans.Count; i++)
+        {
+            var plan = plans[i];
+            rows.Add($"(@id{i}, @kind, @recordId, @clock{i}, @percent{i}, @policy{i}, @calendar{i}, @periodStart{i}, @target{i}, @dueAt{i}, @cause{i}, @actions{i}, @now)");
+            parameters.Add($"id{i}", plan.Id);
+            parameters.Add($"clock{i}", plan.Clock);
+            parameters.Add($"percent{i}", plan.Percent);
+            parameters.Add($"policy{i}", plan.Policy);
+            parameters.Add($"calendar{i}", plan.Calendar);
+            parameters.Add($"periodStart{i}", plan.PeriodStart);
+            parameters.Add($"target{i}", plan.Target);
+            parameters.Add($"dueAt{i}", plan.DueAt);
+            parameters.Add($"cause{i}", plan.Cause);
+            parameters.Add($"actions{i}", plan.Actions);
         }
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO sla_thresholds (id, subject_kind, subject_id, clock, percent, policy, calendar, period_start, target, due_at, cause, actions, planned_at) VALUES "
+            + string.Join(", ", rows), parameters, transaction, cancellationToken: ct));
     }
 
     /// <summary>Every threshold of a record's clocks, fired or not, by clock and percent.</summary>
