@@ -3,7 +3,7 @@
 //   1. a filtered, sorted list page (GET /api/incidents?state=…&priority=…&sort=…), as an admin and as a service-desk agent;
 //   2. text search (GET /api/incidents?q=…), as an admin and as an agent;
 //   3. creating an incident that starts incident resolution (POST /api/incidents), 8 clients at once.
-// Usage: dotnet run -c Release --project benchmarks/ValueStreams.Benchmarks.Records -- "<server connection string>" [--incidents N] [--queries N] [--creates N] [--keep]
+// Usage: dotnet run -c Release --project benchmarks/ValueStreams.Benchmarks.Records -- "<server connection string>" [--incidents N] [--queries N] [--creates N] [--warm-up N] [--keep]
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -21,13 +21,14 @@ internal static partial class RecordsBenchmark
     {
         if (args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal))
         {
-            Console.Error.WriteLine("usage: ValueStreams.Benchmarks.Records \"Host=...;Username=...;Database=postgres\" [--incidents 100000] [--queries 400] [--creates 400]");
+            Console.Error.WriteLine("usage: ValueStreams.Benchmarks.Records \"Host=...;Username=...;Database=postgres\" [--incidents 100000] [--queries 400] [--creates 2000] [--warm-up 2000]");
             return 2;
         }
         var server = args[0];
         var incidents = Option("--incidents", 100_000);
         var queries = Option("--queries", 400);
-        var creates = Option("--creates", 400);
+        var creates = Option("--creates", 2000);
+        var warmUp = Option("--warm-up", 2000);
         var keep = args.Contains("--keep");
         const int Clients = 8;
 
@@ -82,7 +83,7 @@ internal static partial class RecordsBenchmark
             rows.Add(await TimeGetsAsync("text search for part of a number, a place or a caller (number, title and text fields), admin", admin, SpecificSearchUrl, queries, 50));
             rows.Add(await TimeGetsAsync("the same searches, service-desk agent (access rule applied)", agent, SpecificSearchUrl, queries, 50));
             rows.Add(await TimeGetsAsync("text search for a word in a third of all incidents (worst case), admin", admin, CommonSearchUrl, queries, 50));
-            rows.Add(await TimeCreatesAsync(host, creates));
+            rows.Add(await TimeCreatesAsync(host, creates, warmUp));
 
             Console.WriteLine($"| {incidents:N0} incidents, through the host in-process | p50 ms | p95 ms | p99 ms | max ms | goal |");
             Console.WriteLine("|---|---:|---:|---:|---:|---|");
@@ -122,15 +123,24 @@ internal static partial class RecordsBenchmark
             return Row(name, times, $"p95 < {goalP95} ms: {(Percentile(times, 0.95) < goalP95 ? "met" : "NOT met")}");
         }
 
-        // Eight clients create incidents at once; each POST starts incident resolution in the same transaction.
-        static async Task<string> TimeCreatesAsync(BenchHost host, int count)
+        // Eight clients create incidents at once; each POST starts incident resolution in the same transaction. The same eight
+        // clients first create warmUp incidents unmeasured: on two CPUs the runtime needs thousands of requests before its
+        // tiered compiler has optimised the hot paths, and a running service is measured, not one just started.
+        static async Task<string> TimeCreatesAsync(BenchHost host, int count, int warmUp)
         {
             var clients = new HttpClient[Clients];
             for (var c = 0; c < Clients; c++)
                 clients[c] = await host.ClientAsync("agent");
-            for (var i = 0; i < 16; i++)
-                await CreateAsync(clients[0], i);
+            await CreateConcurrentlyAsync(clients, warmUp, new double[warmUp]);
+            await Task.Delay(TimeSpan.FromSeconds(15));
             var times = new double[count];
+            await CreateConcurrentlyAsync(clients, count, times);
+            return Row($"create an incident that starts incident resolution ({Clients} clients at once, {count} creates after {warmUp} unmeasured)", times,
+                $"p99 < 25 ms: {(Percentile(times, 0.99) < 25 ? "met" : "NOT met")}");
+        }
+
+        static async Task CreateConcurrentlyAsync(HttpClient[] clients, int count, double[] times)
+        {
             var next = -1;
             await Task.WhenAll(clients.Select(client => Task.Run(async () =>
             {
@@ -142,8 +152,6 @@ internal static partial class RecordsBenchmark
                     times[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 }
             })));
-            return Row($"create an incident that starts incident resolution ({Clients} clients at once, {count} creates)", times,
-                $"p99 < 25 ms: {(Percentile(times, 0.99) < 25 ? "met" : "NOT met")}");
         }
 
         static async Task CreateAsync(HttpClient client, int i)

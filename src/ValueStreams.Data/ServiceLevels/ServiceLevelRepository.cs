@@ -62,16 +62,42 @@ public sealed class ServiceLevelRepository(ConnectionFactory connections, TimePr
     public async Task<IReadOnlyList<ClockStage>> StagesAsync(string kind, string recordId, CancellationToken ct = default) =>
         await ThresholdPlans.StagesAsync(connections, await CurrentAsync(ct), kind, recordId, ct);
 
-    /// <summary>The calendars and policies in force, read in the caller's transaction.</summary>
+    /// <summary>
+    /// The calendars and policies in force, read in the caller's transaction (one statement). Building the set parses every
+    /// definition, so the set last built is kept with the definitions it was built from and reused while they read the same.
+    /// </summary>
     internal static async Task<ServiceLevelSet> CurrentAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct = default)
     {
-        var policies = await ListAsync(connection, transaction, ServiceLevelDocument.Policy, ct);
-        if (policies.Count == 0)
+        var stored = (await connection.QueryAsync<StoredDefinition>(new CommandDefinition(
+            $"""
+            SELECT document AS Document, definition AS Definition FROM (
+                SELECT * FROM (SELECT 'calendar' AS document, id, definition FROM sla_calendars ORDER BY id LIMIT {MaxDocuments}) c
+                UNION ALL
+                SELECT * FROM (SELECT 'policy' AS document, id, definition FROM sla_policies ORDER BY id LIMIT {MaxDocuments}) p) d
+            ORDER BY document, id
+            """, transaction: transaction, cancellationToken: ct))).ToList();
+        var calendarDefinitions = stored.Where(d => d.Document == "calendar").Select(d => d.Definition).ToArray();
+        var policyDefinitions = stored.Where(d => d.Document == "policy").Select(d => d.Definition).ToArray();
+        if (policyDefinitions.Length == 0)
             return ServiceLevelCatalogue.Set;
-        var calendars = (await ListAsync(connection, transaction, ServiceLevelDocument.Calendar, ct))
-            .Select(c => BusinessCalendarReader.Read(c.Definition).Calendar).OfType<BusinessCalendar>().ToList();
+        if (_lastBuilt is { } built && built.Calendars.SequenceEqual(calendarDefinitions, StringComparer.Ordinal)
+            && built.Policies.SequenceEqual(policyDefinitions, StringComparer.Ordinal))
+            return built.Set;
+        var calendars = calendarDefinitions.Select(d => BusinessCalendarReader.Read(JsonNode.Parse(d)!.AsObject()).Calendar).OfType<BusinessCalendar>().ToList();
         var ids = calendars.Select(c => c.Id).Append(BusinessCalendar.AlwaysOpen.Id).ToHashSet(StringComparer.Ordinal);
-        return new ServiceLevelSet(calendars, policies.Select(p => ServiceLevelPolicy.Read(p.Definition, ids).Policy).OfType<ServiceLevelPolicy>());
+        var set = new ServiceLevelSet(calendars, policyDefinitions.Select(d => ServiceLevelPolicy.Read(JsonNode.Parse(d)!.AsObject(), ids).Policy).OfType<ServiceLevelPolicy>());
+        _lastBuilt = new BuiltSet(calendarDefinitions, policyDefinitions, set);
+        return set;
+    }
+
+    private sealed record BuiltSet(string[] Calendars, string[] Policies, ServiceLevelSet Set);
+
+    private static volatile BuiltSet? _lastBuilt;
+
+    private sealed class StoredDefinition
+    {
+        public string Document { get; init; } = "";
+        public string Definition { get; init; } = "";
     }
 
     /// <summary>Stores the shipped calendars and policies when none are stored (a new store, or one whose admins removed them all).</summary>
