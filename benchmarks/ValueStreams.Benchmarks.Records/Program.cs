@@ -54,7 +54,8 @@ internal static partial class RecordsBenchmark
 
             var loading = Stopwatch.StartNew();
             await LoadAsync(connectionString, incidents);
-            await Execute(connectionString, "ANALYZE");
+            // As autovacuum leaves a table after a bulk insert: statistics, and a visibility map that lets counts read the index alone.
+            await Execute(connectionString, "VACUUM ANALYZE");
             Console.Error.WriteLine($"loaded {incidents:N0} incidents in {loading.Elapsed.TotalSeconds:F0} s");
 
             var admin = await host.ClientAsync("admin");

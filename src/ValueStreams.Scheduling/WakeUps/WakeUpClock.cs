@@ -27,9 +27,12 @@ public sealed class WakeUpClock(
     /// A failed item is tried again by this node after 0.25 s, then 0.5, 1, 2, 4 and 8 s; after that it rests for
     /// <see cref="Resting"/> and is left to the store's next reading and the backstop. A store that was away for a moment
     /// (a database restart) so delays it by about as long as it was away, while one that keeps failing is not retried in a
-    /// tight loop.
+    /// tight loop. A count is forgotten <see cref="FailureMemory"/> after its last failure (the item was acted on elsewhere,
+    /// or is left to the backstop), so items that failed once do not pile up here.
     /// </summary>
-    private readonly Dictionary<DueItem, int> _failures = [];
+    private readonly Dictionary<DueItem, (int Count, DateTimeOffset Last)> _failures = [];
+
+    private static readonly TimeSpan FailureMemory = TimeSpan.FromMinutes(10);
 
     private const int QuickRetries = 6;
 
@@ -129,6 +132,9 @@ public sealed class WakeUpClock(
             foreach (var (key, until) in _resting.ToList())
                 if (until <= now)
                     _resting.Remove(key);
+            foreach (var (key, failed) in _failures.ToList())
+                if (failed.Last + FailureMemory <= now)
+                    _failures.Remove(key);
         }
     }
 
@@ -192,8 +198,9 @@ public sealed class WakeUpClock(
             var earliest = false;
             lock (_gate)
             {
-                var failures = _failures[item] = _failures.GetValueOrDefault(item) + 1;
                 var now = clock.GetUtcNow();
+                var failures = _failures.GetValueOrDefault(item).Count + 1;
+                _failures[item] = (failures, now);
                 rest = failures <= QuickRetries ? TimeSpan.FromSeconds(0.25 * Math.Pow(2, failures - 1)) : Resting;
                 _resting[item] = now + rest + options.WakeUpLookAhead;
                 if (failures <= QuickRetries && _queued.Add(item))
