@@ -62,6 +62,22 @@ public abstract class BrowserTest(HostProcess host) : IAsyncLifetime
         await Page.SetViewportSizeAsync(viewport.Width, viewport.Height);
     }
 
+    /// <summary>Fails when the page scrolls sideways at its window's width, naming the elements that reach past the window's right edge.</summary>
+    protected async Task AssertNoSidewaysScrollAsync(string what)
+    {
+        var widths = await Page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
+        var (scrollWidth, clientWidth) = (widths[0], widths[1]);
+        if (scrollWidth <= clientWidth)
+            return;
+        var past = await Page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth)
+                .slice(0, 12)
+                .map(e => `${e.tagName.toLowerCase()}${e.dataset.testid ? `[data-testid=${e.dataset.testid}]` : ''}.${[...e.classList].join('.')} ends at ${Math.round(e.getBoundingClientRect().right)}px`)
+            """);
+        Assert.Fail($"The {what} scrolls sideways: {scrollWidth}px wide in a {clientWidth}px window ({Page.Url}):\n{string.Join("\n", past)}");
+    }
+
     /// <summary>Runs axe on the page and fails on serious or critical violations, once snackbars are gone.</summary>
     protected async Task AssertNoBlockingViolationsAsync(string what)
     {

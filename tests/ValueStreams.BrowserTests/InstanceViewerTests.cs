@@ -93,8 +93,10 @@ public sealed class InstanceViewerTests(HostProcess host) : InboxBrowserTest(hos
         using var adminApi = await ApiAsync("admin");
         // The script fails until this time has passed; retried after it, the instance moves on to the check.
         var notBefore = DateTimeOffset.UtcNow.AddSeconds(20);
+        // An opaque correlation id with no break in it, as callers send: it wraps instead of widening the page.
+        var correlationId = string.Concat(Enumerable.Range(0, 4).Select(_ => Guid.NewGuid().ToString("N")));
         using var started = await adminApi.PostAsJsonAsync($"api/value-streams/{StreamId}/instances",
-            new { input = new { notBefore = notBefore.ToUnixTimeMilliseconds() } });
+            new { input = new { notBefore = notBefore.ToUnixTimeMilliseconds() }, correlationId });
         var body = await started.Content.ReadAsStringAsync();
         Assert.True(started.IsSuccessStatusCode, $"start answered {(int)started.StatusCode}: {body}");
         using var instance = JsonDocument.Parse(body);
@@ -105,6 +107,7 @@ public sealed class InstanceViewerTests(HostProcess host) : InboxBrowserTest(hos
         await SignInAsync("admin", path: $"/instances/{id}");
         await WaitForInteractiveAsync("instance-page");
         await Expect(Page.Locator("[data-testid=instance-status]")).ToHaveTextAsync("faulted");
+        await Expect(Page.Locator("[data-testid=instance-correlation]")).ToHaveTextAsync(correlationId);
         await Expect(Page.Locator("[data-testid=instance-token]")).ToContainTextAsync("the supplier is not answering");
         var diagram = Page.Locator("[data-testid=instance-diagram]");
         await Expect(Step(diagram, "sync")).ToHaveAttributeAsync("data-run", "faulted", new() { Timeout = 15_000 });
@@ -141,6 +144,7 @@ public sealed class InstanceViewerTests(HostProcess host) : InboxBrowserTest(hos
         Assert.Equal("waiting", after.RootElement.GetProperty("status").GetString());
         Assert.Equal("check", after.RootElement.GetProperty("activeSteps")[0].GetProperty("stepId").GetString());
 
+        await AssertNoSidewaysScrollAsync("instance page");
         await AssertNoBlockingViolationsAsync("an instance page");
         await WholePageScreenshotAsync("instance-page.png");
 
