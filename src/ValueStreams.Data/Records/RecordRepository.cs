@@ -364,6 +364,8 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
         return parameters;
     }
 
+    private static readonly string[] HistoryColumns = ["id", "record_kind", "record_id", "at", "actor", "field", "old_value", "new_value"];
+
     /// <summary>Writes the change's history lines in one statement; answers them as written.</summary>
     private static async Task<IReadOnlyList<RecordFieldChange>> WriteHistoryAsync(DbConnection connection, DbTransaction transaction, RecordKind kind,
         string id, DateTimeOffset at, string actor, IReadOnlyList<string> changed, IReadOnlyDictionary<string, object?>? before,
@@ -372,22 +374,10 @@ public sealed class RecordRepository(ConnectionFactory connections, RecordSettin
         if (changed.Count == 0)
             return [];
         // One statement for the whole change: its lines keep their order through their time-ordered ids.
-        var parameters = new DynamicParameters(new { kind = kind.Descriptor.Name, recordId = id, at, actor });
-        var rows = new List<string>(changed.Count);
-        var lines = new List<RecordFieldChange>(changed.Count);
-        for (var i = 0; i < changed.Count; i++)
-        {
-            var line = new RecordFieldChange(at, changed[i], Text(before?.GetValueOrDefault(changed[i])), Text(after[changed[i]]));
-            rows.Add($"(@id{i}, @kind, @recordId, @at, @actor, @field{i}, @old{i}, @new{i})");
-            parameters.Add($"id{i}", Guid.CreateVersion7().ToString("N"));
-            parameters.Add($"field{i}", line.Field);
-            parameters.Add($"old{i}", line.Old);
-            parameters.Add($"new{i}", line.New);
-            lines.Add(line);
-        }
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO record_history (id, record_kind, record_id, at, actor, field, old_value, new_value) VALUES " + string.Join(", ", rows),
-            parameters, transaction, cancellationToken: ct));
+        var lines = changed.Select(field => new RecordFieldChange(at, field, Text(before?.GetValueOrDefault(field)), Text(after[field]))).ToList();
+        var (sql, parameters) = MultiRowInsert.Of("record_history", HistoryColumns,
+            lines.Select(line => new object?[] { Guid.CreateVersion7().ToString("N"), kind.Descriptor.Name, id, at, actor, line.Field, line.Old, line.New }));
+        await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: ct));
         return lines;
     }
 

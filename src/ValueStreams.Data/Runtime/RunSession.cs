@@ -150,25 +150,16 @@ internal sealed class RunSession : IRunSession
         return Task.CompletedTask;
     }
 
+    private static readonly string[] JournalColumns = ["instance_id", "at", "step_id", "event", "actor", "outcome", "detail"];
+
     /// <summary>Queues the run's journal lines as multi-row inserts, in the order they happened.</summary>
     private void QueueJournal(int rowsPerStatement)
     {
         foreach (var chunk in _journal.Chunk(rowsPerStatement))
         {
-            var values = new List<string>();
-            var parameters = new Dictionary<string, object?>();
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                values.Add($"(@i{i}, @a{i}, @s{i}, @e{i}, @r{i}, @o{i}, @d{i})");
-                parameters[$"i{i}"] = chunk[i].InstanceId;
-                parameters[$"a{i}"] = chunk[i].At;
-                parameters[$"s{i}"] = chunk[i].StepId;
-                parameters[$"e{i}"] = chunk[i].Event;
-                parameters[$"r{i}"] = chunk[i].Actor;
-                parameters[$"o{i}"] = chunk[i].Outcome;
-                parameters[$"d{i}"] = chunk[i].Detail;
-            }
-            _pending.Add($"INSERT INTO journal (instance_id, at, step_id, event, actor, outcome, detail) VALUES {string.Join(", ", values)}", parameters);
+            var (sql, parameters) = MultiRowInsert.Of("journal", JournalColumns,
+                chunk.Select(e => new object?[] { e.InstanceId, e.At, e.StepId, e.Event, e.Actor, e.Outcome, e.Detail }));
+            _pending.Add(sql, parameters);
         }
         _journal.Clear();
     }

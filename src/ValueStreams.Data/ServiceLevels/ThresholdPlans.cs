@@ -84,27 +84,15 @@ public static class ThresholdPlans
     {
         if (plans.Count == 0)
             return;
-        var parameters = new DynamicParameters(new { kind, recordId, now });
-        var rows = new List<string>(plans.Count);
-        for (var i = 0; i < plans.Count; i++)
+        var (sql, parameters) = MultiRowInsert.Of("sla_thresholds", ThresholdColumns, plans.Select(plan => new object?[]
         {
-            var plan = plans[i];
-            rows.Add($"(@id{i}, @kind, @recordId, @clock{i}, @percent{i}, @policy{i}, @calendar{i}, @periodStart{i}, @target{i}, @dueAt{i}, @cause{i}, @actions{i}, @now)");
-            parameters.Add($"id{i}", plan.Id);
-            parameters.Add($"clock{i}", plan.Clock);
-            parameters.Add($"percent{i}", plan.Percent);
-            parameters.Add($"policy{i}", plan.Policy);
-            parameters.Add($"calendar{i}", plan.Calendar);
-            parameters.Add($"periodStart{i}", plan.PeriodStart);
-            parameters.Add($"target{i}", plan.Target);
-            parameters.Add($"dueAt{i}", plan.DueAt);
-            parameters.Add($"cause{i}", plan.Cause);
-            parameters.Add($"actions{i}", plan.Actions);
-        }
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO sla_thresholds (id, subject_kind, subject_id, clock, percent, policy, calendar, period_start, target, due_at, cause, actions, planned_at) VALUES "
-            + string.Join(", ", rows), parameters, transaction, cancellationToken: ct));
+            plan.Id, kind, recordId, plan.Clock, plan.Percent, plan.Policy, plan.Calendar, plan.PeriodStart, plan.Target, plan.DueAt, plan.Cause, plan.Actions, now,
+        }));
+        await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: ct));
     }
+
+    private static readonly string[] ThresholdColumns =
+        ["id", "subject_kind", "subject_id", "clock", "percent", "policy", "calendar", "period_start", "target", "due_at", "cause", "actions", "planned_at"];
 
     /// <summary>Every threshold of a record's clocks, fired or not, by clock and percent.</summary>
     public static async Task<IReadOnlyList<StoredThreshold>> OfAsync(ConnectionFactory connections, string kind, string recordId, CancellationToken ct = default)
